@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every Debian package Vigil's build, tests and benchmarks need.
+# Idempotent: packages already present are left alone; apt-get update runs first.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libsimdjson-dev rapidjson-dev libabsl-dev libfmt-dev libspdlog-dev libcli11-dev
+  libtinyxml2-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev
+  python3
+)
+# Node.js is only used by tests and benchmarks (reference FHIRPath engine). A machine that
+# already has node and npm (e.g. from another repository) keeps them: Debian's npm conflicts.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  PACKAGES+=(nodejs npm)
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  SUDO=""
+  [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all packages present"
+fi
