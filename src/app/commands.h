@@ -1,0 +1,12 @@
+// Subcommands of the vigil executable. Each Register* adds its CLI11
+// subcommand and the callback that runs it; main.cc is the composition root.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace vigil::app {
+
+// `vigil fhirpath --input RESOURCE.json [--env NAME=VALUE]... EXPRESSION`
+void RegisterFhirpath(CLI::App& app, int& exit_code);
+
+}  // namespace vigil::app

@@ -1,0 +1,13 @@
+// Composition root for the vigil executable: registers every subcommand.
+#include <CLI/CLI.hpp>
+
+#include "app/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Vigil: clinical data and AI infrastructure in one program"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+  vigil::app::RegisterFhirpath(app, exit_code);
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
+}

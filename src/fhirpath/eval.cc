@@ -1,0 +1,283 @@
+#include "base/str.h"
+#include "fhirpath/eval.h"
+
+#include <cctype>
+
+#include "absl/strings/str_cat.h"
+#include "fhirpath/functions.h"
+#include "fhirpath/operators.h"
+
+namespace vigil::fhirpath {
+namespace {
+
+using Result = absl::StatusOr<Collection>;
+
+bool StartsUpper(std::string_view s) {
+  return !s.empty() && std::isupper(static_cast<unsigned char>(s.front()));
+}
+
+}  // namespace
+
+bool IsOfType(const Value& item, std::string_view ns, std::string_view type_name,
+              bool exact_primitive) {
+  if (item.is_node()) {
+    if (ns == "System") return false;  // FHIR values are never System-typed
+    const fhir::TypeInfo* type = item.node().type;
+    if (type == nullptr) return item.TypeName() == type_name;
+    // Primitives match their own type only: a code is not "as(string)".
+    if (exact_primitive && type->kind == fhir::TypeKind::kPrimitive) return type->name == type_name;
+    return type->IsA(type_name);
+  }
+  if (ns == "FHIR") return false;
+  return item.TypeName() == type_name;
+}
+
+namespace {
+
+// A leading type name selects the input items of that type: "Patient.name".
+bool IsTypeFilter(const Node& node, const Collection& input) {
+  if (!node.children.empty() || !StartsUpper(node.name)) return false;
+  if (fhir::FindType(node.name) == nullptr) return false;
+  for (const Value& item : input) {
+    if (item.is_node() && item.node().type != nullptr &&
+        item.node().type->FindElement(node.name) != nullptr) {
+      return false;  // an element that happens to start upper-case
+    }
+  }
+  return true;
+}
+
+Result Member(const Node& node, const Collection& input, const EvalContext& ctx) {
+  const Collection* focus = &input;
+  Collection evaluated;
+  if (!node.children.empty()) {
+    auto r = Eval(*node.children[0], input, ctx);
+    if (!r.ok()) return r;
+    evaluated = std::move(*r);
+    focus = &evaluated;
+  }
+  Collection out;
+  if (IsTypeFilter(node, *focus)) {
+    for (const Value& item : *focus) {
+      if (IsOfType(item, "", node.name)) out.push_back(item);
+    }
+    return out;
+  }
+  for (const Value& item : *focus) ChildrenNamed(item, node.name, &out);
+  return out;
+}
+
+Result Function(const Node& node, const Collection& input, const EvalContext& ctx) {
+  Collection evaluated;
+  const Collection* focus = &input;
+  if (!node.children.empty()) {
+    auto r = Eval(*node.children[0], input, ctx);
+    if (!r.ok()) return r;
+    evaluated = std::move(*r);
+    focus = &evaluated;
+  }
+  if (node.function == nullptr) return EvalError(node, StrCat("unknown function '", node.name, "'"));
+  // Arguments are evaluated against $this of the enclosing scope, which for a
+  // top-level call is the expression's input.
+  EvalContext call_ctx = ctx;
+  if (call_ctx.this_items == nullptr) call_ctx.this_items = &input;
+  FnCall call{node, *focus, call_ctx};
+  return node.function->impl(call);
+}
+
+Result Indexer(const Node& node, const Collection& input, const EvalContext& ctx) {
+  auto base = Eval(*node.children[0], input, ctx);
+  if (!base.ok()) return base;
+  auto index = Eval(*node.children[1], input, ctx);
+  if (!index.ok()) return index;
+  if (index->empty()) return Collection{};
+  if (index->size() > 1 || (*index)[0].kind() != ValueKind::kInteger) {
+    return EvalError(node, "index must be a single Integer");
+  }
+  int64_t i = (*index)[0].integer();
+  if (i < 0 || static_cast<size_t>(i) >= base->size()) return Collection{};
+  return Collection{(*base)[static_cast<size_t>(i)]};
+}
+
+Result Unary(const Node& node, const Collection& input, const EvalContext& ctx) {
+  auto operand = Eval(*node.children[0], input, ctx);
+  if (!operand.ok() || node.name == "+") return operand;
+  if (operand->empty()) return Collection{};
+  if (operand->size() > 1) return EvalError(node, "unary '-' needs a single item");
+  auto v = (*operand)[0].AsSystem();
+  if (v && v->kind() == ValueKind::kInteger) return Collection{Value::Integer(-v->integer())};
+  if (v && v->kind() == ValueKind::kDecimal) return Collection{Value::Decimal(-v->decimal())};
+  if (v && v->kind() == ValueKind::kQuantity) {
+    Quantity q = v->quantity();
+    q.value = -q.value;
+    return Collection{Value::Quantity(std::move(q))};
+  }
+  return EvalError(node, StrCat("unary '-' cannot be applied to ", (*operand)[0].TypeName()));
+}
+
+Result BooleanOp(const Node& node, const Collection& l, const Collection& r) {
+  auto a = ToBoolean(l);
+  if (!a.ok()) return EvalError(node, Message(a.status()));
+  auto b = ToBoolean(r);
+  if (!b.ok()) return EvalError(node, Message(b.status()));
+  std::optional<bool> x = *a, y = *b, out;
+  const std::string& op = node.name;
+  if (op == "and") {
+    if (x == false || y == false) out = false;
+    else if (x && y) out = true;
+  } else if (op == "or") {
+    if (x == true || y == true) out = true;
+    else if (x && y) out = false;
+  } else if (op == "xor") {
+    if (x && y) out = *x != *y;
+  } else {  // implies
+    if (x == false || y == true) out = true;
+    else if (x == true && y == false) out = false;
+  }
+  if (!out) return Collection{};
+  return Collection{Value::Boolean(*out)};
+}
+
+Result Membership(const Node& node, const Collection& l, const Collection& r) {
+  const Collection& element = node.name == "in" ? l : r;
+  const Collection& container = node.name == "in" ? r : l;
+  if (element.empty()) return Collection{};
+  if (element.size() > 1) return EvalError(node, StrCat("'", node.name, "' needs a single item"));
+  return Collection{Value::Boolean(ContainsEqual(container, element[0]))};
+}
+
+Result Comparison(const Node& node, const Collection& l, const Collection& r) {
+  if (l.empty() || r.empty()) return Collection{};
+  if (l.size() > 1 || r.size() > 1) {
+    return EvalError(node, StrCat("'", node.name, "' needs single items"));
+  }
+  auto c = CompareItems(l[0], r[0]);
+  if (!c.ok()) return EvalError(node, Message(c.status()));
+  if (!c->has_value()) return Collection{};
+  int v = **c;
+  const std::string& op = node.name;
+  bool result = op == "<" ? v < 0 : op == ">" ? v > 0 : op == "<=" ? v <= 0 : v >= 0;
+  return Collection{Value::Boolean(result)};
+}
+
+Result Equality(const Node& node, const Collection& l, const Collection& r) {
+  const std::string& op = node.name;
+  if (op == "~" || op == "!~") {
+    bool eq = CollectionsEquivalent(l, r);
+    return Collection{Value::Boolean(op == "~" ? eq : !eq)};
+  }
+  auto eq = CollectionsEqual(l, r);
+  if (!eq) return Collection{};
+  return Collection{Value::Boolean(op == "=" ? *eq : !*eq)};
+}
+
+Result Union(const Collection& l, const Collection& r) {
+  Collection out;
+  for (const Collection* c : {&l, &r}) {
+    for (const Value& v : *c) {
+      if (!ContainsEqual(out, v)) out.push_back(v);
+    }
+  }
+  return out;
+}
+
+Result Concatenate(const Node& node, const Collection& l, const Collection& r) {
+  std::string out;
+  for (const Collection* c : {&l, &r}) {
+    if (c->empty()) continue;
+    if (c->size() > 1) return EvalError(node, "'&' needs single items");
+    auto v = (*c)[0].AsSystem();
+    if (!v || v->kind() != ValueKind::kString) return EvalError(node, "'&' needs String operands");
+    out += v->string();
+  }
+  return Collection{Value::String(std::move(out))};
+}
+
+Result BinaryArithmetic(const Node& node, const Collection& l, const Collection& r) {
+  if (l.empty() || r.empty()) return Collection{};
+  if (l.size() > 1 || r.size() > 1) {
+    return EvalError(node, StrCat("'", node.name, "' needs single items"));
+  }
+  auto out = Arithmetic(node.name, l[0], r[0]);
+  if (!out.ok()) return EvalError(node, Message(out.status()));
+  return out;
+}
+
+Result Binary(const Node& node, const Collection& input, const EvalContext& ctx) {
+  auto l = Eval(*node.children[0], input, ctx);
+  if (!l.ok()) return l;
+  auto r = Eval(*node.children[1], input, ctx);
+  if (!r.ok()) return r;
+  const std::string& op = node.name;
+  if (op == "and" || op == "or" || op == "xor" || op == "implies") return BooleanOp(node, *l, *r);
+  if (op == "in" || op == "contains") return Membership(node, *l, *r);
+  if (op == "=" || op == "!=" || op == "~" || op == "!~") return Equality(node, *l, *r);
+  if (op == "<" || op == ">" || op == "<=" || op == ">=") return Comparison(node, *l, *r);
+  if (op == "|") return Union(*l, *r);
+  if (op == "&") return Concatenate(node, *l, *r);
+  return BinaryArithmetic(node, *l, *r);
+}
+
+Result TypeOp(const Node& node, const Collection& input, const EvalContext& ctx) {
+  auto operand = Eval(*node.children[0], input, ctx);
+  if (!operand.ok()) return operand;
+  const std::string& type_name = node.literal->string();
+  if (operand->empty()) return Collection{};
+  if (operand->size() > 1) {
+    return EvalError(node, StrCat("'", node.name, "' needs a single item"));
+  }
+  bool match = IsOfType((*operand)[0], node.type_namespace, type_name, node.name == "as");
+  if (node.name == "is") return Collection{Value::Boolean(match)};
+  if (!match) return Collection{};
+  return *operand;
+}
+
+Result Variable(const Node& node, const EvalContext& ctx) {
+  const std::string& name = node.name;
+  if (ctx.options != nullptr) {
+    auto it = ctx.options->variables.find(name);
+    if (it != ctx.options->variables.end()) return it->second;
+  }
+  if (name == "resource" || name == "rootResource") return *ctx.resource;
+  if (name == "context") return *ctx.context;
+  if (name == "ucum") return Collection{Value::String("http://unitsofmeasure.org")};
+  if (name == "sct") return Collection{Value::String("http://snomed.info/sct")};
+  if (name == "loinc") return Collection{Value::String("http://loinc.org")};
+  if (name.rfind("vs-", 0) == 0) {
+    return Collection{Value::String(StrCat("http://hl7.org/fhir/ValueSet/", name.substr(3)))};
+  }
+  if (name.rfind("ext-", 0) == 0) {
+    return Collection{
+        Value::String(StrCat("http://hl7.org/fhir/StructureDefinition/", name.substr(4)))};
+  }
+  return EvalError(node, StrCat("unknown variable '%", name, "'"));
+}
+
+}  // namespace
+
+absl::Status EvalError(const Node& node, std::string_view message) {
+  return absl::InvalidArgumentError(
+      StrCat("line ", node.line, ", column ", node.column, ": ", message));
+}
+
+absl::StatusOr<Collection> Eval(const Node& node, const Collection& input, const EvalContext& ctx) {
+  switch (node.kind) {
+    case NodeKind::kLiteral: return Collection{*node.literal};
+    case NodeKind::kEmpty: return Collection{};
+    case NodeKind::kMember: return Member(node, input, ctx);
+    case NodeKind::kFunction: return Function(node, input, ctx);
+    case NodeKind::kIndexer: return Indexer(node, input, ctx);
+    case NodeKind::kUnary: return Unary(node, input, ctx);
+    case NodeKind::kBinary: return Binary(node, input, ctx);
+    case NodeKind::kTypeOp: return TypeOp(node, input, ctx);
+    case NodeKind::kVariable: return Variable(node, ctx);
+    case NodeKind::kThis: return ctx.this_items ? *ctx.this_items : input;
+    case NodeKind::kIndex: return Collection{Value::Integer(ctx.index)};
+    case NodeKind::kTotal:
+      if (ctx.total == nullptr) return EvalError(node, "$total is only defined in aggregate()");
+      return *ctx.total;
+  }
+  return EvalError(node, "unknown expression");
+}
+
+}  // namespace vigil::fhirpath

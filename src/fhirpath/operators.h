@@ -1,0 +1,33 @@
+// FHIRPath operators on single values: equality, equivalence, ordering and
+// arithmetic, with the spec's implicit conversions (Integer -> Decimal,
+// Date -> DateTime, FHIR primitives -> System values).
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "fhirpath/value.h"
+
+namespace vigil::fhirpath {
+
+// '=' on two items: nullopt when the answer is unknown (e.g. dates of different
+// precision), false for values of unrelated types.
+std::optional<bool> ItemsEqual(const Value& a, const Value& b);
+// '~' on two items.
+bool ItemsEquivalent(const Value& a, const Value& b);
+// Ordering: -1/0/1, nullopt when unknown (precision), error when not comparable.
+absl::StatusOr<std::optional<int>> CompareItems(const Value& a, const Value& b);
+
+// '=' and '~' on collections (spec section 6.1).
+std::optional<bool> CollectionsEqual(const Collection& a, const Collection& b);
+bool CollectionsEquivalent(const Collection& a, const Collection& b);
+
+// Arithmetic: op is one of + - * / div mod. Empty when the result is undefined
+// (division by zero); error for operand types the operator does not accept.
+absl::StatusOr<Collection> Arithmetic(std::string_view op, const Value& a, const Value& b);
+
+// Whether c already holds an item equal to v (used by union, distinct, in).
+bool ContainsEqual(const Collection& c, const Value& v);
+
+}  // namespace vigil::fhirpath

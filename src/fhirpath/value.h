@@ -1,0 +1,114 @@
+// One item of a FHIRPath collection.
+//
+// A Value is either a System value (Boolean, Integer, Decimal, String, Date,
+// DateTime, Time, Quantity) made by the expression itself, or a FHIR element:
+// a pointer into the resource's Json tree together with the element's FHIR type
+// and, for primitives, the "_name" sibling that carries id/extensions. Node values
+// borrow the resource: the Json must outlive every Value that points into it.
+//
+// FHIR primitives (a Json scalar typed "date", "string", ...) behave as their
+// System value in operators and functions; AsSystem() does that conversion.
+//
+// Thread-safety: a value type; copying a node Value copies two pointers.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "fhir/json.h"
+#include "fhir/model.h"
+#include "fhirpath/decimal.h"
+#include "fhirpath/quantity.h"
+#include "fhirpath/temporal.h"
+
+namespace vigil::fhirpath {
+
+enum class ValueKind : uint8_t {
+  kBoolean,
+  kInteger,
+  kDecimal,
+  kString,
+  kDate,
+  kDateTime,
+  kTime,
+  kQuantity,
+  kNode,  // a FHIR element that is not (or not yet converted to) a System value
+};
+
+// A FHIR element inside a resource.
+struct NodeRef {
+  const fhir::Json* json = nullptr;           // the element's value (object or scalar)
+  const fhir::TypeInfo* type = nullptr;       // its FHIR type; nullptr when unknown
+  const fhir::Json* primitive_ext = nullptr;  // "_name" object of a primitive, if any
+  // For a resource node: where it sits (for resolve() of contained references).
+  const fhir::Json* container = nullptr;
+};
+
+class Value {
+  struct OwnedJson {
+    fhir::Json json;
+    NodeRef ref;
+  };
+
+ public:
+  static Value Boolean(bool b);
+  static Value Integer(int64_t i);
+  static Value Decimal(fhirpath::Decimal d);
+  static Value String(std::string s);
+  static Value Temporal(fhirpath::Temporal t);  // kind from t.kind
+  static Value Quantity(fhirpath::Quantity q);
+  static Value Node(NodeRef node);
+  // A node over Json made during evaluation (type() results); the Value owns it.
+  static Value OwnedNode(fhir::Json json, const fhir::TypeInfo* type);
+
+  ValueKind kind() const { return kind_; }
+  bool is_node() const { return kind_ == ValueKind::kNode; }
+
+  // REQUIRES: the matching kind.
+  bool boolean() const { return std::get<bool>(data_); }
+  int64_t integer() const { return std::get<int64_t>(data_); }
+  const fhirpath::Decimal& decimal() const { return std::get<fhirpath::Decimal>(data_); }
+  const std::string& string() const { return *std::get<std::shared_ptr<const std::string>>(data_); }
+  const fhirpath::Temporal& temporal() const { return std::get<fhirpath::Temporal>(data_); }
+  const fhirpath::Quantity& quantity() const { return *std::get<std::shared_ptr<const fhirpath::Quantity>>(data_); }
+  const NodeRef& node() const {
+    if (const auto* owned = std::get_if<std::shared_ptr<const OwnedJson>>(&data_)) {
+      return (*owned)->ref;
+    }
+    return std::get<NodeRef>(data_);
+  }
+
+  // The FHIR type name of a node ("date", "HumanName", "Patient"), or the System type
+  // name of a System value ("Boolean", "Quantity").
+  std::string_view TypeName() const;
+  // Whether the type namespace is System (true) or FHIR (false).
+  bool IsSystemValue() const { return kind_ != ValueKind::kNode; }
+
+  // A FHIR primitive node (and a FHIR Quantity node) converted to its System value;
+  // nullopt for complex nodes or primitives that fail to parse. System values are
+  // returned unchanged.
+  std::optional<Value> AsSystem() const;
+
+ private:
+  Value() = default;
+  ValueKind kind_ = ValueKind::kBoolean;
+  std::variant<bool, int64_t, fhirpath::Decimal, std::shared_ptr<const std::string>,
+               fhirpath::Temporal, std::shared_ptr<const fhirpath::Quantity>, NodeRef,
+               std::shared_ptr<const OwnedJson>>
+      data_;
+};
+
+using Collection = std::vector<Value>;
+
+// The JSON form used by `vigil fhirpath`: System values as JSON scalars (Decimals as
+// numbers with their scale, dates as strings, Quantities as FHIR Quantity objects),
+// nodes as their FHIR JSON (primitives as scalars).
+fhir::Json ToJson(const Value& value);
+fhir::Json ToJson(const Collection& collection);
+
+}  // namespace vigil::fhirpath
