@@ -222,14 +222,18 @@ Result TypeOp(const Node& node, const Collection& input, const EvalContext& ctx)
   auto operand = Eval(*node.children[0], input, ctx);
   if (!operand.ok()) return operand;
   const std::string& type_name = node.literal->string();
-  if (operand->empty()) return Collection{};
-  if (operand->size() > 1) {
-    return EvalError(node, StrCat("'", node.name, "' needs a single item"));
+  if (node.name == "as") {
+    // Over several items 'as' filters like ofType(): R4's own search parameters
+    // rely on it ("(Observation.component.value as Quantity)").
+    Collection out;
+    for (const Value& item : *operand) {
+      if (IsOfType(item, node.type_namespace, type_name, true)) out.push_back(item);
+    }
+    return out;
   }
-  bool match = IsOfType((*operand)[0], node.type_namespace, type_name, node.name == "as");
-  if (node.name == "is") return Collection{Value::Boolean(match)};
-  if (!match) return Collection{};
-  return *operand;
+  if (operand->empty()) return Collection{};
+  if (operand->size() > 1) return EvalError(node, "'is' needs a single item");
+  return Collection{Value::Boolean(IsOfType((*operand)[0], node.type_namespace, type_name))};
 }
 
 Result Variable(const Node& node, const EvalContext& ctx) {
