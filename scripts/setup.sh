@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
   libsimdjson-dev rapidjson-dev libabsl-dev libfmt-dev libspdlog-dev libcli11-dev
   libtinyxml2-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev llvm  # llvm: llvm-symbolizer for readable sanitizer reports
   python3
 )
 # Node.js is only used by tests and benchmarks (reference FHIRPath engine). A machine that

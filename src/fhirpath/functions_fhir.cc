@@ -3,6 +3,10 @@
 // resolve, is, as, type, conformsTo.
 #include "base/str.h"
 #include "absl/strings/str_cat.h"
+#include <map>
+#include <memory>
+#include <mutex>
+
 #include "fhirpath/functions.h"
 #include "fhirpath/type_arg.h"
 
@@ -127,13 +131,26 @@ Result As(const FnCall& call) {
   return call.input;
 }
 
+// The {namespace, name} object type() returns for a type. Objects are interned
+// for the life of the process: there are only as many as there are types, and
+// nodes never own the Json they point into.
+const fhir::Json& TypeInfoObject(bool system, std::string_view name) {
+  static std::mutex mu;
+  static std::map<std::string, std::unique_ptr<fhir::Json>, std::less<>> interned;
+  std::string key = StrCat(system ? "System." : "FHIR.", name);
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = interned.find(key);
+  if (it != interned.end()) return *it->second;
+  auto info = std::make_unique<fhir::Json>(fhir::Json::Object());
+  info->Set("namespace", fhir::Json::String(system ? "System" : "FHIR"));
+  info->Set("name", fhir::Json::String(std::string(name)));
+  return *interned.emplace(std::move(key), std::move(info)).first->second;
+}
+
 Result Type(const FnCall& call) {
   Collection out;
   for (const Value& v : call.input) {
-    fhir::Json info = fhir::Json::Object();
-    info.Set("namespace", fhir::Json::String(v.IsSystemValue() ? "System" : "FHIR"));
-    info.Set("name", fhir::Json::String(std::string(v.TypeName())));
-    out.push_back(Value::OwnedNode(std::move(info), nullptr));
+    out.push_back(Value::Node(NodeRef{&TypeInfoObject(v.IsSystemValue(), v.TypeName()), nullptr}));
   }
   return out;
 }

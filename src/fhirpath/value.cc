@@ -133,16 +133,6 @@ Value Value::Node(NodeRef node) {
   return v;
 }
 
-Value Value::OwnedNode(fhir::Json json, const fhir::TypeInfo* type) {
-  auto owned = std::make_shared<OwnedJson>();
-  owned->json = std::move(json);
-  owned->ref = NodeRef{&owned->json, type, nullptr};
-  Value v;
-  v.kind_ = ValueKind::kNode;
-  v.data_ = std::shared_ptr<const OwnedJson>(std::move(owned));
-  return v;
-}
-
 std::string_view Value::TypeName() const {
   switch (kind_) {
     case ValueKind::kBoolean: return "Boolean";

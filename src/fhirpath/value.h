@@ -50,11 +50,6 @@ struct NodeRef {
 };
 
 class Value {
-  struct OwnedJson {
-    fhir::Json json;
-    NodeRef ref;
-  };
-
  public:
   static Value Boolean(bool b);
   static Value Integer(int64_t i);
@@ -63,8 +58,6 @@ class Value {
   static Value Temporal(fhirpath::Temporal t);  // kind from t.kind
   static Value Quantity(fhirpath::Quantity q);
   static Value Node(NodeRef node);
-  // A node over Json made during evaluation (type() results); the Value owns it.
-  static Value OwnedNode(fhir::Json json, const fhir::TypeInfo* type);
 
   ValueKind kind() const { return kind_; }
   bool is_node() const { return kind_ == ValueKind::kNode; }
@@ -76,12 +69,7 @@ class Value {
   const std::string& string() const { return *std::get<std::shared_ptr<const std::string>>(data_); }
   const fhirpath::Temporal& temporal() const { return std::get<fhirpath::Temporal>(data_); }
   const fhirpath::Quantity& quantity() const { return *std::get<std::shared_ptr<const fhirpath::Quantity>>(data_); }
-  const NodeRef& node() const {
-    if (const auto* owned = std::get_if<std::shared_ptr<const OwnedJson>>(&data_)) {
-      return (*owned)->ref;
-    }
-    return std::get<NodeRef>(data_);
-  }
+  const NodeRef& node() const { return std::get<NodeRef>(data_); }
 
   // The FHIR type name of a node ("date", "HumanName", "Patient"), or the System type
   // name of a System value ("Boolean", "Quantity").
@@ -98,8 +86,7 @@ class Value {
   Value() = default;
   ValueKind kind_ = ValueKind::kBoolean;
   std::variant<bool, int64_t, fhirpath::Decimal, std::shared_ptr<const std::string>,
-               fhirpath::Temporal, std::shared_ptr<const fhirpath::Quantity>, NodeRef,
-               std::shared_ptr<const OwnedJson>>
+               fhirpath::Temporal, std::shared_ptr<const fhirpath::Quantity>, NodeRef>
       data_;
 };
 

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# FHIRPath speed: Vigil against the HL7 reference implementation (npm fhirpath).
+#
+# 1. ref_bench.js times fhirpath.js and writes workload.json: the (expression, input)
+#    pairs it evaluates without error;
+# 2. fhirpath_bench times Vigil on exactly those pairs;
+# 3. prints ns/evaluation for both and the ratio (JS ÷ Vigil) per workload.
+# Parsing of expressions and of input JSON is excluded on both sides.
+#
+# Usage: bench/fhirpath/run.sh [--min-time-ms N]     (from any directory)
+# Env:   VIGIL_BUILD_DIR (default build), VIGIL_SHARED_DIR (default ../shared)
+# Results: bench/fhirpath/out/{ref,vigil}.json
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+BUILD="${VIGIL_BUILD_DIR:-build}"
+[[ "$BUILD" = /* ]] || BUILD="$ROOT/$BUILD"
+SHARED="${VIGIL_SHARED_DIR:-$ROOT/../shared}"
+OUT="$HERE/out"
+MIN_TIME_MS=2000
+while (($#)); do
+  case "$1" in
+    --min-time-ms) MIN_TIME_MS="$2"; shift 2 ;;
+    *) echo "usage: $0 [--min-time-ms N]" >&2; exit 2 ;;
+  esac
+done
+
+[[ -d "$SHARED/conformance/fhirpath-r4" ]] || { echo "run.sh: $SHARED not found" >&2; exit 1; }
+mkdir -p "$OUT"
+
+if [[ ! -d "$HERE/node_modules/fhirpath" ]]; then
+  (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+if [[ ! -f "$BUILD/CMakeCache.txt" ]]; then
+  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+fi
+if grep -q '^VIGIL_SANITIZE:BOOL=ON' "$BUILD/CMakeCache.txt"; then
+  echo "run.sh: warning: $BUILD is a sanitizer build; Vigil's figures will be slow" >&2
+fi
+cmake --build "$BUILD" --target fhirpath_bench -j"$(nproc)"
+
+echo "== fhirpath.js (reference) =="
+node "$HERE/ref_bench.js" --shared "$SHARED" --workload "$HERE/workload.json" \
+  --min-time-ms "$MIN_TIME_MS" > "$OUT/ref.json"
+echo "== Vigil =="
+BENCH="$BUILD/bench/fhirpath_bench"
+[[ -x "$BENCH" ]] || BENCH="$BUILD/fhirpath_bench"
+"$BENCH" --workload "$HERE/workload.json" \
+  --min-time-ms "$MIN_TIME_MS" > "$OUT/vigil.json"
+
+node - "$OUT/ref.json" "$OUT/vigil.json" <<'JS'
+const fs = require('fs');
+const [ref, vigil] = process.argv.slice(2).map(f => JSON.parse(fs.readFileSync(f, 'utf8')));
+console.log(`\n${ref.engine} (${ref.runtime}) vs ${vigil.engine}; ${ref.machine}`);
+const pad = (s, n) => String(s).padStart(n);
+console.log(`${'workload'.padEnd(20)}${pad('pairs', 8)}${pad('js ns/eval', 14)}` +
+            `${pad('vigil ns/eval', 15)}${pad('ratio', 9)}`);
+let mismatch = false;
+for (const r of ref.workloads) {
+  const v = vigil.workloads.find(w => w.name === r.name);
+  if (!v) { console.log(`${r.name}: missing from Vigil's results`); mismatch = true; continue; }
+  const ratio = v.ns_per_eval > 0 ? r.ns_per_eval / v.ns_per_eval : NaN;
+  console.log(`${r.name.padEnd(20)}${pad(r.pairs, 8)}${pad(r.ns_per_eval.toFixed(0), 14)}` +
+              `${pad(v.ns_per_eval.toFixed(0), 15)}${pad(ratio.toFixed(1) + 'x', 9)}`);
+  if (v.pairs !== r.pairs) {
+    console.log(`  note: Vigil skipped ${v.skipped} of ${r.pairs} pairs (compile/evaluation ` +
+                `errors; see fhirpath_bench --verbose): the ratio is not over identical work`);
+    mismatch = true;
+  }
+}
+if (mismatch) console.log('(workloads differ between the engines: see the notes above)');
+JS
