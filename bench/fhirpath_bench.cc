@@ -102,18 +102,27 @@ Options ParseArgs(int argc, char** argv) {
   return options;
 }
 
-// The compiled expression for text, or nullptr when Vigil rejects it.
-const Expression* CompileOnce(Corpus& corpus, const std::string& text, bool verbose) {
-  auto it = corpus.expressions.find(text);
+// The compiled expression for text, or nullptr when Vigil rejects it. Like
+// Vigil's own callers (search indexing, views, the CLI), it compiles against the
+// input's resource type, which lets the checker resolve paths ahead of time; an
+// expression the checker rejects for that type is compiled without it, so both
+// engines time exactly the same pairs.
+const Expression* CompileOnce(Corpus& corpus, const std::string& text, const Json& input,
+                              bool verbose) {
+  const Json* rt = input.Find("resourceType");
+  std::string root_type = rt != nullptr && rt->is_string() ? rt->text() : "";
+  std::string key = root_type + "\n" + text;
+  auto it = corpus.expressions.find(key);
   if (it != corpus.expressions.end()) return it->second.get();
-  absl::StatusOr<Expression> compiled = Expression::Compile(text);
+  absl::StatusOr<Expression> compiled = Expression::Compile(text, {root_type});
+  if (!compiled.ok()) compiled = Expression::Compile(text);
   std::unique_ptr<Expression> owned;
   if (compiled.ok()) {
     owned = std::make_unique<Expression>(*std::move(compiled));
   } else if (verbose) {
     std::cerr << "skip (compile) " << text << ": " << compiled.status() << "\n";
   }
-  return corpus.expressions.emplace(text, std::move(owned)).first->second.get();
+  return corpus.expressions.emplace(key, std::move(owned)).first->second.get();
 }
 
 // The parsed input at path; a JSON null path means the input {}.
@@ -138,8 +147,8 @@ Workload LoadWorkload(Corpus& corpus, const Json& spec, bool verbose) {
   for (const Json& pair : pairs->items()) {
     const Json* expr = pair.Find("expr");
     if (expr == nullptr || !expr->is_string()) Die("pair without expr in " + workload.name);
-    const Expression* expression = CompileOnce(corpus, expr->text(), verbose);
     const Json* input = LoadOnce(corpus, pair.Find("input_path"));
+    const Expression* expression = CompileOnce(corpus, expr->text(), *input, verbose);
     // One untimed evaluation checks the pair, as ref_bench.js does.
     if (expression == nullptr) {
       ++workload.skipped;

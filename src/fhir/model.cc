@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <unordered_map>
+#include <vector>
 
 namespace vigil::fhir {
 namespace model_data {
@@ -65,10 +67,39 @@ bool TypeInfo::IsA(std::string_view type_name) const {
 }
 
 const TypeInfo* FindType(std::string_view name) {
-  const TypeInfo* end = &kTypes[0] + kTypeCount;
-  const TypeInfo* it = std::lower_bound(
-      &kTypes[0], end, name, [](const TypeInfo& t, std::string_view n) { return t.name < n; });
-  return it != end && it->name == name ? it : nullptr;
+  // Hashing beats a binary search of ~700 names: this is on FHIRPath's hot path.
+  static const auto* const kByName = [] {
+    auto* map = new std::unordered_map<std::string_view, const TypeInfo*>();
+    for (const TypeInfo& t : kTypes) map->emplace(t.name, &t);
+    return map;
+  }();
+  auto it = kByName->find(name);
+  return it == kByName->end() ? nullptr : it->second;
+}
+
+const TypeInfo* TypeInfo::ElementType(const ElementInfo& element) const {
+  // One slot per (type, element), resolved once: the first of element.types.
+  struct Resolved {
+    std::vector<size_t> start;  // per type: where its elements begin in `types`
+    std::vector<const TypeInfo*> types;
+  };
+  static const Resolved* const kResolved = [] {
+    auto* r = new Resolved();
+    for (const TypeInfo& t : kTypes) {
+      r->start.push_back(r->types.size());
+      for (const ElementInfo& e : t.elements) {
+        r->types.push_back(e.types.empty() ? nullptr : FindType(e.types.front()));
+      }
+    }
+    return r;
+  }();
+  ptrdiff_t index = IndexOf(this);
+  const ElementInfo* first = elements.data();
+  if (index < 0 || &element < first || &element >= first + elements.size()) {
+    return element.types.empty() ? nullptr : FindType(element.types.front());
+  }
+  return kResolved->types[kResolved->start[static_cast<size_t>(index)] +
+                          static_cast<size_t>(&element - first)];
 }
 
 bool IsResourceType(std::string_view name) {

@@ -67,6 +67,9 @@ struct TypeInfo {
 
   // The element called name (choice elements by their name without "[x]"), or nullptr.
   const ElementInfo* FindElement(std::string_view name) const;
+  // The type of element (one of this type's elements), resolved once and cached:
+  // FindType(element.types.front()). For choice elements use ChoiceTypeOf.
+  const TypeInfo* ElementType(const ElementInfo& element) const;
   // The base type, or nullptr.
   const TypeInfo* base() const;
   // Whether this type is name or derives from it ("Patient" is "DomainResource" and "Resource").

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "fhirpath/operators.h"
 #include "fhirpath/value.h"
 
 namespace vigil::fhirpath {
@@ -36,11 +37,18 @@ struct Node {
   int line = 1;
   int column = 1;
   std::string name;  // member, function, variable name; operator text; type name
+  Op op = Op::kNone;  // kBinary: the operator, resolved from `name` by the parser
   std::string type_namespace;  // for kTypeOp: "FHIR", "System" or empty
   std::optional<Value> literal;
   std::vector<std::unique_ptr<Node>> children;
   std::vector<std::unique_ptr<Node>> args;
   const FunctionDef* function = nullptr;  // resolved by the checker for kFunction
+  // For a kMember that starts a path with a type name ("Patient.name"): that type,
+  // resolved by the checker.
+  const fhir::TypeInfo* type_filter = nullptr;
+  // For a kMember: the element it names on each FHIR type the checker inferred
+  // for its focus, so evaluation skips the model lookup for those types.
+  std::vector<std::pair<const fhir::TypeInfo*, const fhir::ElementInfo*>> resolved_elements;
 };
 
 }  // namespace vigil::fhirpath

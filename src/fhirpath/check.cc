@@ -120,6 +120,7 @@ class Checker {
       const fhir::ElementInfo* element = type->FindElement(node.name);
       if (element == nullptr) continue;
       found = true;
+      node.resolved_elements.emplace_back(type, element);
       for (std::string_view t : element->types) {
         const fhir::TypeInfo* info = fhir::FindType(t);
         if (info == nullptr || info->is_abstract) return Types();
@@ -185,8 +186,12 @@ class Checker {
   const fhir::TypeInfo* root_;
 };
 
-// Resolves functions everywhere, without type information.
+// Resolves functions and leading type names everywhere, without type information.
 absl::Status ResolveFunctions(Node& node) {
+  if (node.kind == NodeKind::kMember && node.children.empty() && !node.name.empty() &&
+      std::isupper(static_cast<unsigned char>(node.name[0]))) {
+    node.type_filter = fhir::FindType(node.name);
+  }
   if (node.kind == NodeKind::kTypeOp) {
     if (auto s = CheckTypeName(node, node.type_namespace, node.literal->string()); !s.ok()) return s;
   }

@@ -92,7 +92,7 @@ std::string Canonical(const Value& v) {
     case ValueKind::kBoolean: return v.boolean() ? "true" : "false";
     case ValueKind::kInteger: return std::to_string(v.integer());
     case ValueKind::kDecimal: return v.decimal().ToString();
-    case ValueKind::kString: return v.string();
+    case ValueKind::kString: return std::string(v.string());
     case ValueKind::kDate:
     case ValueKind::kDateTime: return "@" + v.temporal().ToString();
     case ValueKind::kTime: return "@T" + v.temporal().ToString();

@@ -130,6 +130,13 @@ std::optional<long> ReadExponent(std::string_view text, size_t* i) {
 
 // q = round(n / d) half away from zero, for magnitudes.
 Uint256 RoundedQuotient(const Uint256& n, const Uint256& d) {
+  if (n.FitsU128() && d.FitsU128()) {  // the common case, in native 128-bit arithmetic
+    U128 a = n.ToU128(), b = d.ToU128();
+    U128 q = a / b, r = a % b;
+    // r >= b - r  <=>  2r >= b, without overflowing 2r.
+    if (r >= b - r) ++q;
+    return Uint256(q);
+  }
   Uint256 q, r;
   Uint256::DivMod(n, d, &q, &r);
   if (!((r + r) < d)) q = q + Uint256(1);
@@ -174,6 +181,31 @@ std::optional<int> BoundaryDigits(std::optional<int> digits) {
   return d;
 }
 
+// The common case: up to 18 digits with an optional fraction and no exponent,
+// accumulated in 64 bits without the wide-integer path. nullopt means "not this
+// simple form", not "malformed".
+std::optional<Decimal> ParseSimple(std::string_view text) {
+  size_t i = 0;
+  bool negative = false;
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) negative = text[i++] == '-';
+  int64_t mantissa = 0;
+  int digits = 0, scale = 0;
+  bool point = false;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.' && !point) {
+      point = true;
+      continue;
+    }
+    if (!IsDigit(c) || ++digits > 18) return std::nullopt;
+    mantissa = mantissa * 10 + (c - '0');
+    if (point) ++scale;
+  }
+  bool well_formed = digits > 0 && (!point || scale > 0) && IsDigit(text[negative || text[0] == '+']);
+  if (!well_formed) return std::nullopt;
+  return Decimal::FromScaled(negative ? -mantissa : mantissa, scale);
+}
+
 }  // namespace
 
 Decimal Decimal::FromInt(int64_t v) { return Decimal(v, 0); }
@@ -194,6 +226,7 @@ std::optional<Decimal> Decimal::FromScaled(__int128 mantissa, int scale) {
 }
 
 std::optional<Decimal> Decimal::Parse(std::string_view text) {
+  if (auto simple = ParseSimple(text)) return simple;
   size_t i = 0;
   bool negative = false;
   if (i < text.size() && (text[i] == '+' || text[i] == '-')) negative = text[i++] == '-';
@@ -260,6 +293,18 @@ std::optional<Decimal> Decimal::Add(const Decimal& o) const {
 std::optional<Decimal> Decimal::Sub(const Decimal& o) const { return Add(-o); }
 
 std::optional<Decimal> Decimal::Mul(const Decimal& o) const {
+  // Fast path: both magnitudes below 2^63, so the product fits in 128 bits.
+  U128 a = Magnitude(mantissa_), b = Magnitude(o.mantissa_);
+  constexpr U128 kHalfWidth = U128(1) << 63;
+  int scale = scale_ + o.scale_;
+  if (a < kHalfWidth && b < kHalfWidth && scale <= kMaxScale) {
+    U128 product = a * b;
+    if (product < Pow10(kMaxDigits)) {
+      bool negative = product != 0 && ((mantissa_ < 0) != (o.mantissa_ < 0));
+      auto m = static_cast<__int128>(product);
+      return Decimal(negative ? -m : m, scale);
+    }
+  }
   Wide w{.negative = (mantissa_ < 0) != (o.mantissa_ < 0),
          .magnitude = Uint256(Magnitude(mantissa_)) * Uint256(Magnitude(o.mantissa_)),
          .scale = scale_ + o.scale_};

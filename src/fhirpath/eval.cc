@@ -12,10 +12,6 @@ namespace {
 
 using Result = absl::StatusOr<Collection>;
 
-bool StartsUpper(std::string_view s) {
-  return !s.empty() && std::isupper(static_cast<unsigned char>(s.front()));
-}
-
 }  // namespace
 
 bool IsOfType(const Value& item, std::string_view ns, std::string_view type_name,
@@ -35,17 +31,8 @@ bool IsOfType(const Value& item, std::string_view ns, std::string_view type_name
 namespace {
 
 // A leading type name selects the input items of that type: "Patient.name".
-bool IsTypeFilter(const Node& node, const Collection& input) {
-  if (!node.children.empty() || !StartsUpper(node.name)) return false;
-  if (fhir::FindType(node.name) == nullptr) return false;
-  for (const Value& item : input) {
-    if (item.is_node() && item.node().type != nullptr &&
-        item.node().type->FindElement(node.name) != nullptr) {
-      return false;  // an element that happens to start upper-case
-    }
-  }
-  return true;
-}
+// (No R4 element name starts with an upper-case letter, so this never hides one.)
+bool IsTypeFilter(const Node& node) { return node.type_filter != nullptr; }
 
 Result Member(const Node& node, const Collection& input, const EvalContext& ctx) {
   const Collection* focus = &input;
@@ -57,13 +44,26 @@ Result Member(const Node& node, const Collection& input, const EvalContext& ctx)
     focus = &evaluated;
   }
   Collection out;
-  if (IsTypeFilter(node, *focus)) {
+  if (IsTypeFilter(node)) {
     for (const Value& item : *focus) {
-      if (IsOfType(item, "", node.name)) out.push_back(item);
+      bool same = item.is_node() && item.node().type == node.type_filter;  // the usual case
+      if (same || IsOfType(item, "", node.name)) out.push_back(item);
     }
     return out;
   }
-  for (const Value& item : *focus) ChildrenNamed(item, node.name, &out);
+  for (const Value& item : *focus) {
+    const fhir::ElementInfo* element = nullptr;
+    if (item.is_node()) {
+      for (const auto& [type, e] : node.resolved_elements) {
+        if (type == item.node().type) element = e;
+      }
+    }
+    if (element != nullptr) {
+      ChildrenOfElement(item, *element, &out);
+    } else {
+      ChildrenNamed(item, node.name, &out);
+    }
+  }
   return out;
 }
 
@@ -121,14 +121,14 @@ Result BooleanOp(const Node& node, const Collection& l, const Collection& r) {
   auto b = ToBoolean(r);
   if (!b.ok()) return EvalError(node, Message(b.status()));
   std::optional<bool> x = *a, y = *b, out;
-  const std::string& op = node.name;
-  if (op == "and") {
+  Op op = node.op;
+  if (op == Op::kAnd) {
     if (x == false || y == false) out = false;
     else if (x && y) out = true;
-  } else if (op == "or") {
+  } else if (op == Op::kOr) {
     if (x == true || y == true) out = true;
     else if (x && y) out = false;
-  } else if (op == "xor") {
+  } else if (op == Op::kXor) {
     if (x && y) out = *x != *y;
   } else {  // implies
     if (x == false || y == true) out = true;
@@ -139,8 +139,8 @@ Result BooleanOp(const Node& node, const Collection& l, const Collection& r) {
 }
 
 Result Membership(const Node& node, const Collection& l, const Collection& r) {
-  const Collection& element = node.name == "in" ? l : r;
-  const Collection& container = node.name == "in" ? r : l;
+  const Collection& element = node.op == Op::kIn ? l : r;
+  const Collection& container = node.op == Op::kIn ? r : l;
   if (element.empty()) return Collection{};
   if (element.size() > 1) return EvalError(node, StrCat("'", node.name, "' needs a single item"));
   return Collection{Value::Boolean(ContainsEqual(container, element[0]))};
@@ -155,20 +155,20 @@ Result Comparison(const Node& node, const Collection& l, const Collection& r) {
   if (!c.ok()) return EvalError(node, Message(c.status()));
   if (!c->has_value()) return Collection{};
   int v = **c;
-  const std::string& op = node.name;
-  bool result = op == "<" ? v < 0 : op == ">" ? v > 0 : op == "<=" ? v <= 0 : v >= 0;
+  Op op = node.op;
+  bool result = op == Op::kLess ? v < 0 : op == Op::kGreater ? v > 0 : op == Op::kLessOrEqual ? v <= 0 : v >= 0;
   return Collection{Value::Boolean(result)};
 }
 
 Result Equality(const Node& node, const Collection& l, const Collection& r) {
-  const std::string& op = node.name;
-  if (op == "~" || op == "!~") {
+  Op op = node.op;
+  if (op == Op::kEquivalent || op == Op::kNotEquivalent) {
     bool eq = CollectionsEquivalent(l, r);
-    return Collection{Value::Boolean(op == "~" ? eq : !eq)};
+    return Collection{Value::Boolean(op == Op::kEquivalent ? eq : !eq)};
   }
   auto eq = CollectionsEqual(l, r);
   if (!eq) return Collection{};
-  return Collection{Value::Boolean(op == "=" ? *eq : !*eq)};
+  return Collection{Value::Boolean(op == Op::kEqual ? *eq : !*eq)};
 }
 
 Result Union(const Collection& l, const Collection& r) {
@@ -198,7 +198,7 @@ Result BinaryArithmetic(const Node& node, const Collection& l, const Collection&
   if (l.size() > 1 || r.size() > 1) {
     return EvalError(node, StrCat("'", node.name, "' needs single items"));
   }
-  auto out = Arithmetic(node.name, l[0], r[0]);
+  auto out = Arithmetic(node.op, l[0], r[0]);
   if (!out.ok()) return EvalError(node, Message(out.status()));
   return out;
 }
@@ -208,20 +208,31 @@ Result Binary(const Node& node, const Collection& input, const EvalContext& ctx)
   if (!l.ok()) return l;
   auto r = Eval(*node.children[1], input, ctx);
   if (!r.ok()) return r;
-  const std::string& op = node.name;
-  if (op == "and" || op == "or" || op == "xor" || op == "implies") return BooleanOp(node, *l, *r);
-  if (op == "in" || op == "contains") return Membership(node, *l, *r);
-  if (op == "=" || op == "!=" || op == "~" || op == "!~") return Equality(node, *l, *r);
-  if (op == "<" || op == ">" || op == "<=" || op == ">=") return Comparison(node, *l, *r);
-  if (op == "|") return Union(*l, *r);
-  if (op == "&") return Concatenate(node, *l, *r);
-  return BinaryArithmetic(node, *l, *r);
+  switch (node.op) {
+    case Op::kAnd:
+    case Op::kOr:
+    case Op::kXor:
+    case Op::kImplies: return BooleanOp(node, *l, *r);
+    case Op::kIn:
+    case Op::kContains: return Membership(node, *l, *r);
+    case Op::kEqual:
+    case Op::kNotEqual:
+    case Op::kEquivalent:
+    case Op::kNotEquivalent: return Equality(node, *l, *r);
+    case Op::kLess:
+    case Op::kGreater:
+    case Op::kLessOrEqual:
+    case Op::kGreaterOrEqual: return Comparison(node, *l, *r);
+    case Op::kUnion: return Union(*l, *r);
+    case Op::kConcat: return Concatenate(node, *l, *r);
+    default: return BinaryArithmetic(node, *l, *r);
+  }
 }
 
 Result TypeOp(const Node& node, const Collection& input, const EvalContext& ctx) {
   auto operand = Eval(*node.children[0], input, ctx);
   if (!operand.ok()) return operand;
-  const std::string& type_name = node.literal->string();
+  std::string_view type_name = node.literal->string();
   if (node.name == "as") {
     // Over several items 'as' filters like ofType(): R4's own search parameters
     // rely on it ("(Observation.component.value as Quantity)").

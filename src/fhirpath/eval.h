@@ -29,6 +29,8 @@ absl::StatusOr<Collection> Eval(const Node& node, const Collection& input, const
 // The children of item called name (FHIR navigation: choice types, primitive
 // extensions, contained resources). Appends to out.
 void ChildrenNamed(const Value& item, std::string_view name, Collection* out);
+// The children of item in element (an element of item's type), as ChildrenNamed.
+void ChildrenOfElement(const Value& item, const fhir::ElementInfo& element, Collection* out);
 // Every child element of item, in document order (children()).
 void AllChildren(const Value& item, Collection* out);
 // Whether item is of the type called type_name in namespace ns ("", "FHIR" or

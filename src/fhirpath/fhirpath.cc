@@ -27,7 +27,11 @@ absl::StatusOr<Expression> Expression::Compile(std::string_view text,
 absl::StatusOr<Collection> Expression::Evaluate(const fhir::Json& resource,
                                                 const EvalOptions& options) const {
   Collection input{ResourceNode(resource)};
-  return Evaluate(input, resource, options);
+  EvalContext ctx;
+  ctx.options = &options;
+  ctx.resource = &input;
+  ctx.context = &input;
+  return Eval(*root_, input, ctx);
 }
 
 absl::StatusOr<Collection> Expression::Evaluate(const Collection& input,

@@ -59,7 +59,7 @@ absl::StatusOr<std::optional<std::string>> FnCall::StringArg(size_t i) const {
   if (!v || v->kind() != ValueKind::kString) {
     return Error(StrCat("argument ", i + 1, " must be a String"));
   }
-  return std::optional<std::string>(v->string());
+  return std::optional<std::string>(std::string(v->string()));
 }
 
 absl::StatusOr<std::optional<int64_t>> FnCall::IntegerArg(size_t i) const {
@@ -89,7 +89,7 @@ absl::StatusOr<std::optional<std::string>> FnCall::StringInput() const {
   if (!v || v->kind() != ValueKind::kString) {
     return Error(StrCat("the input must be a String, not ", input[0].TypeName()));
   }
-  return std::optional<std::string>(v->string());
+  return std::optional<std::string>(std::string(v->string()));
 }
 
 absl::StatusOr<std::optional<bool>> ToBoolean(const Collection& c) {

@@ -60,7 +60,7 @@ std::optional<std::string> ReferenceText(const Value& item) {
     return std::nullopt;
   }
   auto v = item.AsSystem();
-  if (v && v->kind() == ValueKind::kString) return v->string();
+  if (v && v->kind() == ValueKind::kString) return std::string(v->string());
   return std::nullopt;
 }
 

@@ -1,5 +1,7 @@
 // FHIR element navigation over the Json tree, typed by the generated model.
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "base/str.h"
 #include "fhirpath/eval.h"
@@ -71,6 +73,22 @@ const fhir::Json* FindExt(const fhir::Json& object, std::string_view name) {
   return nullptr;
 }
 
+// Member `name` and its "_name" twin, in one pass over the object.
+std::pair<const fhir::Json*, const fhir::Json*> FindWithExt(const fhir::Json& object,
+                                                            std::string_view name) {
+  const fhir::Json* value = nullptr;
+  const fhir::Json* ext = nullptr;
+  for (const auto& [key, child] : object.members()) {
+    std::string_view k = key;
+    if (k.size() == name.size() && k == name) {
+      value = &child;
+    } else if (k.size() == name.size() + 1 && k[0] == '_' && k.substr(1) == name) {
+      ext = &child;
+    }
+  }
+  return {value, ext};
+}
+
 // The object holding a node's children: the node itself, or for a primitive the
 // "_name" object carrying its id and extensions.
 const fhir::Json* ChildObject(const NodeRef& node) {
@@ -110,22 +128,37 @@ Value ResourceNode(const fhir::Json& resource) {
 void ChildrenNamed(const Value& item, std::string_view name, Collection* out) {
   if (!item.is_node()) return;
   const NodeRef& node = item.node();
-  const fhir::Json* object = ChildObject(node);
-  if (object == nullptr || !object->is_object()) return;
-  const fhir::Json& json = *object;
   if (node.type == nullptr) {
-    AppendValues(json.Find(name), FindExt(json, name), nullptr, out);
+    const fhir::Json* object = ChildObject(node);
+    if (object == nullptr || !object->is_object()) return;
+    auto [value, ext] = FindWithExt(*object, name);
+    AppendValues(value, ext, nullptr, out);
     return;
   }
   const fhir::ElementInfo* element = node.type->FindElement(name);
-  if (element == nullptr) return;
-  if (element->is_choice) {
-    ChoiceChildren(json, *element, out);
+  if (element != nullptr) ChildrenOfElement(item, *element, out);
+}
+
+void ChildrenOfElement(const Value& item, const fhir::ElementInfo& element, Collection* out) {
+  const NodeRef& node = item.node();
+  const fhir::Json* object = ChildObject(node);
+  if (object == nullptr || !object->is_object()) return;
+  if (element.is_choice) {
+    ChoiceChildren(*object, element, out);
     return;
   }
-  const fhir::TypeInfo* type =
-      element->types.empty() ? nullptr : fhir::FindType(element->types.front());
-  AppendValues(json.Find(name), FindExt(json, name), type, out);
+  auto [value, ext] = FindWithExt(*object, element.name);
+  AppendValues(value, ext, node.type->ElementType(element), out);
+}
+
+// The element of type that JSON member `key` belongs to ("valueQuantity" ->
+// value[x]), or nullptr.
+const fhir::ElementInfo* ElementForKey(const fhir::TypeInfo& type, std::string_view key) {
+  if (const fhir::ElementInfo* e = type.FindElement(key)) return e;
+  for (const fhir::ElementInfo& e : type.elements) {
+    if (e.is_choice && key.starts_with(e.name) && !fhir::ChoiceTypeOf(e, key).empty()) return &e;
+  }
+  return nullptr;
 }
 
 void AllChildren(const Value& item, Collection* out) {
@@ -141,17 +174,28 @@ void AllChildren(const Value& item, Collection* out) {
     }
     return;
   }
-  for (const fhir::ElementInfo& element : node.type->elements) {
-    if (element.is_choice) {
-      ChoiceChildren(json, element, out);
-      continue;
+  // Children come in definition order. Walking the members present (rather than
+  // every element the type defines) keeps descendants() linear in the data.
+  std::vector<std::pair<const fhir::ElementInfo*, std::string_view>> present;
+  for (const auto& [key, child] : json.members()) {
+    std::string_view name = key;
+    if (name.starts_with('_')) {
+      name.remove_prefix(1);
+      if (json.Find(name) != nullptr) continue;  // handled with its value
     }
-    const fhir::Json* child = json.Find(element.name);
-    const fhir::Json* ext = FindExt(json, element.name);
-    if (child == nullptr && ext == nullptr) continue;
-    const fhir::TypeInfo* type =
-        element.types.empty() ? nullptr : fhir::FindType(element.types.front());
-    AppendValues(child, ext, type, out);
+    if (const fhir::ElementInfo* e = ElementForKey(*node.type, name)) present.emplace_back(e, name);
+  }
+  std::stable_sort(present.begin(), present.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  const fhir::ElementInfo* previous = nullptr;
+  for (const auto& [element, name] : present) {
+    if (element->is_choice) {
+      if (element != previous) ChoiceChildren(json, *element, out);
+    } else {
+      auto [child, ext] = FindWithExt(json, element->name);
+      AppendValues(child, ext, node.type->ElementType(*element), out);
+    }
+    previous = element;
   }
 }
 

@@ -100,18 +100,18 @@ absl::StatusOr<Collection> FromOptional(std::optional<Decimal> d) {
   return One(Value::Decimal(*d));
 }
 
-absl::StatusOr<Collection> IntegerArithmetic(std::string_view op, int64_t x, int64_t y) {
+absl::StatusOr<Collection> IntegerArithmetic(Op op, int64_t x, int64_t y) {
   int64_t r = 0;
-  if (op == "+") {
+  if (op == Op::kPlus) {
     if (__builtin_add_overflow(x, y, &r)) return Collection{};
-  } else if (op == "-") {
+  } else if (op == Op::kMinus) {
     if (__builtin_sub_overflow(x, y, &r)) return Collection{};
-  } else if (op == "*") {
+  } else if (op == Op::kTimes) {
     if (__builtin_mul_overflow(x, y, &r)) return Collection{};
-  } else if (op == "div") {
+  } else if (op == Op::kDiv) {
     if (y == 0) return Collection{};
     r = x / y;
-  } else if (op == "mod") {
+  } else if (op == Op::kMod) {
     if (y == 0) return Collection{};
     r = x % y;
   } else {  // "/" always yields a Decimal
@@ -120,13 +120,13 @@ absl::StatusOr<Collection> IntegerArithmetic(std::string_view op, int64_t x, int
   return One(Value::Integer(r));
 }
 
-absl::StatusOr<Collection> DecimalArithmetic(std::string_view op, const Decimal& x,
+absl::StatusOr<Collection> DecimalArithmetic(Op op, const Decimal& x,
                                              const Decimal& y) {
-  if (op == "+") return FromOptional(x.Add(y));
-  if (op == "-") return FromOptional(x.Sub(y));
-  if (op == "*") return FromOptional(x.Mul(y));
-  if (op == "/") return FromOptional(x.Div(y));
-  if (op == "mod") return FromOptional(x.Mod(y));
+  if (op == Op::kPlus) return FromOptional(x.Add(y));
+  if (op == Op::kMinus) return FromOptional(x.Sub(y));
+  if (op == Op::kTimes) return FromOptional(x.Mul(y));
+  if (op == Op::kDivide) return FromOptional(x.Div(y));
+  if (op == Op::kMod) return FromOptional(x.Mod(y));
   // div on decimals yields an Integer.
   auto q = x.IntDiv(y);
   if (!q) return Collection{};
@@ -135,15 +135,15 @@ absl::StatusOr<Collection> DecimalArithmetic(std::string_view op, const Decimal&
   return One(Value::Integer(*i));
 }
 
-absl::StatusOr<Collection> QuantityArithmetic(std::string_view op, const Quantity& x,
+absl::StatusOr<Collection> QuantityArithmetic(Op op, const Quantity& x,
                                               const Quantity& y) {
   std::optional<Quantity> r;
-  if (op == "+") r = Quantity::Add(x, y);
-  if (op == "-") r = Quantity::Sub(x, y);
-  if (op == "*") r = Quantity::Mul(x, y);
-  if (op == "/") r = Quantity::Div(x, y);
-  if (op == "+" || op == "-") {
-    if (!r) return absl::InvalidArgumentError(StrCat("cannot ", op == "+" ? "add" : "subtract",
+  if (op == Op::kPlus) r = Quantity::Add(x, y);
+  if (op == Op::kMinus) r = Quantity::Sub(x, y);
+  if (op == Op::kTimes) r = Quantity::Mul(x, y);
+  if (op == Op::kDivide) r = Quantity::Div(x, y);
+  if (op == Op::kPlus || op == Op::kMinus) {
+    if (!r) return absl::InvalidArgumentError(StrCat("cannot ", op == Op::kPlus ? "add" : "subtract",
                                                            " quantities in '", x.unit, "' and '",
                                                            y.unit, "'"));
   }
@@ -151,14 +151,36 @@ absl::StatusOr<Collection> QuantityArithmetic(std::string_view op, const Quantit
   return One(Value::Quantity(std::move(*r)));
 }
 
-absl::StatusOr<Collection> TemporalArithmetic(std::string_view op, const Temporal& t,
+absl::StatusOr<Collection> TemporalArithmetic(Op op, const Temporal& t,
                                               const Quantity& q) {
-  auto r = op == "+" ? t.Add(q.value, q.unit) : t.Subtract(q.value, q.unit);
+  auto r = op == Op::kPlus ? t.Add(q.value, q.unit) : t.Subtract(q.value, q.unit);
   if (!r.ok()) return r.status();
   return One(Value::Temporal(*r));
 }
 
+constexpr std::pair<std::string_view, Op> kOps[] = {
+    {"implies", Op::kImplies}, {"or", Op::kOr}, {"xor", Op::kXor}, {"and", Op::kAnd},
+    {"in", Op::kIn}, {"contains", Op::kContains}, {"=", Op::kEqual}, {"~", Op::kEquivalent},
+    {"!=", Op::kNotEqual}, {"!~", Op::kNotEquivalent}, {"<", Op::kLess}, {">", Op::kGreater},
+    {"<=", Op::kLessOrEqual}, {">=", Op::kGreaterOrEqual}, {"|", Op::kUnion},
+    {"+", Op::kPlus}, {"-", Op::kMinus}, {"&", Op::kConcat}, {"*", Op::kTimes},
+    {"/", Op::kDivide}, {"div", Op::kDiv}, {"mod", Op::kMod}};
+
+std::string_view OpText(Op op) {
+  for (const auto& [text, o] : kOps) {
+    if (o == op) return text;
+  }
+  return "?";
+}
+
 }  // namespace
+
+Op OpFromText(std::string_view text) {
+  for (const auto& [t, op] : kOps) {
+    if (t == text) return op;
+  }
+  return Op::kNone;
+}
 
 std::optional<bool> ItemsEqual(const Value& a, const Value& b) {
   auto sa = a.AsSystem();
@@ -237,12 +259,12 @@ bool CollectionsEquivalent(const Collection& a, const Collection& b) {
   return true;
 }
 
-absl::StatusOr<Collection> Arithmetic(std::string_view op, const Value& a, const Value& b) {
+absl::StatusOr<Collection> Arithmetic(Op op, const Value& a, const Value& b) {
   auto sa = a.AsSystem();
   auto sb = b.AsSystem();
   if (!sa || !sb) {
     return absl::InvalidArgumentError(
-        StrCat("operator '", op, "' cannot be applied to ", a.TypeName(), " and ",
+        StrCat("operator '", OpText(op), "' cannot be applied to ", a.TypeName(), " and ",
                      b.TypeName()));
   }
   const Value& x = *sa;
@@ -251,14 +273,14 @@ absl::StatusOr<Collection> Arithmetic(std::string_view op, const Value& a, const
     return IntegerArithmetic(op, x.integer(), y.integer());
   }
   if (IsNumber(x) && IsNumber(y)) return DecimalArithmetic(op, AsDecimal(x), AsDecimal(y));
-  if (op == "+" && x.kind() == ValueKind::kString && y.kind() == ValueKind::kString) {
-    return One(Value::String(x.string() + y.string()));
+  if (op == Op::kPlus && x.kind() == ValueKind::kString && y.kind() == ValueKind::kString) {
+    return One(Value::String(StrCat(x.string(), y.string())));
   }
   if (x.kind() == ValueKind::kQuantity || y.kind() == ValueKind::kQuantity) {
-    if (IsTemporal(x) && (op == "+" || op == "-")) {
+    if (IsTemporal(x) && (op == Op::kPlus || op == Op::kMinus)) {
       return TemporalArithmetic(op, x.temporal(), y.quantity());
     }
-    if (op == "+" || op == "-" || op == "*" || op == "/") {
+    if (op == Op::kPlus || op == Op::kMinus || op == Op::kTimes || op == Op::kDivide) {
       Quantity qx = x.kind() == ValueKind::kQuantity ? x.quantity()
                     : IsNumber(x) ? Quantity{AsDecimal(x), "1"}
                                   : Quantity{};
@@ -271,7 +293,7 @@ absl::StatusOr<Collection> Arithmetic(std::string_view op, const Value& a, const
       }
     }
   }
-  return absl::InvalidArgumentError(StrCat("operator '", op, "' cannot be applied to ",
+  return absl::InvalidArgumentError(StrCat("operator '", OpText(op), "' cannot be applied to ",
                                                  x.TypeName(), " and ", y.TypeName()));
 }
 

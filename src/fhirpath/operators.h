@@ -11,6 +11,21 @@
 
 namespace vigil::fhirpath {
 
+// Every binary operator, resolved from its text once by the parser.
+enum class Op : uint8_t {
+  kNone,
+  kImplies, kOr, kXor, kAnd,
+  kIn, kContains,
+  kEqual, kEquivalent, kNotEqual, kNotEquivalent,
+  kLess, kGreater, kLessOrEqual, kGreaterOrEqual,
+  kUnion,
+  kPlus, kMinus, kConcat,
+  kTimes, kDivide, kDiv, kMod,
+};
+
+// The operator spelled `text`, or kNone.
+Op OpFromText(std::string_view text);
+
 // '=' on two items: nullopt when the answer is unknown (e.g. dates of different
 // precision), false for values of unrelated types.
 std::optional<bool> ItemsEqual(const Value& a, const Value& b);
@@ -23,9 +38,9 @@ absl::StatusOr<std::optional<int>> CompareItems(const Value& a, const Value& b);
 std::optional<bool> CollectionsEqual(const Collection& a, const Collection& b);
 bool CollectionsEquivalent(const Collection& a, const Collection& b);
 
-// Arithmetic: op is one of + - * / div mod. Empty when the result is undefined
+// Arithmetic: op is one of kPlus kMinus kTimes kDivide kDiv kMod. Empty when the result is undefined
 // (division by zero); error for operand types the operator does not accept.
-absl::StatusOr<Collection> Arithmetic(std::string_view op, const Value& a, const Value& b);
+absl::StatusOr<Collection> Arithmetic(Op op, const Value& a, const Value& b);
 
 // Whether c already holds an item equal to v (used by union, distinct, in).
 bool ContainsEqual(const Collection& c, const Value& v);

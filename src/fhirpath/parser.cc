@@ -113,6 +113,7 @@ class Parser {
       if (!right.ok()) return right;
       NodePtr bin = Make(NodeKind::kBinary, op);
       bin->name = op.text;
+      bin->op = OpFromText(op.text);
       bin->children.push_back(std::move(lhs));
       bin->children.push_back(std::move(*right));
       lhs = std::move(bin);

@@ -13,7 +13,7 @@ namespace {
 std::string Show(const Node& n) {
   switch (n.kind) {
     case NodeKind::kLiteral:
-      if (n.literal->kind() == ValueKind::kString) return "'" + n.literal->string() + "'";
+      if (n.literal->kind() == ValueKind::kString) return StrCat("'", n.literal->string(), "'");
       return WriteJson(ToJson(*n.literal));
     case NodeKind::kEmpty: return "{}";
     case NodeKind::kMember:

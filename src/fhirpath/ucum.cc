@@ -5,6 +5,8 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <string>
+#include <unordered_map>
 #include <utility>
 
 namespace vigil::fhirpath::internal {
@@ -312,9 +314,16 @@ std::optional<Decimal> FromBase(const Decimal& base, const UcumUnit& u) {
 
 std::optional<UcumUnit> ParseUcum(std::string_view code) {
   if (code.empty()) return std::nullopt;
+  // Units repeat endlessly in clinical data ('mg', 'mm[Hg]'): remember each
+  // parse per thread (no locking), bounded so hostile input cannot grow it.
+  thread_local std::unordered_map<std::string, std::optional<UcumUnit>> cache;
+  if (auto it = cache.find(std::string(code)); it != cache.end()) return it->second;
   const AtomTable& atoms = Atoms();
   AtomLookup lookup = [&atoms](std::string_view c) { return atoms.Find(c); };
-  return Parser(code, lookup).Parse();
+  std::optional<UcumUnit> unit = Parser(code, lookup).Parse();
+  if (cache.size() >= 4096) cache.clear();
+  cache.emplace(std::string(code), unit);
+  return unit;
 }
 
 std::optional<Decimal> ConvertUcum(const Decimal& value, const UcumUnit& from, const UcumUnit& to) {

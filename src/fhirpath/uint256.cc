@@ -10,6 +10,15 @@ Uint256 Uint256::Pow10(int n) {
 }
 
 int Uint256::DigitCount() const {
+  if (FitsU128()) {  // compare against powers of ten instead of dividing
+    U128 v = ToU128(), p = 1;
+    int digits = 0;
+    while (v >= p) {
+      if (++digits == 39) break;  // 10^39 does not fit in 128 bits
+      p *= 10;
+    }
+    return digits;
+  }
   Uint256 v = *this;
   int digits = 0;
   while (!v.IsZero()) {

@@ -57,7 +57,7 @@ std::optional<Value> FromScalar(const fhir::Json& json, fhir::SystemType type) {
       return Value::Temporal(*t);
     }
     case SystemType::kString:
-      if (json.is_string()) return Value::String(json.text());
+      if (json.is_string()) return Value::BorrowedString(json.text());
       return std::nullopt;
     case SystemType::kNone:
       break;
@@ -82,59 +82,54 @@ std::optional<Value> Untyped(const fhir::Json& json) {
 
 Value Value::Boolean(bool b) {
   Value v;
-  v.kind_ = ValueKind::kBoolean;
   v.data_ = b;
   return v;
 }
 
 Value Value::Integer(int64_t i) {
   Value v;
-  v.kind_ = ValueKind::kInteger;
   v.data_ = i;
   return v;
 }
 
 Value Value::Decimal(fhirpath::Decimal d) {
   Value v;
-  v.kind_ = ValueKind::kDecimal;
   v.data_ = d;
   return v;
 }
 
 Value Value::String(std::string s) {
   Value v;
-  v.kind_ = ValueKind::kString;
   v.data_ = std::make_shared<const std::string>(std::move(s));
+  return v;
+}
+
+Value Value::BorrowedString(std::string_view s) {
+  Value v;
+  v.data_ = s;
   return v;
 }
 
 Value Value::Temporal(fhirpath::Temporal t) {
   Value v;
-  switch (t.kind) {
-    case TemporalKind::kDate: v.kind_ = ValueKind::kDate; break;
-    case TemporalKind::kDateTime: v.kind_ = ValueKind::kDateTime; break;
-    case TemporalKind::kTime: v.kind_ = ValueKind::kTime; break;
-  }
   v.data_ = t;
   return v;
 }
 
 Value Value::Quantity(fhirpath::Quantity q) {
   Value v;
-  v.kind_ = ValueKind::kQuantity;
   v.data_ = std::make_shared<const fhirpath::Quantity>(std::move(q));
   return v;
 }
 
 Value Value::Node(NodeRef node) {
   Value v;
-  v.kind_ = ValueKind::kNode;
   v.data_ = node;
   return v;
 }
 
 std::string_view Value::TypeName() const {
-  switch (kind_) {
+  switch (kind()) {
     case ValueKind::kBoolean: return "Boolean";
     case ValueKind::kInteger: return "Integer";
     case ValueKind::kDecimal: return "Decimal";
@@ -158,7 +153,7 @@ std::string_view Value::TypeName() const {
 }
 
 std::optional<Value> Value::AsSystem() const {
-  if (kind_ != ValueKind::kNode) return *this;
+  if (!is_node()) return *this;
   const NodeRef& n = node();
   if (n.json == nullptr) return std::nullopt;
   if (n.type == nullptr) return Untyped(*n.json);
@@ -172,7 +167,7 @@ fhir::Json ToJson(const Value& value) {
     case ValueKind::kBoolean: return fhir::Json::Bool(value.boolean());
     case ValueKind::kInteger: return fhir::Json::Number(std::to_string(value.integer()));
     case ValueKind::kDecimal: return fhir::Json::Number(value.decimal().ToString());
-    case ValueKind::kString: return fhir::Json::String(value.string());
+    case ValueKind::kString: return fhir::Json::String(std::string(value.string()));
     case ValueKind::kDate:
     case ValueKind::kDateTime:
     case ValueKind::kTime: return fhir::Json::String(value.temporal().ToString());

@@ -20,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "fhir/json.h"
 #include "fhir/model.h"
 #include "fhirpath/decimal.h"
@@ -55,18 +56,35 @@ class Value {
   static Value Integer(int64_t i);
   static Value Decimal(fhirpath::Decimal d);
   static Value String(std::string s);
+  // A String that points into the resource's Json instead of copying it: FHIR
+  // string primitives become System Strings on every comparison, and this keeps
+  // that free. REQUIRES: s outlives the Value (as for node values).
+  static Value BorrowedString(std::string_view s);
   static Value Temporal(fhirpath::Temporal t);  // kind from t.kind
   static Value Quantity(fhirpath::Quantity q);
   static Value Node(NodeRef node);
 
-  ValueKind kind() const { return kind_; }
-  bool is_node() const { return kind_ == ValueKind::kNode; }
+  ValueKind kind() const {
+    switch (data_.index()) {
+      case 0: return ValueKind::kBoolean;
+      case 1: return ValueKind::kInteger;
+      case 2: return ValueKind::kDecimal;
+      case 4: return TemporalValueKind(std::get<fhirpath::Temporal>(data_).kind);
+      case 5: return ValueKind::kQuantity;
+      case 6: return ValueKind::kNode;
+      default: return ValueKind::kString;  // 3 (owned) and 7 (borrowed)
+    }
+  }
+  bool is_node() const { return data_.index() == 6; }
 
   // REQUIRES: the matching kind.
   bool boolean() const { return std::get<bool>(data_); }
   int64_t integer() const { return std::get<int64_t>(data_); }
   const fhirpath::Decimal& decimal() const { return std::get<fhirpath::Decimal>(data_); }
-  const std::string& string() const { return *std::get<std::shared_ptr<const std::string>>(data_); }
+  std::string_view string() const {
+    if (const auto* owned = std::get_if<std::shared_ptr<const std::string>>(&data_)) return **owned;
+    return std::get<std::string_view>(data_);
+  }
   const fhirpath::Temporal& temporal() const { return std::get<fhirpath::Temporal>(data_); }
   const fhirpath::Quantity& quantity() const { return *std::get<std::shared_ptr<const fhirpath::Quantity>>(data_); }
   const NodeRef& node() const { return std::get<NodeRef>(data_); }
@@ -75,7 +93,7 @@ class Value {
   // name of a System value ("Boolean", "Quantity").
   std::string_view TypeName() const;
   // Whether the type namespace is System (true) or FHIR (false).
-  bool IsSystemValue() const { return kind_ != ValueKind::kNode; }
+  bool IsSystemValue() const { return !is_node(); }
 
   // A FHIR primitive node (and a FHIR Quantity node) converted to its System value;
   // nullopt for complex nodes or primitives that fail to parse. System values are
@@ -84,13 +102,22 @@ class Value {
 
  private:
   Value() = default;
-  ValueKind kind_ = ValueKind::kBoolean;
+  static ValueKind TemporalValueKind(TemporalKind k) {
+    return k == TemporalKind::kDate       ? ValueKind::kDate
+           : k == TemporalKind::kDateTime ? ValueKind::kDateTime
+                                          : ValueKind::kTime;
+  }
+  // The kind is the variant's alternative (and a Temporal's own kind): no separate
+  // field, which keeps a Value at 48 bytes. Keep the alternatives' order in sync
+  // with kind().
   std::variant<bool, int64_t, fhirpath::Decimal, std::shared_ptr<const std::string>,
-               fhirpath::Temporal, std::shared_ptr<const fhirpath::Quantity>, NodeRef>
+               fhirpath::Temporal, std::shared_ptr<const fhirpath::Quantity>, NodeRef, std::string_view>
       data_;
 };
 
-using Collection = std::vector<Value>;
+// Most FHIRPath collections hold zero or one item; keeping one inline avoids a
+// heap allocation per evaluation step.
+using Collection = absl::InlinedVector<Value, 1>;
 
 // The JSON form used by `vigil fhirpath`: System values as JSON scalars (Decimals as
 // numbers with their scale, dates as strings, Quantities as FHIR Quantity objects),
