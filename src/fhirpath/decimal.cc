@@ -371,6 +371,7 @@ int Decimal::Compare(const Decimal& o) const {
   int sa = Sign(*this), sb = Sign(o);
   if (sa != sb) return sa < sb ? -1 : 1;
   if (sa == 0) return 0;
+  if (scale_ == o.scale_) return mantissa_ < o.mantissa_ ? -1 : (mantissa_ > o.mantissa_ ? 1 : 0);
   int scale = std::max(scale_, o.scale_);
   int magnitude = internal::Compare(Aligned(*this, scale), Aligned(o, scale));
   return sa > 0 ? magnitude : -magnitude;

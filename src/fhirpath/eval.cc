@@ -34,24 +34,16 @@ namespace {
 // (No R4 element name starts with an upper-case letter, so this never hides one.)
 bool IsTypeFilter(const Node& node) { return node.type_filter != nullptr; }
 
-Result Member(const Node& node, const Collection& input, const EvalContext& ctx) {
-  const Collection* focus = &input;
-  Collection evaluated;
-  if (!node.children.empty()) {
-    auto r = Eval(*node.children[0], input, ctx);
-    if (!r.ok()) return r;
-    evaluated = std::move(*r);
-    focus = &evaluated;
-  }
-  Collection out;
+// One navigation step of a path: `node.name` applied to every item of focus.
+void MemberStep(const Node& node, const Collection& focus, Collection* out) {
   if (IsTypeFilter(node)) {
-    for (const Value& item : *focus) {
+    for (const Value& item : focus) {
       bool same = item.is_node() && item.node().type == node.type_filter;  // the usual case
-      if (same || IsOfType(item, "", node.name)) out.push_back(item);
+      if (same || IsOfType(item, "", node.name)) out->push_back(item);
     }
-    return out;
+    return;
   }
-  for (const Value& item : *focus) {
+  for (const Value& item : focus) {
     const fhir::ElementInfo* element = nullptr;
     if (item.is_node()) {
       for (const auto& [type, e] : node.resolved_elements) {
@@ -59,12 +51,42 @@ Result Member(const Node& node, const Collection& input, const EvalContext& ctx)
       }
     }
     if (element != nullptr) {
-      ChildrenOfElement(item, *element, &out);
+      ChildrenOfElement(item, *element, out);
     } else {
-      ChildrenNamed(item, node.name, &out);
+      ChildrenNamed(item, node.name, out);
     }
   }
-  return out;
+}
+
+// A path a.b.c is a chain of kMember nodes. It is walked as a loop over two
+// buffers rather than by recursion, so each step costs no call and no copy.
+Result Member(const Node& node, const Collection& input, const EvalContext& ctx) {
+  constexpr int kMaxSteps = 16;
+  const Node* steps[kMaxSteps];
+  int count = 0;
+  const Node* base = &node;
+  while (base != nullptr && base->kind == NodeKind::kMember && count < kMaxSteps) {
+    steps[count++] = base;
+    base = base->children.empty() ? nullptr : base->children[0].get();
+  }
+  Collection buffers[2];
+  const Collection* focus = &input;
+  int next = 0;
+  if (base != nullptr) {  // the path starts from another expression (or is very long)
+    auto r = Eval(*base, input, ctx);
+    if (!r.ok()) return r;
+    buffers[0] = std::move(*r);
+    focus = &buffers[0];
+    next = 1;
+  }
+  for (int i = count - 1; i >= 0; --i) {
+    Collection& out = buffers[next];
+    out.clear();
+    MemberStep(*steps[i], *focus, &out);
+    focus = &out;
+    next ^= 1;
+  }
+  return std::move(buffers[next ^ 1]);
 }
 
 Result Function(const Node& node, const Collection& input, const EvalContext& ctx) {

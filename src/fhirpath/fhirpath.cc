@@ -21,12 +21,17 @@ absl::StatusOr<Expression> Expression::Compile(std::string_view text,
     }
   }
   if (auto s = Check(**root, root_type); !s.ok()) return s;
-  return Expression(std::string(text), std::shared_ptr<const Node>(std::move(*root)));
+  return Expression(std::string(text), std::shared_ptr<const Node>(std::move(*root)), root_type);
 }
 
 absl::StatusOr<Collection> Expression::Evaluate(const fhir::Json& resource,
                                                 const EvalOptions& options) const {
-  Collection input{ResourceNode(resource)};
+  // The resource is usually of the type the expression was compiled for: reuse
+  // that TypeInfo instead of looking resourceType up again.
+  const fhir::Json* rt = resource.is_object() ? resource.Find("resourceType") : nullptr;
+  bool expected = root_type_ != nullptr && rt != nullptr && rt->is_string() &&
+                  rt->text() == root_type_->name;
+  Collection input{expected ? Value::Node(NodeRef{&resource, root_type_}) : ResourceNode(resource)};
   EvalContext ctx;
   ctx.options = &options;
   ctx.resource = &input;

@@ -60,10 +60,11 @@ class Expression {
   const std::string& text() const { return text_; }
 
  private:
-  Expression(std::string text, std::shared_ptr<const Node> root)
-      : text_(std::move(text)), root_(std::move(root)) {}
+  Expression(std::string text, std::shared_ptr<const Node> root, const fhir::TypeInfo* root_type)
+      : text_(std::move(text)), root_(std::move(root)), root_type_(root_type) {}
   std::string text_;
   std::shared_ptr<const Node> root_;
+  const fhir::TypeInfo* root_type_;  // from CompileOptions; nullptr when not given
 };
 
 }  // namespace vigil::fhirpath

@@ -64,14 +64,13 @@ Result Children(const FnCall& call) {
   return out;
 }
 
+// Breadth-first: the result is its own work queue, so nothing is copied twice.
 Result Descendants(const FnCall& call) {
   Collection out;
-  Collection frontier = call.input;
-  while (!frontier.empty()) {
-    Collection next;
-    for (const Value& v : frontier) AllChildren(v, &next);
-    out.insert(out.end(), next.begin(), next.end());
-    frontier = std::move(next);
+  for (const Value& v : call.input) AllChildren(v, &out);
+  for (size_t i = 0; i < out.size(); ++i) {
+    Value item = out[i];  // AllChildren appends to `out`, which may reallocate
+    AllChildren(item, &out);
   }
   return out;
 }

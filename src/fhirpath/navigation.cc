@@ -1,8 +1,8 @@
 // FHIR element navigation over the Json tree, typed by the generated model.
-#include <algorithm>
 #include <string>
-#include <vector>
+#include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "base/str.h"
 #include "fhirpath/eval.h"
 
@@ -176,7 +176,7 @@ void AllChildren(const Value& item, Collection* out) {
   }
   // Children come in definition order. Walking the members present (rather than
   // every element the type defines) keeps descendants() linear in the data.
-  std::vector<std::pair<const fhir::ElementInfo*, std::string_view>> present;
+  absl::InlinedVector<std::pair<const fhir::ElementInfo*, std::string_view>, 16> present;
   for (const auto& [key, child] : json.members()) {
     std::string_view name = key;
     if (name.starts_with('_')) {
@@ -185,8 +185,13 @@ void AllChildren(const Value& item, Collection* out) {
     }
     if (const fhir::ElementInfo* e = ElementForKey(*node.type, name)) present.emplace_back(e, name);
   }
-  std::stable_sort(present.begin(), present.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Members are nearly always already in definition order: insertion sort is
+  // linear then, and allocates nothing.
+  for (size_t i = 1; i < present.size(); ++i) {
+    for (size_t j = i; j > 0 && present[j].first < present[j - 1].first; --j) {
+      std::swap(present[j], present[j - 1]);
+    }
+  }
   const fhir::ElementInfo* previous = nullptr;
   for (const auto& [element, name] : present) {
     if (element->is_choice) {

@@ -173,6 +173,14 @@ std::string_view OpText(Op op) {
   return "?";
 }
 
+// v as a System value without copying it when it already is one; a FHIR node
+// is converted into *storage. nullptr when v has no System form.
+const Value* SystemView(const Value& v, std::optional<Value>* storage) {
+  if (!v.is_node()) return &v;
+  *storage = v.AsSystem();
+  return storage->has_value() ? &**storage : nullptr;
+}
+
 }  // namespace
 
 Op OpFromText(std::string_view text) {
@@ -183,24 +191,27 @@ Op OpFromText(std::string_view text) {
 }
 
 std::optional<bool> ItemsEqual(const Value& a, const Value& b) {
-  auto sa = a.AsSystem();
-  auto sb = b.AsSystem();
+  std::optional<Value> ta, tb;
+  const Value* sa = SystemView(a, &ta);
+  const Value* sb = SystemView(b, &tb);
   if (sa && sb) return SystemEqual(*sa, *sb);
   if (sa || sb) return false;
   return NodesEqual(a, b);
 }
 
 bool ItemsEquivalent(const Value& a, const Value& b) {
-  auto sa = a.AsSystem();
-  auto sb = b.AsSystem();
+  std::optional<Value> ta, tb;
+  const Value* sa = SystemView(a, &ta);
+  const Value* sb = SystemView(b, &tb);
   if (sa && sb) return SystemEquivalent(*sa, *sb);
   if (sa || sb) return false;
   return NodesEqual(a, b).value_or(false);
 }
 
 absl::StatusOr<std::optional<int>> CompareItems(const Value& a, const Value& b) {
-  auto sa = a.AsSystem();
-  auto sb = b.AsSystem();
+  std::optional<Value> ta, tb;
+  const Value* sa = SystemView(a, &ta);
+  const Value* sb = SystemView(b, &tb);
   if (!sa || !sb) return NotComparable(a, b);
   const Value& x = *sa;
   const Value& y = *sb;
@@ -260,8 +271,9 @@ bool CollectionsEquivalent(const Collection& a, const Collection& b) {
 }
 
 absl::StatusOr<Collection> Arithmetic(Op op, const Value& a, const Value& b) {
-  auto sa = a.AsSystem();
-  auto sb = b.AsSystem();
+  std::optional<Value> ta, tb;
+  const Value* sa = SystemView(a, &ta);
+  const Value* sb = SystemView(b, &tb);
   if (!sa || !sb) {
     return absl::InvalidArgumentError(
         StrCat("operator '", OpText(op), "' cannot be applied to ", a.TypeName(), " and ",

@@ -88,6 +88,12 @@ void Uint256::ShiftLeftOne() {
 }
 
 void Uint256::DivMod(const Uint256& n, const Uint256& d, Uint256* quotient, Uint256* remainder) {
+  if (n.FitsU128() && d.FitsU128()) {  // native 128-bit division covers nearly every call
+    U128 a = n.ToU128(), b = d.ToU128();
+    *quotient = Uint256(a / b);
+    *remainder = Uint256(a % b);
+    return;
+  }
   Uint256 q, r;
   for (int i = 255; i >= 0; --i) {
     r.ShiftLeftOne();
