@@ -46,8 +46,12 @@ const ElementInfo* TypeInfo::FindElement(std::string_view name) const {
   const uint16_t* first = &kSortedElements[kSortedStart[index]];
   const uint16_t* last = &kSortedElements[0] + kSortedStart[index + 1];
   const ElementInfo* data = elements.data();
-  const uint16_t* it = std::lower_bound(
-      first, last, name, [data](uint16_t i, std::string_view n) { return data[i].name < n; });
+  // Deciding on the first letter where it differs skips most memcmp calls.
+  const uint16_t* it = std::lower_bound(first, last, name, [data](uint16_t i, std::string_view n) {
+    std::string_view e = data[i].name;
+    if (!e.empty() && !n.empty() && e[0] != n[0]) return e[0] < n[0];
+    return e < n;
+  });
   if (it == last || data[*it].name != name) return nullptr;
   return &data[*it];
 }

@@ -278,6 +278,15 @@ Decimal Decimal::operator-() const { return Decimal(-mantissa_, scale_); }
 
 std::optional<Decimal> Decimal::Add(const Decimal& o) const {
   int scale = std::max(scale_, o.scale_);
+  // Fast path: both below 2^63 and at most 18 digits of alignment, so everything
+  // fits in signed 128 bits.
+  U128 ma = Magnitude(mantissa_), mb = Magnitude(o.mantissa_);
+  constexpr U128 kHalfWidth = U128(1) << 63;
+  if (ma < kHalfWidth && mb < kHalfWidth && scale - scale_ <= 18 && scale - o.scale_ <= 18) {
+    auto a = static_cast<__int128>(ma * Pow10(scale - scale_));
+    auto b = static_cast<__int128>(mb * Pow10(scale - o.scale_));
+    return FromScaled((mantissa_ < 0 ? -a : a) + (o.mantissa_ < 0 ? -b : b), scale);
+  }
   Uint256 a = Aligned(*this, scale), b = Aligned(o, scale);
   bool na = mantissa_ < 0, nb = o.mantissa_ < 0;
   Wide w{.negative = na, .magnitude = a + b, .scale = scale};
@@ -334,13 +343,25 @@ std::optional<Decimal> Decimal::DivToScale(const Decimal& o, int scale) const {
     scale -= e - max_e;
     e = max_e;
   }
-  Uint256 n(Magnitude(mantissa_)), d(Magnitude(o.mantissa_));
+  bool negative = (mantissa_ < 0) != (o.mantissa_ < 0);
+  U128 ma = Magnitude(mantissa_), mb = Magnitude(o.mantissa_);
+  constexpr U128 kWord = U128(1) << 64;
+  if (ma < kWord && mb < kWord && e >= -19 && e <= 19 && scale >= 0) {
+    // Fast path: a 64-bit operand times 10^19 still fits in 128 bits.
+    U128 n = e >= 0 ? ma * Pow10(e) : ma, d = e >= 0 ? mb : mb * Pow10(-e);
+    U128 q = n / d, r = n % d;
+    if (r >= d - r) ++q;  // half away from zero
+    if (q < Pow10(kMaxDigits) && scale <= kMaxScale) {
+      auto m = static_cast<__int128>(q);
+      return Decimal(negative && q != 0 ? -m : m, scale);
+    }
+  }
+  Uint256 n(ma), d(mb);
   if (e >= 0) {
     n = n * Uint256::Pow10(e);
   } else {
     d = d * Uint256::Pow10(-e);
   }
-  bool negative = (mantissa_ < 0) != (o.mantissa_ < 0);
   Uint256 q = RoundedQuotient(n, d);
   if (scale < 0) {
     if (scale < -kMaxDigits) return std::nullopt;

@@ -78,11 +78,14 @@ std::pair<const fhir::Json*, const fhir::Json*> FindWithExt(const fhir::Json& ob
                                                             std::string_view name) {
   const fhir::Json* value = nullptr;
   const fhir::Json* ext = nullptr;
+  if (name.empty()) return {value, ext};
+  // Checking length and first letter before comparing avoids most memcmp calls.
   for (const auto& [key, child] : object.members()) {
     std::string_view k = key;
-    if (k.size() == name.size() && k == name) {
-      value = &child;
-    } else if (k.size() == name.size() + 1 && k[0] == '_' && k.substr(1) == name) {
+    if (k.size() == name.size()) {
+      if (k[0] == name[0] && k == name) value = &child;
+    } else if (k.size() == name.size() + 1 && k[0] == '_' && k[1] == name[0] &&
+               k.substr(1) == name) {
       ext = &child;
     }
   }
@@ -179,6 +182,7 @@ void AllChildren(const Value& item, Collection* out) {
   absl::InlinedVector<std::pair<const fhir::ElementInfo*, std::string_view>, 16> present;
   for (const auto& [key, child] : json.members()) {
     std::string_view name = key;
+    if (name == "resourceType") continue;
     if (name.starts_with('_')) {
       name.remove_prefix(1);
       if (json.Find(name) != nullptr) continue;  // handled with its value

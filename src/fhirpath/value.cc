@@ -1,6 +1,8 @@
 #include "base/str.h"
 #include "fhirpath/value.h"
 
+#include <memory>
+
 namespace vigil::fhirpath {
 namespace {
 
@@ -80,51 +82,80 @@ std::optional<Value> Untyped(const fhir::Json& json) {
 
 }  // namespace
 
+struct Value::SharedString : Value::Shared {
+  explicit SharedString(std::string s) : text(std::move(s)) {}
+  std::string text;
+};
+
+struct Value::SharedQuantity : Value::Shared {
+  explicit SharedQuantity(fhirpath::Quantity q) : quantity(std::move(q)) {}
+  fhirpath::Quantity quantity;
+};
+
+void Value::ReleaseShared() {
+  if (shared_->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete shared_;
+  shared_ = nullptr;
+}
+
 Value Value::Boolean(bool b) {
   Value v;
-  v.data_ = b;
+  v.kind_ = ValueKind::kBoolean;
+  v.payload_.boolean = b;
   return v;
 }
 
 Value Value::Integer(int64_t i) {
   Value v;
-  v.data_ = i;
+  v.kind_ = ValueKind::kInteger;
+  v.payload_.integer = i;
   return v;
 }
 
 Value Value::Decimal(fhirpath::Decimal d) {
   Value v;
-  v.data_ = d;
+  v.kind_ = ValueKind::kDecimal;
+  std::construct_at(&v.payload_.decimal, d);
   return v;
 }
 
 Value Value::String(std::string s) {
   Value v;
-  v.data_ = std::make_shared<const std::string>(std::move(s));
+  v.kind_ = ValueKind::kString;
+  auto* shared = new SharedString(std::move(s));
+  v.shared_ = shared;
+  v.payload_.string = {shared->text.data(), shared->text.size()};
   return v;
 }
 
 Value Value::BorrowedString(std::string_view s) {
   Value v;
-  v.data_ = s;
+  v.kind_ = ValueKind::kString;
+  v.payload_.string = {s.data(), s.size()};
   return v;
 }
 
 Value Value::Temporal(fhirpath::Temporal t) {
   Value v;
-  v.data_ = t;
+  v.kind_ = t.kind == TemporalKind::kDate       ? ValueKind::kDate
+            : t.kind == TemporalKind::kDateTime ? ValueKind::kDateTime
+                                                : ValueKind::kTime;
+  std::construct_at(&v.payload_.temporal, t);
   return v;
 }
 
 Value Value::Quantity(fhirpath::Quantity q) {
   Value v;
-  v.data_ = std::make_shared<const fhirpath::Quantity>(std::move(q));
+  v.kind_ = ValueKind::kQuantity;
+  auto* shared = new SharedQuantity(std::move(q));
+  v.shared_ = shared;
+  v.payload_.quantity = &shared->quantity;
   return v;
 }
 
 Value Value::Node(NodeRef node) {
   Value v;
-  v.data_ = node;
+  v.kind_ = ValueKind::kNode;
+  std::construct_at(&v.payload_.node, node);
   return v;
 }
 

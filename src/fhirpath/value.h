@@ -12,12 +12,13 @@
 // Thread-safety: a value type; copying a node Value copies two pointers.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
+#include <type_traits>
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
@@ -64,30 +65,43 @@ class Value {
   static Value Quantity(fhirpath::Quantity q);
   static Value Node(NodeRef node);
 
-  ValueKind kind() const {
-    switch (data_.index()) {
-      case 0: return ValueKind::kBoolean;
-      case 1: return ValueKind::kInteger;
-      case 2: return ValueKind::kDecimal;
-      case 4: return TemporalValueKind(std::get<fhirpath::Temporal>(data_).kind);
-      case 5: return ValueKind::kQuantity;
-      case 6: return ValueKind::kNode;
-      default: return ValueKind::kString;  // 3 (owned) and 7 (borrowed)
-    }
+  Value(const Value& o) : kind_(o.kind_), payload_(o.payload_), shared_(o.shared_) { Retain(); }
+  Value(Value&& o) noexcept : kind_(o.kind_), payload_(o.payload_), shared_(o.shared_) {
+    o.shared_ = nullptr;
   }
-  bool is_node() const { return data_.index() == 6; }
+  Value& operator=(const Value& o) {
+    if (this != &o) {
+      o.Retain();
+      Release();
+      kind_ = o.kind_;
+      payload_ = o.payload_;
+      shared_ = o.shared_;
+    }
+    return *this;
+  }
+  Value& operator=(Value&& o) noexcept {
+    if (this != &o) {
+      Release();
+      kind_ = o.kind_;
+      payload_ = o.payload_;
+      shared_ = o.shared_;
+      o.shared_ = nullptr;
+    }
+    return *this;
+  }
+  ~Value() { Release(); }
+
+  ValueKind kind() const { return kind_; }
+  bool is_node() const { return kind_ == ValueKind::kNode; }
 
   // REQUIRES: the matching kind.
-  bool boolean() const { return std::get<bool>(data_); }
-  int64_t integer() const { return std::get<int64_t>(data_); }
-  const fhirpath::Decimal& decimal() const { return std::get<fhirpath::Decimal>(data_); }
-  std::string_view string() const {
-    if (const auto* owned = std::get_if<std::shared_ptr<const std::string>>(&data_)) return **owned;
-    return std::get<std::string_view>(data_);
-  }
-  const fhirpath::Temporal& temporal() const { return std::get<fhirpath::Temporal>(data_); }
-  const fhirpath::Quantity& quantity() const { return *std::get<std::shared_ptr<const fhirpath::Quantity>>(data_); }
-  const NodeRef& node() const { return std::get<NodeRef>(data_); }
+  bool boolean() const { return payload_.boolean; }
+  int64_t integer() const { return payload_.integer; }
+  const fhirpath::Decimal& decimal() const { return payload_.decimal; }
+  std::string_view string() const { return {payload_.string.data, payload_.string.size}; }
+  const fhirpath::Temporal& temporal() const { return payload_.temporal; }
+  const fhirpath::Quantity& quantity() const { return *payload_.quantity; }
+  const NodeRef& node() const { return payload_.node; }
 
   // The FHIR type name of a node ("date", "HumanName", "Patient"), or the System type
   // name of a System value ("Boolean", "Quantity").
@@ -101,18 +115,47 @@ class Value {
   std::optional<Value> AsSystem() const;
 
  private:
+  // The heap part of an owned String or a Quantity, shared between copies.
+  struct Shared {
+    std::atomic<int> refs{1};
+    virtual ~Shared() = default;
+  };
+  struct SharedString;
+  struct SharedQuantity;
+
+  // A tagged union rather than std::variant: every alternative is trivially
+  // copyable, so copying and destroying a Value is a few moves and one branch
+  // (values are copied and dropped at every evaluation step).
+  union Payload {
+    Payload() : integer(0) {}
+    bool boolean;
+    int64_t integer;
+    fhirpath::Decimal decimal;
+    fhirpath::Temporal temporal;
+    NodeRef node;
+    struct {
+      const char* data;
+      size_t size;
+    } string;  // borrowed, or owned by shared_
+    const fhirpath::Quantity* quantity;  // owned by shared_
+  };
+
+  static_assert(std::is_trivially_copyable_v<fhirpath::Decimal> &&
+                std::is_trivially_copyable_v<fhirpath::Temporal> &&
+                std::is_trivially_copyable_v<NodeRef>);
+
   Value() = default;
-  static ValueKind TemporalValueKind(TemporalKind k) {
-    return k == TemporalKind::kDate       ? ValueKind::kDate
-           : k == TemporalKind::kDateTime ? ValueKind::kDateTime
-                                          : ValueKind::kTime;
+  void Retain() const {
+    if (shared_ != nullptr) shared_->refs.fetch_add(1, std::memory_order_relaxed);
   }
-  // The kind is the variant's alternative (and a Temporal's own kind): no separate
-  // field, which keeps a Value at 48 bytes. Keep the alternatives' order in sync
-  // with kind().
-  std::variant<bool, int64_t, fhirpath::Decimal, std::shared_ptr<const std::string>,
-               fhirpath::Temporal, std::shared_ptr<const fhirpath::Quantity>, NodeRef, std::string_view>
-      data_;
+  void Release() {
+    if (shared_ != nullptr) ReleaseShared();  // the rare case stays out of line
+  }
+  void ReleaseShared();
+
+  ValueKind kind_ = ValueKind::kBoolean;
+  Payload payload_;
+  Shared* shared_ = nullptr;
 };
 
 // Most FHIRPath collections hold zero or one item; keeping one inline avoids a
