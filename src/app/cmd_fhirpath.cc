@@ -6,8 +6,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "base/str.h"
 #include "app/commands.h"
+#include "base/str.h"
 #include "fhir/json.h"
 #include "fhirpath/fhirpath.h"
 

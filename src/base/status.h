@@ -13,9 +13,9 @@
 #define VIGIL_STATUS_CONCAT_INNER_(a, b) a##b
 #define VIGIL_STATUS_CONCAT_(a, b) VIGIL_STATUS_CONCAT_INNER_(a, b)
 
-#define VIGIL_RETURN_IF_ERROR(expr)              \
-  do {                                           \
-    ::absl::Status vigil_status_ = (expr);       \
+#define VIGIL_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::absl::Status vigil_status_ = (expr);         \
     if (!vigil_status_.ok()) return vigil_status_; \
   } while (0)
 

@@ -98,8 +98,8 @@ absl::StatusOr<Json> Build(od::value value, size_t depth, size_t max_depth) {
       // get_number() rejects valid JSON beyond int64/double range
       // ("123456789012345678901234567890", "1e400"), which FHIR decimals may be.
       std::string_view raw = value.raw_json_token();
-      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' ||
-                              raw.back() == '\r' || raw.back() == '\t')) {
+      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' ||
+                              raw.back() == '\t')) {
         raw.remove_suffix(1);
       }
       if (!IsJsonNumber(raw)) return ParseError(simdjson::NUMBER_ERROR, "number");
@@ -243,8 +243,8 @@ Json& Json::Push(Json value) {
 }
 
 bool operator==(const Json& a, const Json& b) {
-  return a.kind_ == b.kind_ && a.bool_ == b.bool_ && a.text_ == b.text_ &&
-         a.items_ == b.items_ && a.members_ == b.members_;
+  return a.kind_ == b.kind_ && a.bool_ == b.bool_ && a.text_ == b.text_ && a.items_ == b.items_ &&
+         a.members_ == b.members_;
 }
 
 absl::StatusOr<Json> ParseJson(std::string_view text, const JsonParseOptions& options) {
@@ -305,9 +305,7 @@ void AppendJsonString(std::string_view s, std::string* out) {
   out->push_back('"');
 }
 
-void AppendJson(const Json& value, bool pretty, std::string* out) {
-  Append(value, pretty, 0, out);
-}
+void AppendJson(const Json& value, bool pretty, std::string* out) { Append(value, pretty, 0, out); }
 
 std::string WriteJson(const Json& value, bool pretty) {
   std::string out;

@@ -102,8 +102,8 @@ const TypeInfo* TypeInfo::ElementType(const ElementInfo& element) const {
   if (index < 0 || &element < first || &element >= first + elements.size()) {
     return element.types.empty() ? nullptr : FindType(element.types.front());
   }
-  return kResolved->types[kResolved->start[static_cast<size_t>(index)] +
-                          static_cast<size_t>(&element - first)];
+  return kResolved
+      ->types[kResolved->start[static_cast<size_t>(index)] + static_cast<size_t>(&element - first)];
 }
 
 bool IsResourceType(std::string_view name) {

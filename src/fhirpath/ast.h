@@ -18,26 +18,26 @@ namespace vigil::fhirpath {
 struct FunctionDef;  // functions.h
 
 enum class NodeKind : uint8_t {
-  kLiteral,     // literal (a single System value)
-  kEmpty,       // {}
-  kMember,      // children[0].name, or name on the input when children is empty
-  kFunction,    // children[0].name(args...) or name(args...); args in `args`
-  kIndexer,     // children[0][children[1]]
-  kUnary,       // op children[0]  (op is "+" or "-")
-  kBinary,      // children[0] op children[1]
-  kTypeOp,      // children[0] is/as type_name
-  kVariable,    // %name
-  kThis,        // $this
-  kIndex,       // $index
-  kTotal,       // $total
+  kLiteral,   // literal (a single System value)
+  kEmpty,     // {}
+  kMember,    // children[0].name, or name on the input when children is empty
+  kFunction,  // children[0].name(args...) or name(args...); args in `args`
+  kIndexer,   // children[0][children[1]]
+  kUnary,     // op children[0]  (op is "+" or "-")
+  kBinary,    // children[0] op children[1]
+  kTypeOp,    // children[0] is/as type_name
+  kVariable,  // %name
+  kThis,      // $this
+  kIndex,     // $index
+  kTotal,     // $total
 };
 
 struct Node {
   NodeKind kind = NodeKind::kEmpty;
   int line = 1;
   int column = 1;
-  std::string name;  // member, function, variable name; operator text; type name
-  Op op = Op::kNone;  // kBinary: the operator, resolved from `name` by the parser
+  std::string name;            // member, function, variable name; operator text; type name
+  Op op = Op::kNone;           // kBinary: the operator, resolved from `name` by the parser
   std::string type_namespace;  // for kTypeOp: "FHIR", "System" or empty
   std::optional<Value> literal;
   std::vector<std::unique_ptr<Node>> children;

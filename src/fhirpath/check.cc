@@ -1,13 +1,13 @@
-#include "base/str.h"
 #include "fhirpath/check.h"
+
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
 #include <optional>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
-#include <fmt/ranges.h>
+#include "base/str.h"
 #include "fhirpath/functions.h"
 #include "fhirpath/type_arg.h"
 
@@ -45,16 +45,16 @@ absl::Status CheckTypeName(const Node& node, std::string_view ns, std::string_vi
 
 // Functions whose first argument is evaluated once per input item.
 bool IteratesOverInput(std::string_view fn) {
-  static constexpr std::string_view kNames[] = {"where", "select", "exists", "all", "repeat",
-                                                "aggregate", "sort", "trace"};
+  static constexpr std::string_view kNames[] = {"where",  "select",    "exists", "all",
+                                                "repeat", "aggregate", "sort",   "trace"};
   return std::find(std::begin(kNames), std::end(kNames), fn) != std::end(kNames);
 }
 
 // Functions whose result has the same types as their input.
 bool PreservesType(std::string_view fn) {
   static constexpr std::string_view kNames[] = {
-      "where", "first", "last", "tail", "skip", "take", "single", "distinct",
-      "intersect", "exclude", "trace", "sort", "union", "combine"};
+      "where",    "first",     "last",    "tail",  "skip", "take",  "single",
+      "distinct", "intersect", "exclude", "trace", "sort", "union", "combine"};
   return std::find(std::begin(kNames), std::end(kNames), fn) != std::end(kNames);
 }
 
@@ -135,7 +135,7 @@ class Checker {
     std::vector<std::string_view> names;
     for (const fhir::TypeInfo* type : *focus) names.push_back(type->name);
     return CheckError(node, StrCat("'", node.name, "' is not an element of ",
-                                         fmt::format("{}", fmt::join(names, " or "))));
+                                   fmt::format("{}", fmt::join(names, " or "))));
   }
 
   absl::StatusOr<Types> FunctionTypes(Node& node, const Types& input, const Types& this_types) {
@@ -146,10 +146,10 @@ class Checker {
     int n = static_cast<int>(node.args.size());
     if (n < node.function->min_args || n > node.function->max_args) {
       return CheckError(node, StrCat(node.name, "() takes ", node.function->min_args,
-                                           node.function->min_args == node.function->max_args
-                                               ? ""
-                                               : StrCat(" to ", node.function->max_args),
-                                           " arguments, not ", n));
+                                     node.function->min_args == node.function->max_args
+                                         ? ""
+                                         : StrCat(" to ", node.function->max_args),
+                                     " arguments, not ", n));
     }
     Types focus = input;
     if (!node.children.empty()) {
@@ -193,7 +193,8 @@ absl::Status ResolveFunctions(Node& node) {
     node.type_filter = fhir::FindType(node.name);
   }
   if (node.kind == NodeKind::kTypeOp) {
-    if (auto s = CheckTypeName(node, node.type_namespace, node.literal->string()); !s.ok()) return s;
+    if (auto s = CheckTypeName(node, node.type_namespace, node.literal->string()); !s.ok())
+      return s;
   }
   if (node.kind == NodeKind::kFunction &&
       (node.name == "is" || node.name == "as" || node.name == "ofType") && node.args.size() == 1) {

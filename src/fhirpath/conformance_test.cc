@@ -12,10 +12,9 @@
 #include <set>
 #include <sstream>
 
-#include "base/str.h"
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "base/str.h"
 #include "fhirpath/fhirpath.h"
 
 namespace vigil::fhirpath {
@@ -45,7 +44,8 @@ std::string ReadFile(const fs::path& path) {
 std::vector<Case> LoadSuite() {
   tinyxml2::XMLDocument doc;
   std::vector<Case> cases;
-  if (doc.LoadFile((kSuiteDir / "tests-fhir-r4.xml").c_str()) != tinyxml2::XML_SUCCESS) return cases;
+  if (doc.LoadFile((kSuiteDir / "tests-fhir-r4.xml").c_str()) != tinyxml2::XML_SUCCESS)
+    return cases;
   for (auto* group = doc.RootElement()->FirstChildElement("group"); group;
        group = group->NextSiblingElement("group")) {
     for (auto* test = group->FirstChildElement("test"); test;
@@ -158,7 +158,8 @@ std::map<std::string, fhir::Json> LoadInputs(const std::vector<Case>& cases) {
   for (const Case& c : cases) {
     if (c.input_file.empty() || inputs.count(c.input_file)) continue;
     std::string json_name = c.input_file;
-    if (json_name.ends_with(".xml")) json_name = json_name.substr(0, json_name.size() - 4) + ".json";
+    if (json_name.ends_with(".xml"))
+      json_name = json_name.substr(0, json_name.size() - 4) + ".json";
     auto parsed = fhir::ParseJson(ReadFile(kSuiteDir / "fhirpath.js-json-inputs" / json_name));
     if (parsed.ok()) inputs.emplace(c.input_file, std::move(*parsed));
   }

@@ -201,7 +201,8 @@ std::optional<Decimal> ParseSimple(std::string_view text) {
     mantissa = mantissa * 10 + (c - '0');
     if (point) ++scale;
   }
-  bool well_formed = digits > 0 && (!point || scale > 0) && IsDigit(text[negative || text[0] == '+']);
+  bool well_formed =
+      digits > 0 && (!point || scale > 0) && IsDigit(text[negative || text[0] == '+']);
   if (!well_formed) return std::nullopt;
   return Decimal::FromScaled(negative ? -mantissa : mantissa, scale);
 }

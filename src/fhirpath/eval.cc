@@ -1,9 +1,8 @@
-#include "base/str.h"
 #include "fhirpath/eval.h"
 
 #include <cctype>
 
-#include "absl/strings/str_cat.h"
+#include "base/str.h"
 #include "fhirpath/functions.h"
 #include "fhirpath/operators.h"
 
@@ -98,7 +97,8 @@ Result Function(const Node& node, const Collection& input, const EvalContext& ct
     evaluated = std::move(*r);
     focus = &evaluated;
   }
-  if (node.function == nullptr) return EvalError(node, StrCat("unknown function '", node.name, "'"));
+  if (node.function == nullptr)
+    return EvalError(node, StrCat("unknown function '", node.name, "'"));
   // Arguments are evaluated against $this of the enclosing scope, which for a
   // top-level call is the expression's input.
   EvalContext call_ctx = ctx;
@@ -145,16 +145,22 @@ Result BooleanOp(const Node& node, const Collection& l, const Collection& r) {
   std::optional<bool> x = *a, y = *b, out;
   Op op = node.op;
   if (op == Op::kAnd) {
-    if (x == false || y == false) out = false;
-    else if (x && y) out = true;
+    if (x == false || y == false)
+      out = false;
+    else if (x && y)
+      out = true;
   } else if (op == Op::kOr) {
-    if (x == true || y == true) out = true;
-    else if (x && y) out = false;
+    if (x == true || y == true)
+      out = true;
+    else if (x && y)
+      out = false;
   } else if (op == Op::kXor) {
     if (x && y) out = *x != *y;
   } else {  // implies
-    if (x == false || y == true) out = true;
-    else if (x == true && y == false) out = false;
+    if (x == false || y == true)
+      out = true;
+    else if (x == true && y == false)
+      out = false;
   }
   if (!out) return Collection{};
   return Collection{Value::Boolean(*out)};
@@ -178,7 +184,10 @@ Result Comparison(const Node& node, const Collection& l, const Collection& r) {
   if (!c->has_value()) return Collection{};
   int v = **c;
   Op op = node.op;
-  bool result = op == Op::kLess ? v < 0 : op == Op::kGreater ? v > 0 : op == Op::kLessOrEqual ? v <= 0 : v >= 0;
+  bool result = op == Op::kLess          ? v < 0
+                : op == Op::kGreater     ? v > 0
+                : op == Op::kLessOrEqual ? v <= 0
+                                         : v >= 0;
   return Collection{Value::Boolean(result)};
 }
 

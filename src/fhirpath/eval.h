@@ -16,8 +16,8 @@ namespace vigil::fhirpath {
 // iteration scope; functions such as where() make a child scope with a new $this.
 struct EvalContext {
   const EvalOptions* options = nullptr;
-  const Collection* resource = nullptr;  // %resource (one node)
-  const Collection* context = nullptr;   // %context
+  const Collection* resource = nullptr;    // %resource (one node)
+  const Collection* context = nullptr;     // %context
   const Collection* this_items = nullptr;  // $this as a collection (the focus of arguments)
   int64_t index = 0;                       // $index
   const Collection* total = nullptr;       // $total inside aggregate()

@@ -1,7 +1,6 @@
-#include "base/str.h"
 #include "fhirpath/fhirpath.h"
 
-#include "absl/strings/str_cat.h"
+#include "base/str.h"
 #include "fhirpath/ast.h"
 #include "fhirpath/check.h"
 #include "fhirpath/eval.h"
@@ -29,8 +28,8 @@ absl::StatusOr<Collection> Expression::Evaluate(const fhir::Json& resource,
   // The resource is usually of the type the expression was compiled for: reuse
   // that TypeInfo instead of looking resourceType up again.
   const fhir::Json* rt = resource.is_object() ? resource.Find("resourceType") : nullptr;
-  bool expected = root_type_ != nullptr && rt != nullptr && rt->is_string() &&
-                  rt->text() == root_type_->name;
+  bool expected =
+      root_type_ != nullptr && rt != nullptr && rt->is_string() && rt->text() == root_type_->name;
   Collection input{expected ? Value::Node(NodeRef{&resource, root_type_}) : ResourceNode(resource)};
   EvalContext ctx;
   ctx.options = &options;

@@ -28,7 +28,8 @@ std::string Eval(std::string_view expression, const fhir::Json& resource,
 TEST(Expression, OneCompiledExpressionEvaluatesConcurrently) {
   const fhir::Json patient = Patient();
   auto e = Expression::Compile(
-      "name.given.where(matches('^J')).select(upper()) | birthDate.toString() | (1.5 'kg' + 300 'g').toString()",
+      "name.given.where(matches('^J')).select(upper()) | birthDate.toString() | (1.5 'kg' + 300 "
+      "'g').toString()",
       CompileOptions{"Patient"});
   ASSERT_TRUE(e.ok()) << Message(e.status());
   const std::string expected = R"(["JAMES","JIM","1974-12-25","1.8 'kg'"])";
@@ -70,7 +71,8 @@ TEST(Expression, ResourceAndContextVariables) {
 }
 
 TEST(Expression, ExecutionErrorsCarryPosition) {
-  EXPECT_EQ(Eval("name.given + 'x'", Patient()), "error: line 1, column 12: '+' needs single items");
+  EXPECT_EQ(Eval("name.given + 'x'", Patient()),
+            "error: line 1, column 12: '+' needs single items");
 }
 
 }  // namespace

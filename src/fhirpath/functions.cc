@@ -1,20 +1,18 @@
-#include "base/str.h"
 #include "fhirpath/functions.h"
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
+#include "base/str.h"
 
 namespace vigil::fhirpath {
 namespace {
 
 std::vector<const FunctionDef*> BuildIndex() {
   std::vector<const FunctionDef*> index;
-  for (auto table : {ExistenceFunctions(), FilteringFunctions(), StringFunctions(),
-                     MathFunctions(), ConversionFunctions(), FhirFunctions(),
-                     UtilityFunctions()}) {
+  for (auto table : {ExistenceFunctions(), FilteringFunctions(), StringFunctions(), MathFunctions(),
+                     ConversionFunctions(), FhirFunctions(), UtilityFunctions()}) {
     for (const FunctionDef& def : table) index.push_back(&def);
   }
   std::sort(index.begin(), index.end(),
@@ -46,8 +44,8 @@ absl::StatusOr<Collection> FnCall::ArgOn(size_t i, const Value& item, int64_t in
 }
 
 absl::Status FnCall::Error(std::string_view message) const {
-  return absl::InvalidArgumentError(StrCat("line ", node.line, ", column ", node.column,
-                                                 ": ", node.name, "(): ", message));
+  return absl::InvalidArgumentError(
+      StrCat("line ", node.line, ", column ", node.column, ": ", node.name, "(): ", message));
 }
 
 absl::StatusOr<std::optional<std::string>> FnCall::StringArg(size_t i) const {

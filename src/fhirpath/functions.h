@@ -21,8 +21,8 @@
 namespace vigil::fhirpath {
 
 struct FnCall {
-  const Node& node;        // the call; arguments are node.args
-  const Collection& input; // the focus
+  const Node& node;         // the call; arguments are node.args
+  const Collection& input;  // the focus
   const EvalContext& ctx;
 
   size_t arg_count() const { return node.args.size(); }
@@ -60,13 +60,13 @@ struct FunctionDef {
 const FunctionDef* FindFunction(std::string_view name);
 
 // Tables, one per file; FindFunction searches them all.
-std::span<const FunctionDef> ExistenceFunctions();    // functions_existence.cc
-std::span<const FunctionDef> FilteringFunctions();    // functions_filtering.cc
-std::span<const FunctionDef> StringFunctions();       // functions_string.cc
-std::span<const FunctionDef> MathFunctions();         // functions_math.cc
-std::span<const FunctionDef> ConversionFunctions();   // functions_conversion.cc
-std::span<const FunctionDef> FhirFunctions();         // functions_fhir.cc
-std::span<const FunctionDef> UtilityFunctions();      // functions_utility.cc
+std::span<const FunctionDef> ExistenceFunctions();   // functions_existence.cc
+std::span<const FunctionDef> FilteringFunctions();   // functions_filtering.cc
+std::span<const FunctionDef> StringFunctions();      // functions_string.cc
+std::span<const FunctionDef> MathFunctions();        // functions_math.cc
+std::span<const FunctionDef> ConversionFunctions();  // functions_conversion.cc
+std::span<const FunctionDef> FhirFunctions();        // functions_fhir.cc
+std::span<const FunctionDef> UtilityFunctions();     // functions_utility.cc
 
 // Boolean singleton evaluation (spec 4.5): empty -> nullopt; one Boolean -> it;
 // one other item -> true; several -> error.

@@ -83,8 +83,7 @@ std::optional<Quantity> ParseQuantityText(std::string_view s) {
 
 std::optional<Value> AsBoolean(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kBoolean:
-      return v;
+    case ValueKind::kBoolean: return v;
     case ValueKind::kInteger:
       if (v.integer() == 0 || v.integer() == 1) return Value::Boolean(v.integer() == 1);
       return std::nullopt;
@@ -95,17 +94,14 @@ std::optional<Value> AsBoolean(const Value& v) {
     case ValueKind::kString:
       if (auto b = ParseBooleanText(v.string())) return Value::Boolean(*b);
       return std::nullopt;
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
 std::optional<Value> AsInteger(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kInteger:
-      return v;
-    case ValueKind::kBoolean:
-      return Value::Integer(v.boolean() ? 1 : 0);
+    case ValueKind::kInteger: return v;
+    case ValueKind::kBoolean: return Value::Integer(v.boolean() ? 1 : 0);
     case ValueKind::kString: {
       if (!IsNumberText(v.string(), false)) return std::nullopt;
       std::optional<Decimal> d = ParseDecimalText(v.string());
@@ -113,45 +109,33 @@ std::optional<Value> AsInteger(const Value& v) {
       if (!i) return std::nullopt;
       return Value::Integer(*i);
     }
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
 std::optional<Value> AsDecimalValue(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kDecimal:
-      return v;
-    case ValueKind::kInteger:
-      return Value::Decimal(Decimal::FromInt(v.integer()));
-    case ValueKind::kBoolean:
-      return Value::Decimal(*Decimal::Parse(v.boolean() ? "1.0" : "0.0"));
+    case ValueKind::kDecimal: return v;
+    case ValueKind::kInteger: return Value::Decimal(Decimal::FromInt(v.integer()));
+    case ValueKind::kBoolean: return Value::Decimal(*Decimal::Parse(v.boolean() ? "1.0" : "0.0"));
     case ValueKind::kString:
       if (auto d = ParseDecimalText(v.string())) return Value::Decimal(*d);
       return std::nullopt;
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
 std::optional<Value> AsString(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kString:
-      return v;
-    case ValueKind::kBoolean:
-      return Value::String(v.boolean() ? "true" : "false");
-    case ValueKind::kInteger:
-      return Value::String(std::to_string(v.integer()));
-    case ValueKind::kDecimal:
-      return Value::String(v.decimal().ToString());
+    case ValueKind::kString: return v;
+    case ValueKind::kBoolean: return Value::String(v.boolean() ? "true" : "false");
+    case ValueKind::kInteger: return Value::String(std::to_string(v.integer()));
+    case ValueKind::kDecimal: return Value::String(v.decimal().ToString());
     case ValueKind::kDate:
     case ValueKind::kDateTime:
-    case ValueKind::kTime:
-      return Value::String(v.temporal().ToString());
-    case ValueKind::kQuantity:
-      return Value::String(v.quantity().ToString());
-    case ValueKind::kNode:
-      return std::nullopt;
+    case ValueKind::kTime: return Value::String(v.temporal().ToString());
+    case ValueKind::kQuantity: return Value::String(v.quantity().ToString());
+    case ValueKind::kNode: return std::nullopt;
   }
   return std::nullopt;
 }
@@ -169,24 +153,20 @@ Temporal DatePart(const Temporal& t) {
 
 std::optional<Value> AsDate(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kDate:
-      return v;
-    case ValueKind::kDateTime:
-      return Value::Temporal(DatePart(v.temporal()));
+    case ValueKind::kDate: return v;
+    case ValueKind::kDateTime: return Value::Temporal(DatePart(v.temporal()));
     case ValueKind::kString: {
       if (auto d = Temporal::ParseDate(v.string())) return Value::Temporal(*d);
       if (auto dt = Temporal::ParseDateTime(v.string())) return Value::Temporal(DatePart(*dt));
       return std::nullopt;
     }
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
 std::optional<Value> AsDateTime(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kDateTime:
-      return v;
+    case ValueKind::kDateTime: return v;
     case ValueKind::kDate: {
       Temporal t = v.temporal();
       t.kind = TemporalKind::kDateTime;
@@ -195,40 +175,31 @@ std::optional<Value> AsDateTime(const Value& v) {
     case ValueKind::kString:
       if (auto t = Temporal::ParseDateTime(v.string())) return Value::Temporal(*t);
       return std::nullopt;
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
 std::optional<Value> AsTime(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kTime:
-      return v;
+    case ValueKind::kTime: return v;
     case ValueKind::kString: {
       std::string_view text = v.string();
       if (text.starts_with('T')) text.remove_prefix(1);
       if (auto t = Temporal::ParseTime(text)) return Value::Temporal(*t);
       return std::nullopt;
     }
-    default:
-      return std::nullopt;
+    default: return std::nullopt;
   }
 }
 
 std::optional<Quantity> ToQuantityValue(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kQuantity:
-      return v.quantity();
-    case ValueKind::kInteger:
-      return Quantity{Decimal::FromInt(v.integer()), "1"};
-    case ValueKind::kDecimal:
-      return Quantity{v.decimal(), "1"};
-    case ValueKind::kBoolean:
-      return Quantity{*Decimal::Parse(v.boolean() ? "1.0" : "0.0"), "1"};
-    case ValueKind::kString:
-      return ParseQuantityText(v.string());
-    default:
-      return std::nullopt;
+    case ValueKind::kQuantity: return v.quantity();
+    case ValueKind::kInteger: return Quantity{Decimal::FromInt(v.integer()), "1"};
+    case ValueKind::kDecimal: return Quantity{v.decimal(), "1"};
+    case ValueKind::kBoolean: return Quantity{*Decimal::Parse(v.boolean() ? "1.0" : "0.0"), "1"};
+    case ValueKind::kString: return ParseQuantityText(v.string());
+    default: return std::nullopt;
   }
 }
 

@@ -1,12 +1,11 @@
 // The FHIR-specific additions to FHIRPath (FHIR R4 "FHIRPath" page, section
 // 2.1.9.1) and the reflection/type functions: extension, hasValue, getValue,
 // resolve, is, as, type, conformsTo.
-#include "base/str.h"
-#include "absl/strings/str_cat.h"
 #include <map>
 #include <memory>
 #include <mutex>
 
+#include "base/str.h"
 #include "fhirpath/functions.h"
 #include "fhirpath/type_arg.h"
 

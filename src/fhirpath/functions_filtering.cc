@@ -138,20 +138,11 @@ Result Combine(const FnCall& call) {
 }
 
 const FunctionDef kFunctions[] = {
-    {"where", 1, 1, Where},
-    {"select", 1, 1, Select},
-    {"repeat", 1, 1, Repeat},
-    {"ofType", 1, 1, OfType},
-    {"first", 0, 0, First},
-    {"last", 0, 0, Last},
-    {"tail", 0, 0, Tail},
-    {"skip", 1, 1, Skip},
-    {"take", 1, 1, Take},
-    {"single", 0, 0, Single},
-    {"intersect", 1, 1, Intersect},
-    {"exclude", 1, 1, Exclude},
-    {"union", 1, 1, UnionFn},
-    {"combine", 1, 1, Combine},
+    {"where", 1, 1, Where},   {"select", 1, 1, Select},       {"repeat", 1, 1, Repeat},
+    {"ofType", 1, 1, OfType}, {"first", 0, 0, First},         {"last", 0, 0, Last},
+    {"tail", 0, 0, Tail},     {"skip", 1, 1, Skip},           {"take", 1, 1, Take},
+    {"single", 0, 0, Single}, {"intersect", 1, 1, Intersect}, {"exclude", 1, 1, Exclude},
+    {"union", 1, 1, UnionFn}, {"combine", 1, 1, Combine},
 };
 
 }  // namespace

@@ -65,15 +65,13 @@ absl::StatusOr<Collection> Abs(const FnCall& call) {
     case ValueKind::kInteger:
       if (v->integer() == INT64_MIN) return Collection{};
       return One(Value::Integer(std::llabs(v->integer())));
-    case ValueKind::kDecimal:
-      return One(Value::Decimal(v->decimal().Abs()));
+    case ValueKind::kDecimal: return One(Value::Decimal(v->decimal().Abs()));
     case ValueKind::kQuantity: {
       Quantity q = v->quantity();
       q.value = q.value.Abs();
       return One(Value::Quantity(std::move(q)));
     }
-    default:
-      return call.Error("input must be an Integer, a Decimal or a Quantity");
+    default: return call.Error("input must be an Integer, a Decimal or a Quantity");
   }
 }
 

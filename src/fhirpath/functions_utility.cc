@@ -25,7 +25,8 @@ Result Iif(const FnCall& call) {
   bool take = false;
   if (criterion->size() == 1) {
     auto v = (*criterion)[0].AsSystem();
-    if (!v || v->kind() != ValueKind::kBoolean) return call.Error("the criterion must be a Boolean");
+    if (!v || v->kind() != ValueKind::kBoolean)
+      return call.Error("the criterion must be a Boolean");
     take = v->boolean();
   }
   if (take) return branch(1);
@@ -168,14 +169,21 @@ Temporal NowTemporal(TemporalKind kind) {
   t.minute = tm.tm_min;
   t.second = tm.tm_sec;
   t.millisecond = static_cast<int>(ms % 1000);
-  t.precision = kind == TemporalKind::kDate ? TemporalPrecision::kDay : TemporalPrecision::kMillisecond;
+  t.precision =
+      kind == TemporalKind::kDate ? TemporalPrecision::kDay : TemporalPrecision::kMillisecond;
   if (kind == TemporalKind::kDateTime) t.tz_offset_minutes = 0;
   return t;
 }
 
-Result Now(const FnCall&) { return Collection{Value::Temporal(NowTemporal(TemporalKind::kDateTime))}; }
-Result Today(const FnCall&) { return Collection{Value::Temporal(NowTemporal(TemporalKind::kDate))}; }
-Result TimeOfDay(const FnCall&) { return Collection{Value::Temporal(NowTemporal(TemporalKind::kTime))}; }
+Result Now(const FnCall&) {
+  return Collection{Value::Temporal(NowTemporal(TemporalKind::kDateTime))};
+}
+Result Today(const FnCall&) {
+  return Collection{Value::Temporal(NowTemporal(TemporalKind::kDate))};
+}
+Result TimeOfDay(const FnCall&) {
+  return Collection{Value::Temporal(NowTemporal(TemporalKind::kTime))};
+}
 
 Result Precision(const FnCall& call) {
   auto v = call.SingleInput();
@@ -245,8 +253,7 @@ Result Boundary(const FnCall& call) {
       if (!b) return Collection{};
       return Collection{Value::Temporal(*b)};
     }
-    default:
-      return call.Error("applies to numbers, Quantities and dates");
+    default: return call.Error("applies to numbers, Quantities and dates");
   }
 }
 

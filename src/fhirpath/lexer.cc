@@ -1,9 +1,9 @@
-#include "base/str.h"
 #include "fhirpath/lexer.h"
 
 #include <cctype>
 
-#include "absl/strings/str_cat.h"
+#include "base/str.h"
+#include "base/utf8.h"
 
 namespace vigil::fhirpath {
 namespace {
@@ -11,19 +11,6 @@ namespace {
 bool IsIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool IsIdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-void AppendUtf8(uint32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 class Lexer {
  public:
@@ -56,8 +43,7 @@ class Lexer {
   }
 
   absl::Status Error(int line, int column, std::string_view message) const {
-    return absl::InvalidArgumentError(
-        StrCat("line ", line, ", column ", column, ": ", message));
+    return absl::InvalidArgumentError(StrCat("line ", line, ", column ", column, ": ", message));
   }
 
   absl::Status SkipSpaceAndComments() {
@@ -95,8 +81,7 @@ class Lexer {
     if (c == '\'' || c == '`') {
       auto s = Quoted(c);
       if (!s.ok()) return s.status();
-      Token t{c == '\'' ? TokenKind::kString : TokenKind::kIdentifier, std::move(*s), line,
-              column};
+      Token t{c == '\'' ? TokenKind::kString : TokenKind::kIdentifier, std::move(*s), line, column};
       t.delimited = c == '`';
       return t;
     }
@@ -151,7 +136,11 @@ class Lexer {
       char e = text_[pos_];
       Advance();
       switch (e) {
-        case '\'': case '"': case '`': case '\\': case '/': out.push_back(e); break;
+        case '\'':
+        case '"':
+        case '`':
+        case '\\':
+        case '/': out.push_back(e); break;
         case 'f': out.push_back('\f'); break;
         case 'n': out.push_back('\n'); break;
         case 'r': out.push_back('\r'); break;
@@ -164,7 +153,8 @@ class Lexer {
             if (!std::isxdigit(static_cast<unsigned char>(h))) {
               return Error(line_, Column(), "bad \\u escape");
             }
-            cp = cp * 16 + static_cast<uint32_t>(IsDigit(h) ? h - '0' : (std::tolower(h) - 'a' + 10));
+            cp = cp * 16 +
+                 static_cast<uint32_t>(IsDigit(h) ? h - '0' : (std::tolower(h) - 'a' + 10));
             Advance();
           }
           AppendUtf8(cp, &out);
@@ -222,8 +212,8 @@ class Lexer {
       size_t time_start = pos_;
       TimePart();
       if (pos_ == time_start) return Error(line, column, "malformed time literal");
-      return Token{TokenKind::kTime, std::string(text_.substr(time_start, pos_ - time_start)),
-                   line, column};
+      return Token{TokenKind::kTime, std::string(text_.substr(time_start, pos_ - time_start)), line,
+                   column};
     }
     if (!Digits(4)) return Error(line, column, "malformed date literal");
     if (Peek() == '-' && IsDigit(Peek(1))) {

@@ -10,16 +10,16 @@
 namespace vigil::fhirpath {
 
 enum class TokenKind : uint8_t {
-  kIdentifier,   // name or `delimited name`
-  kString,       // 'text' (unescaped)
-  kNumber,       // 12, 3.14
-  kLongNumber,   // 12L
-  kDateTime,     // @2014-01-01T... (text without '@')
-  kDate,         // @2014-01-01 (text without '@')
-  kTime,         // @T12:00 (text without "@T")
-  kVariable,     // %name, %`name`, %'name' (text without '%')
-  kSpecial,      // $this, $index, $total (text without '$')
-  kSymbol,       // operators and punctuation: . , ( ) [ ] { } + - * / | & = ~ != !~ < > <= >=
+  kIdentifier,  // name or `delimited name`
+  kString,      // 'text' (unescaped)
+  kNumber,      // 12, 3.14
+  kLongNumber,  // 12L
+  kDateTime,    // @2014-01-01T... (text without '@')
+  kDate,        // @2014-01-01 (text without '@')
+  kTime,        // @T12:00 (text without "@T")
+  kVariable,    // %name, %`name`, %'name' (text without '%')
+  kSpecial,     // $this, $index, $total (text without '$')
+  kSymbol,      // operators and punctuation: . , ( ) [ ] { } + - * / | & = ~ != !~ < > <= >=
   kEnd,
 };
 

@@ -65,8 +65,7 @@ void AppendValues(const fhir::Json* json, const fhir::Json* ext, const fhir::Typ
 // The "_name" twin of member name, found without building the key.
 const fhir::Json* FindExt(const fhir::Json& object, std::string_view name) {
   for (const auto& [key, child] : object.members()) {
-    if (key.size() == name.size() + 1 && key[0] == '_' &&
-        std::string_view(key).substr(1) == name) {
+    if (key.size() == name.size() + 1 && key[0] == '_' && std::string_view(key).substr(1) == name) {
       return &child;
     }
   }
@@ -103,7 +102,8 @@ const fhir::Json* ChildObject(const NodeRef& node) {
 
 void ChoiceChildren(const fhir::Json& object, const fhir::ElementInfo& element, Collection* out) {
   for (const auto& [key, child] : object.members()) {
-    if (key.size() <= element.name.size() || key.compare(0, element.name.size(), element.name) != 0) {
+    if (key.size() <= element.name.size() ||
+        key.compare(0, element.name.size(), element.name) != 0) {
       continue;
     }
     std::string_view type_name = fhir::ChoiceTypeOf(element, key);

@@ -1,10 +1,9 @@
-#include "base/str.h"
 #include "fhirpath/operators.h"
 
 #include <algorithm>
 #include <cctype>
 
-#include "absl/strings/str_cat.h"
+#include "base/str.h"
 
 namespace vigil::fhirpath {
 namespace {
@@ -120,8 +119,7 @@ absl::StatusOr<Collection> IntegerArithmetic(Op op, int64_t x, int64_t y) {
   return One(Value::Integer(r));
 }
 
-absl::StatusOr<Collection> DecimalArithmetic(Op op, const Decimal& x,
-                                             const Decimal& y) {
+absl::StatusOr<Collection> DecimalArithmetic(Op op, const Decimal& x, const Decimal& y) {
   if (op == Op::kPlus) return FromOptional(x.Add(y));
   if (op == Op::kMinus) return FromOptional(x.Sub(y));
   if (op == Op::kTimes) return FromOptional(x.Mul(y));
@@ -135,36 +133,39 @@ absl::StatusOr<Collection> DecimalArithmetic(Op op, const Decimal& x,
   return One(Value::Integer(*i));
 }
 
-absl::StatusOr<Collection> QuantityArithmetic(Op op, const Quantity& x,
-                                              const Quantity& y) {
+absl::StatusOr<Collection> QuantityArithmetic(Op op, const Quantity& x, const Quantity& y) {
   std::optional<Quantity> r;
   if (op == Op::kPlus) r = Quantity::Add(x, y);
   if (op == Op::kMinus) r = Quantity::Sub(x, y);
   if (op == Op::kTimes) r = Quantity::Mul(x, y);
   if (op == Op::kDivide) r = Quantity::Div(x, y);
   if (op == Op::kPlus || op == Op::kMinus) {
-    if (!r) return absl::InvalidArgumentError(StrCat("cannot ", op == Op::kPlus ? "add" : "subtract",
-                                                           " quantities in '", x.unit, "' and '",
-                                                           y.unit, "'"));
+    if (!r)
+      return absl::InvalidArgumentError(StrCat("cannot ", op == Op::kPlus ? "add" : "subtract",
+                                               " quantities in '", x.unit, "' and '", y.unit, "'"));
   }
   if (!r) return Collection{};
   return One(Value::Quantity(std::move(*r)));
 }
 
-absl::StatusOr<Collection> TemporalArithmetic(Op op, const Temporal& t,
-                                              const Quantity& q) {
+absl::StatusOr<Collection> TemporalArithmetic(Op op, const Temporal& t, const Quantity& q) {
   auto r = op == Op::kPlus ? t.Add(q.value, q.unit) : t.Subtract(q.value, q.unit);
   if (!r.ok()) return r.status();
   return One(Value::Temporal(*r));
 }
 
 constexpr std::pair<std::string_view, Op> kOps[] = {
-    {"implies", Op::kImplies}, {"or", Op::kOr}, {"xor", Op::kXor}, {"and", Op::kAnd},
-    {"in", Op::kIn}, {"contains", Op::kContains}, {"=", Op::kEqual}, {"~", Op::kEquivalent},
-    {"!=", Op::kNotEqual}, {"!~", Op::kNotEquivalent}, {"<", Op::kLess}, {">", Op::kGreater},
-    {"<=", Op::kLessOrEqual}, {">=", Op::kGreaterOrEqual}, {"|", Op::kUnion},
-    {"+", Op::kPlus}, {"-", Op::kMinus}, {"&", Op::kConcat}, {"*", Op::kTimes},
-    {"/", Op::kDivide}, {"div", Op::kDiv}, {"mod", Op::kMod}};
+    {"implies", Op::kImplies}, {"or", Op::kOr},
+    {"xor", Op::kXor},         {"and", Op::kAnd},
+    {"in", Op::kIn},           {"contains", Op::kContains},
+    {"=", Op::kEqual},         {"~", Op::kEquivalent},
+    {"!=", Op::kNotEqual},     {"!~", Op::kNotEquivalent},
+    {"<", Op::kLess},          {">", Op::kGreater},
+    {"<=", Op::kLessOrEqual},  {">=", Op::kGreaterOrEqual},
+    {"|", Op::kUnion},         {"+", Op::kPlus},
+    {"-", Op::kMinus},         {"&", Op::kConcat},
+    {"*", Op::kTimes},         {"/", Op::kDivide},
+    {"div", Op::kDiv},         {"mod", Op::kMod}};
 
 std::string_view OpText(Op op) {
   for (const auto& [text, o] : kOps) {
@@ -275,9 +276,8 @@ absl::StatusOr<Collection> Arithmetic(Op op, const Value& a, const Value& b) {
   const Value* sa = SystemView(a, &ta);
   const Value* sb = SystemView(b, &tb);
   if (!sa || !sb) {
-    return absl::InvalidArgumentError(
-        StrCat("operator '", OpText(op), "' cannot be applied to ", a.TypeName(), " and ",
-                     b.TypeName()));
+    return absl::InvalidArgumentError(StrCat("operator '", OpText(op), "' cannot be applied to ",
+                                             a.TypeName(), " and ", b.TypeName()));
   }
   const Value& x = *sa;
   const Value& y = *sb;
@@ -294,11 +294,11 @@ absl::StatusOr<Collection> Arithmetic(Op op, const Value& a, const Value& b) {
     }
     if (op == Op::kPlus || op == Op::kMinus || op == Op::kTimes || op == Op::kDivide) {
       Quantity qx = x.kind() == ValueKind::kQuantity ? x.quantity()
-                    : IsNumber(x) ? Quantity{AsDecimal(x), "1"}
-                                  : Quantity{};
+                    : IsNumber(x)                    ? Quantity{AsDecimal(x), "1"}
+                                                     : Quantity{};
       Quantity qy = y.kind() == ValueKind::kQuantity ? y.quantity()
-                    : IsNumber(y) ? Quantity{AsDecimal(y), "1"}
-                                  : Quantity{};
+                    : IsNumber(y)                    ? Quantity{AsDecimal(y), "1"}
+                                                     : Quantity{};
       if ((x.kind() == ValueKind::kQuantity || IsNumber(x)) &&
           (y.kind() == ValueKind::kQuantity || IsNumber(y))) {
         return QuantityArithmetic(op, qx, qy);
@@ -306,7 +306,7 @@ absl::StatusOr<Collection> Arithmetic(Op op, const Value& a, const Value& b) {
     }
   }
   return absl::InvalidArgumentError(StrCat("operator '", OpText(op), "' cannot be applied to ",
-                                                 x.TypeName(), " and ", y.TypeName()));
+                                           x.TypeName(), " and ", y.TypeName()));
 }
 
 bool ContainsEqual(const Collection& c, const Value& v) {

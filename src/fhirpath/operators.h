@@ -14,13 +14,28 @@ namespace vigil::fhirpath {
 // Every binary operator, resolved from its text once by the parser.
 enum class Op : uint8_t {
   kNone,
-  kImplies, kOr, kXor, kAnd,
-  kIn, kContains,
-  kEqual, kEquivalent, kNotEqual, kNotEquivalent,
-  kLess, kGreater, kLessOrEqual, kGreaterOrEqual,
+  kImplies,
+  kOr,
+  kXor,
+  kAnd,
+  kIn,
+  kContains,
+  kEqual,
+  kEquivalent,
+  kNotEqual,
+  kNotEquivalent,
+  kLess,
+  kGreater,
+  kLessOrEqual,
+  kGreaterOrEqual,
   kUnion,
-  kPlus, kMinus, kConcat,
-  kTimes, kDivide, kDiv, kMod,
+  kPlus,
+  kMinus,
+  kConcat,
+  kTimes,
+  kDivide,
+  kDiv,
+  kMod,
 };
 
 // The operator spelled `text`, or kNone.
@@ -38,8 +53,8 @@ absl::StatusOr<std::optional<int>> CompareItems(const Value& a, const Value& b);
 std::optional<bool> CollectionsEqual(const Collection& a, const Collection& b);
 bool CollectionsEquivalent(const Collection& a, const Collection& b);
 
-// Arithmetic: op is one of kPlus kMinus kTimes kDivide kDiv kMod. Empty when the result is undefined
-// (division by zero); error for operand types the operator does not accept.
+// Arithmetic: op is one of kPlus kMinus kTimes kDivide kDiv kMod. Empty when the result is
+// undefined (division by zero); error for operand types the operator does not accept.
 absl::StatusOr<Collection> Arithmetic(Op op, const Value& a, const Value& b);
 
 // Whether c already holds an item equal to v (used by union, distinct, in).

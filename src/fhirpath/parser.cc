@@ -1,9 +1,8 @@
-#include "base/str.h"
 #include "fhirpath/parser.h"
 
 #include <array>
 
-#include "absl/strings/str_cat.h"
+#include "base/str.h"
 #include "fhirpath/lexer.h"
 
 namespace vigil::fhirpath {
@@ -13,8 +12,8 @@ constexpr int kMaxDepth = 256;
 
 bool IsCalendarKeyword(std::string_view s) {
   static constexpr std::array<std::string_view, 16> kUnits = {
-      "year",  "years",  "month",  "months",  "week",   "weeks",   "day",         "days",
-      "hour",  "hours",  "minute", "minutes", "second", "seconds", "millisecond", "milliseconds"};
+      "year", "years", "month",  "months",  "week",   "weeks",   "day",         "days",
+      "hour", "hours", "minute", "minutes", "second", "seconds", "millisecond", "milliseconds"};
   for (std::string_view u : kUnits) {
     if (u == s) return true;
   }
@@ -69,8 +68,8 @@ class Parser {
 
   absl::Status Error(const Token& t, std::string_view message) const {
     if (t.kind == TokenKind::kEnd) {
-      return absl::InvalidArgumentError(StrCat("line ", t.line, ", column ", t.column,
-                                                     ": unexpected end of expression"));
+      return absl::InvalidArgumentError(
+          StrCat("line ", t.line, ", column ", t.column, ": unexpected end of expression"));
     }
     return absl::InvalidArgumentError(
         StrCat("line ", t.line, ", column ", t.column, ": ", message));
@@ -231,8 +230,7 @@ class Parser {
     const Token& t = Cur();
     switch (t.kind) {
       case TokenKind::kNumber:
-      case TokenKind::kLongNumber:
-        return NumberOrQuantity();
+      case TokenKind::kLongNumber: return NumberOrQuantity();
       case TokenKind::kString: {
         NodePtr n = Make(NodeKind::kLiteral, t);
         n->literal = Value::String(t.text);
@@ -241,8 +239,7 @@ class Parser {
       }
       case TokenKind::kDate:
       case TokenKind::kDateTime:
-      case TokenKind::kTime:
-        return TemporalLiteral();
+      case TokenKind::kTime: return TemporalLiteral();
       case TokenKind::kVariable: {
         NodePtr n = Make(NodeKind::kVariable, t);
         n->name = t.text;
@@ -250,19 +247,16 @@ class Parser {
         return n;
       }
       case TokenKind::kSpecial: {
-        NodeKind kind = t.text == "this" ? NodeKind::kThis
+        NodeKind kind = t.text == "this"    ? NodeKind::kThis
                         : t.text == "index" ? NodeKind::kIndex
                                             : NodeKind::kTotal;
         NodePtr n = Make(kind, t);
         ++pos_;
         return n;
       }
-      case TokenKind::kIdentifier:
-        return IdentifierTerm();
-      case TokenKind::kSymbol:
-        return SymbolTerm();
-      case TokenKind::kEnd:
-        break;
+      case TokenKind::kIdentifier: return IdentifierTerm();
+      case TokenKind::kSymbol: return SymbolTerm();
+      case TokenKind::kEnd: break;
     }
     return Error(t, "expected an expression");
   }
@@ -310,8 +304,8 @@ class Parser {
     if (!decimal) return Error(num, "malformed number");
     const Token& next = Cur();
     bool unit_string = next.kind == TokenKind::kString;
-    bool unit_word = next.kind == TokenKind::kIdentifier && !next.delimited &&
-                     IsCalendarKeyword(next.text);
+    bool unit_word =
+        next.kind == TokenKind::kIdentifier && !next.delimited && IsCalendarKeyword(next.text);
     if (unit_string || unit_word) {
       ++pos_;
       n->literal = Value::Quantity(fhirpath::Quantity{*decimal, next.text});

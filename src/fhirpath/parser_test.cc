@@ -48,17 +48,13 @@ TEST(Parser, MultiplicationBindsTighterThanAddition) {
   EXPECT_EQ(ParseShow("1 + 2 * 3"), "(1 + (2 * 3))");
 }
 
-TEST(Parser, OperatorsAreLeftAssociative) {
-  EXPECT_EQ(ParseShow("1 - 2 - 3"), "((1 - 2) - 3)");
-}
+TEST(Parser, OperatorsAreLeftAssociative) { EXPECT_EQ(ParseShow("1 - 2 - 3"), "((1 - 2) - 3)"); }
 
 TEST(Parser, BooleanPrecedenceIsImpliesOrAndThenEquality) {
   EXPECT_EQ(ParseShow("a implies b or c and d = e"), "(a implies (b or (c and (d = e))))");
 }
 
-TEST(Parser, UnionBindsTighterThanEquality) {
-  EXPECT_EQ(ParseShow("a | b = c"), "((a | b) = c)");
-}
+TEST(Parser, UnionBindsTighterThanEquality) { EXPECT_EQ(ParseShow("a | b = c"), "((a | b) = c)"); }
 
 TEST(Parser, TypeOperatorTakesQualifiedName) {
   EXPECT_EQ(ParseShow("value is FHIR.Quantity"), "(value is Quantity)");
@@ -75,7 +71,8 @@ TEST(Parser, KeywordsAreNamesAfterDot) {
 }
 
 TEST(Parser, QuantityLiterals) {
-  EXPECT_EQ(ParseShow("4.5 'mg'"), R"({"value":4.5,"unit":"mg","system":"http://unitsofmeasure.org","code":"mg"})");
+  EXPECT_EQ(ParseShow("4.5 'mg'"),
+            R"({"value":4.5,"unit":"mg","system":"http://unitsofmeasure.org","code":"mg"})");
   EXPECT_EQ(ParseShow("2 years"), R"({"value":2,"unit":"years"})");
 }
 
@@ -84,13 +81,12 @@ TEST(Parser, DateTimeLiterals) {
   EXPECT_EQ(ParseShow("@T14:30"), R"("14:30")");
 }
 
-TEST(Parser, EscapesInStrings) {
-  EXPECT_EQ(ParseShow(R"('a\'b\u0041')"), "'a'bA'");
-}
+TEST(Parser, EscapesInStrings) { EXPECT_EQ(ParseShow(R"('a\'b\u0041')"), "'a'bA'"); }
 
 TEST(Parser, SyntaxErrorsGivePosition) {
   EXPECT_EQ(ParseShow("1 +"), "error: line 1, column 4: unexpected end of expression");
-  EXPECT_EQ(ParseShow("name.\n  given..x"), "error: line 2, column 9: expected a name after '.' but found '.'");
+  EXPECT_EQ(ParseShow("name.\n  given..x"),
+            "error: line 2, column 9: expected a name after '.' but found '.'");
   EXPECT_EQ(ParseShow("'abc"), "error: line 1, column 1: unterminated string");
   EXPECT_EQ(ParseShow("2 + 2 /* x"), "error: line 1, column 7: unterminated comment");
   EXPECT_EQ(ParseShow("a # b"), "error: line 1, column 3: unexpected character '#'");

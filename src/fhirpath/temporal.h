@@ -35,9 +35,9 @@ enum class TemporalPrecision : uint8_t {
 struct Temporal {
   TemporalKind kind = TemporalKind::kDate;
   TemporalPrecision precision = TemporalPrecision::kYear;
-  int year = 0, month = 1, day = 1;               // unused for kTime
+  int year = 0, month = 1, day = 1;  // unused for kTime
   int hour = 0, minute = 0, second = 0, millisecond = 0;
-  std::optional<int> tz_offset_minutes;          // DateTime only; +01:00 -> 60, Z -> 0
+  std::optional<int> tz_offset_minutes;  // DateTime only; +01:00 -> 60, Z -> 0
 
   // Parsers take the text without FHIRPath's leading '@' (and for times without 'T').
   // They accept both FHIRPath literal forms and FHIR JSON forms:

@@ -28,18 +28,12 @@ CalendarUnit UnitOfPrecision(TemporalPrecision p) {
 // Milliseconds in a definite unit (week and finer).
 int64_t MillisOf(CalendarUnit u) {
   switch (u) {
-    case CalendarUnit::kWeek:
-      return 7 * internal::kMsPerDay;
-    case CalendarUnit::kDay:
-      return internal::kMsPerDay;
-    case CalendarUnit::kHour:
-      return internal::kMsPerHour;
-    case CalendarUnit::kMinute:
-      return internal::kMsPerMinute;
-    case CalendarUnit::kSecond:
-      return internal::kMsPerSecond;
-    default:
-      return 1;
+    case CalendarUnit::kWeek: return 7 * internal::kMsPerDay;
+    case CalendarUnit::kDay: return internal::kMsPerDay;
+    case CalendarUnit::kHour: return internal::kMsPerHour;
+    case CalendarUnit::kMinute: return internal::kMsPerMinute;
+    case CalendarUnit::kSecond: return internal::kMsPerSecond;
+    default: return 1;
   }
 }
 
@@ -159,12 +153,9 @@ std::optional<TemporalPrecision> PrecisionForDigits(TemporalKind kind, int digit
 
 int MaxDigits(TemporalKind kind) {
   switch (kind) {
-    case TemporalKind::kDate:
-      return 8;
-    case TemporalKind::kTime:
-      return 9;
-    case TemporalKind::kDateTime:
-      return 17;
+    case TemporalKind::kDate: return 8;
+    case TemporalKind::kTime: return 9;
+    case TemporalKind::kDateTime: return 17;
   }
   return 17;
 }

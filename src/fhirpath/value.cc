@@ -1,7 +1,8 @@
-#include "base/str.h"
 #include "fhirpath/value.h"
 
 #include <memory>
+
+#include "base/str.h"
 
 namespace vigil::fhirpath {
 namespace {
@@ -15,7 +16,8 @@ std::optional<Value> QuantityNode(const fhir::Json& json) {
   std::string unit = "1";
   if (const fhir::Json* code = json.Find("code"); code && code->is_string()) {
     const fhir::Json* system = json.Find("system");
-    bool ucum = system == nullptr || (system->is_string() && system->text() == "http://unitsofmeasure.org");
+    bool ucum =
+        system == nullptr || (system->is_string() && system->text() == "http://unitsofmeasure.org");
     if (ucum) unit = code->text();
   } else if (const fhir::Json* u = json.Find("unit"); u && u->is_string()) {
     unit = u->text();
@@ -61,8 +63,7 @@ std::optional<Value> FromScalar(const fhir::Json& json, fhir::SystemType type) {
     case SystemType::kString:
       if (json.is_string()) return Value::BorrowedString(json.text());
       return std::nullopt;
-    case SystemType::kNone:
-      break;
+    case SystemType::kNone: break;
   }
   return std::nullopt;
 }
@@ -215,8 +216,7 @@ fhir::Json ToJson(const Value& value) {
       }
       return out;
     }
-    case ValueKind::kNode:
-      return value.node().json ? *value.node().json : fhir::Json();
+    case ValueKind::kNode: return value.node().json ? *value.node().json : fhir::Json();
   }
   return fhir::Json();
 }

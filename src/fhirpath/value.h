@@ -136,7 +136,7 @@ class Value {
     struct {
       const char* data;
       size_t size;
-    } string;  // borrowed, or owned by shared_
+    } string;                            // borrowed, or owned by shared_
     const fhirpath::Quantity* quantity;  // owned by shared_
   };
 
