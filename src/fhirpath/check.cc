@@ -43,6 +43,23 @@ absl::Status CheckTypeName(const Node& node, std::string_view ns, std::string_vi
   return absl::OkStatus();
 }
 
+// Sets node.function for a call and checks its argument count.
+absl::Status ResolveCall(Node& node) {
+  node.function = FindFunction(node.name);
+  if (node.function == nullptr) {
+    return CheckError(node, StrCat("unknown function '", node.name, "'"));
+  }
+  const FunctionDef& fn = *node.function;
+  int n = static_cast<int>(node.args.size());
+  if (n < fn.min_args || n > fn.max_args) {
+    std::string expected = fn.min_args == fn.max_args ? std::to_string(fn.min_args)
+                                                      : StrCat(fn.min_args, " to ", fn.max_args);
+    return CheckError(node, StrCat(node.name, "() expects ", expected, " argument",
+                                   fn.max_args == 1 ? "" : "s", ", got ", n));
+  }
+  return absl::OkStatus();
+}
+
 // Functions whose first argument is evaluated once per input item.
 bool IteratesOverInput(std::string_view fn) {
   static constexpr std::string_view kNames[] = {"where",  "select",    "exists", "all",
@@ -139,18 +156,7 @@ class Checker {
   }
 
   absl::StatusOr<Types> FunctionTypes(Node& node, const Types& input, const Types& this_types) {
-    node.function = FindFunction(node.name);
-    if (node.function == nullptr) {
-      return CheckError(node, StrCat("unknown function '", node.name, "'"));
-    }
-    int n = static_cast<int>(node.args.size());
-    if (n < node.function->min_args || n > node.function->max_args) {
-      return CheckError(node, StrCat(node.name, "() takes ", node.function->min_args,
-                                     node.function->min_args == node.function->max_args
-                                         ? ""
-                                         : StrCat(" to ", node.function->max_args),
-                                     " arguments, not ", n));
-    }
+    // node.function was resolved (and its arity checked) by ResolveNames().
     Types focus = input;
     if (!node.children.empty()) {
       auto t = Visit(*node.children[0], input, this_types);
@@ -186,8 +192,9 @@ class Checker {
   const fhir::TypeInfo* root_;
 };
 
-// Resolves functions and leading type names everywhere, without type information.
-absl::Status ResolveFunctions(Node& node) {
+// Resolves calls, type specifiers and leading type names everywhere, without
+// type information.
+absl::Status ResolveNames(Node& node) {
   if (node.kind == NodeKind::kMember && node.children.empty() && !node.name.empty() &&
       std::isupper(static_cast<unsigned char>(node.name[0]))) {
     node.type_filter = fhir::FindType(node.name);
@@ -203,23 +210,16 @@ absl::Status ResolveFunctions(Node& node) {
     if (auto s = CheckTypeName(node, type->first, type->second); !s.ok()) return s;
   }
   if (node.kind == NodeKind::kFunction) {
-    node.function = FindFunction(node.name);
-    if (node.function == nullptr) {
-      return CheckError(node, StrCat("unknown function '", node.name, "'"));
-    }
-    int n = static_cast<int>(node.args.size());
-    if (n < node.function->min_args || n > node.function->max_args) {
-      return CheckError(node, StrCat("wrong number of arguments for ", node.name, "()"));
-    }
+    if (auto status = ResolveCall(node); !status.ok()) return status;
   }
   for (auto& c : node.children) {
-    if (auto s = ResolveFunctions(*c); !s.ok()) return s;
+    if (auto s = ResolveNames(*c); !s.ok()) return s;
   }
   bool type_argument = node.kind == NodeKind::kFunction &&
                        (node.name == "is" || node.name == "as" || node.name == "ofType");
   if (type_argument) return absl::OkStatus();  // the argument is a type name, not an expression
   for (auto& a : node.args) {
-    if (auto s = ResolveFunctions(*a); !s.ok()) return s;
+    if (auto s = ResolveNames(*a); !s.ok()) return s;
   }
   return absl::OkStatus();
 }
@@ -228,7 +228,7 @@ absl::Status ResolveFunctions(Node& node) {
 
 absl::Status Check(Node& root, const fhir::TypeInfo* root_type) {
   // Resolve every call first so that calls under unknown types are still checked.
-  if (auto s = ResolveFunctions(root); !s.ok()) return s;
+  if (auto s = ResolveNames(root); !s.ok()) return s;
   if (root_type == nullptr) return absl::OkStatus();
   auto types = Checker(root_type).Run(root);
   return types.status();

@@ -1,17 +1,10 @@
 #include "fhirpath/eval.h"
 
-#include <cctype>
-
 #include "base/str.h"
 #include "fhirpath/functions.h"
 #include "fhirpath/operators.h"
 
 namespace vigil::fhirpath {
-namespace {
-
-using Result = absl::StatusOr<Collection>;
-
-}  // namespace
 
 bool IsOfType(const Value& item, std::string_view ns, std::string_view type_name,
               bool exact_primitive) {
@@ -28,6 +21,8 @@ bool IsOfType(const Value& item, std::string_view ns, std::string_view type_name
 }
 
 namespace {
+
+using Result = absl::StatusOr<Collection>;
 
 // A leading type name selects the input items of that type: "Patient.name".
 // (No R4 element name starts with an upper-case letter, so this never hides one.)

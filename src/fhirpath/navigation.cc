@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
-#include "base/str.h"
 #include "fhirpath/eval.h"
 
 namespace vigil::fhirpath {

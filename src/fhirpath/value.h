@@ -47,8 +47,6 @@ struct NodeRef {
   const fhir::Json* json = nullptr;           // the element's value (object or scalar)
   const fhir::TypeInfo* type = nullptr;       // its FHIR type; nullptr when unknown
   const fhir::Json* primitive_ext = nullptr;  // "_name" object of a primitive, if any
-  // For a resource node: where it sits (for resolve() of contained references).
-  const fhir::Json* container = nullptr;
 };
 
 class Value {
