@@ -197,16 +197,6 @@ Result Equality(const Node& node, const Collection& l, const Collection& r) {
   return Collection{Value::Boolean(op == Op::kEqual ? *eq : !*eq)};
 }
 
-Result Union(const Collection& l, const Collection& r) {
-  Collection out;
-  for (const Collection* c : {&l, &r}) {
-    for (const Value& v : *c) {
-      if (!ContainsEqual(out, v)) out.push_back(v);
-    }
-  }
-  return out;
-}
-
 Result Concatenate(const Node& node, const Collection& l, const Collection& r) {
   std::string out;
   for (const Collection* c : {&l, &r}) {
@@ -249,7 +239,7 @@ Result Binary(const Node& node, const Collection& input, const EvalContext& ctx)
     case Op::kGreater:
     case Op::kLessOrEqual:
     case Op::kGreaterOrEqual: return Comparison(node, *l, *r);
-    case Op::kUnion: return Union(*l, *r);
+    case Op::kUnion: return UnionOf(*l, *r);
     case Op::kConcat: return Concatenate(node, *l, *r);
     default: return BinaryArithmetic(node, *l, *r);
   }

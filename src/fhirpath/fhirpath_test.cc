@@ -75,5 +75,22 @@ TEST(Expression, ExecutionErrorsCarryPosition) {
             "error: line 1, column 12: '+' needs single items");
 }
 
+TEST(Expression, LargeUnionsUseFhirPathEquality) {
+  // More than 8 items takes the hashed path: 1 = 1.0 and 2.50 = 2.5 are duplicates.
+  EXPECT_EQ(Eval("(1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 1.0 | 2.50 | 2.5 | 'a' | 'a' | true | "
+                 "true).count()",
+                 Patient()),
+            "[12]");
+  EXPECT_EQ(
+      Eval("(1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10).exclude(2 | 4.0 | 6).count()", Patient()),
+      "[7]");
+  EXPECT_EQ(Eval("(1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10).intersect(2.0 | 11 | 3)", Patient()),
+            "[2,3]");
+  EXPECT_EQ(Eval("(name.given | name.given | name.family | 'x' | 'y' | 'z' | 'w' | 'v' | "
+                 "'u').isDistinct()",
+                 Patient()),
+            "[true]");
+}
+
 }  // namespace
 }  // namespace vigil::fhirpath

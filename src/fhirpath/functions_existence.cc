@@ -71,21 +71,10 @@ Result Count(const FnCall& call) {
   return Collection{Value::Integer(static_cast<int64_t>(call.input.size()))};
 }
 
-Result Distinct(const FnCall& call) {
-  Collection out;
-  for (const Value& v : call.input) {
-    if (!ContainsEqual(out, v)) out.push_back(v);
-  }
-  return out;
-}
+Result Distinct(const FnCall& call) { return UnionOf(call.input, Collection{}); }
 
 Result IsDistinct(const FnCall& call) {
-  Collection seen;
-  for (const Value& v : call.input) {
-    if (ContainsEqual(seen, v)) return Bool(false);
-    seen.push_back(v);
-  }
-  return Bool(true);
+  return Bool(UnionOf(call.input, Collection{}).size() == call.input.size());
 }
 
 const FunctionDef kFunctions[] = {

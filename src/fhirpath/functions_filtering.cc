@@ -33,6 +33,7 @@ Result Select(const FnCall& call) {
 
 Result Repeat(const FnCall& call) {
   Collection out;
+  SeenValues seen;
   Collection frontier = call.input;
   while (!frontier.empty()) {
     Collection next;
@@ -40,7 +41,7 @@ Result Repeat(const FnCall& call) {
       auto r = call.ArgOn(0, frontier[i], static_cast<int64_t>(i));
       if (!r.ok()) return r;
       for (Value& v : *r) {
-        if (ContainsEqual(out, v)) continue;  // cycles and duplicates stop here
+        if (!seen.Add(v)) continue;  // cycles and duplicates stop here
         out.push_back(v);
         next.push_back(std::move(v));
       }
@@ -100,9 +101,11 @@ Result Single(const FnCall& call) {
 Result Intersect(const FnCall& call) {
   auto other = call.Arg(0);
   if (!other.ok()) return other;
+  SeenValues in_other, added;
+  for (const Value& v : *other) in_other.Add(v);
   Collection out;
   for (const Value& v : call.input) {
-    if (ContainsEqual(*other, v) && !ContainsEqual(out, v)) out.push_back(v);
+    if (in_other.Contains(v) && added.Add(v)) out.push_back(v);
   }
   return out;
 }
@@ -110,9 +113,11 @@ Result Intersect(const FnCall& call) {
 Result Exclude(const FnCall& call) {
   auto other = call.Arg(0);
   if (!other.ok()) return other;
+  SeenValues excluded;
+  for (const Value& v : *other) excluded.Add(v);
   Collection out;
   for (const Value& v : call.input) {
-    if (!ContainsEqual(*other, v)) out.push_back(v);
+    if (!excluded.Contains(v)) out.push_back(v);
   }
   return out;
 }
@@ -120,13 +125,7 @@ Result Exclude(const FnCall& call) {
 Result UnionFn(const FnCall& call) {
   auto other = call.Arg(0);
   if (!other.ok()) return other;
-  Collection out;
-  for (const Collection* c : {&call.input, static_cast<const Collection*>(&*other)}) {
-    for (const Value& v : *c) {
-      if (!ContainsEqual(out, v)) out.push_back(v);
-    }
-  }
-  return out;
+  return UnionOf(call.input, *other);
 }
 
 Result Combine(const FnCall& call) {

@@ -182,7 +182,62 @@ const Value* SystemView(const Value& v, std::optional<Value>* storage) {
   return storage->has_value() ? &**storage : nullptr;
 }
 
+// A hashable key for values whose equality is plain value equality: strings,
+// numbers (trailing zeros removed, so 1 = 1.0) and booleans. nullopt otherwise.
+std::optional<std::string> EqualityKey(const Value& v) {
+  std::optional<Value> storage;
+  const Value* s = SystemView(v, &storage);
+  if (s == nullptr) return std::nullopt;
+  switch (s->kind()) {
+    case ValueKind::kString: return StrCat("s", s->string());
+    case ValueKind::kBoolean: return s->boolean() ? "b1" : "b0";
+    case ValueKind::kInteger: return StrCat("n", s->integer());
+    case ValueKind::kDecimal: {
+      std::string text = s->decimal().ToString();
+      if (text.find('.') != std::string::npos) {
+        text.erase(text.find_last_not_of('0') + 1);
+        if (text.back() == '.') text.pop_back();
+      }
+      if (text == "-0") text = "0";
+      return "n" + text;
+    }
+    default: return std::nullopt;
+  }
+}
+
 }  // namespace
+
+bool SeenValues::Contains(const Value& v) const {
+  if (auto key = EqualityKey(v)) return keys_.count(*key) > 0;
+  return ContainsEqual(others_, v);
+}
+
+bool SeenValues::Add(const Value& v) {
+  if (auto key = EqualityKey(v)) return keys_.insert(std::move(*key)).second;
+  if (ContainsEqual(others_, v)) return false;
+  others_.push_back(v);
+  return true;
+}
+
+Collection UnionOf(const Collection& first, const Collection& second) {
+  Collection out;
+  // Pairwise comparison is cheaper than hashing for the usual handful of items.
+  if (first.size() + second.size() <= 8) {
+    for (const Collection* c : {&first, &second}) {
+      for (const Value& v : *c) {
+        if (!ContainsEqual(out, v)) out.push_back(v);
+      }
+    }
+    return out;
+  }
+  SeenValues seen;
+  for (const Collection* c : {&first, &second}) {
+    for (const Value& v : *c) {
+      if (seen.Add(v)) out.push_back(v);
+    }
+  }
+  return out;
+}
 
 Op OpFromText(std::string_view text) {
   for (const auto& [t, op] : kOps) {

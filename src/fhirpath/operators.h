@@ -4,7 +4,9 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "absl/status/statusor.h"
 #include "fhirpath/value.h"
@@ -59,5 +61,24 @@ absl::StatusOr<Collection> Arithmetic(Op op, const Value& a, const Value& b);
 
 // Whether c already holds an item equal to v (used by union, distinct, in).
 bool ContainsEqual(const Collection& c, const Value& v);
+
+// The items of `first` then `second`, without duplicates (FHIRPath '|' and union()).
+Collection UnionOf(const Collection& first, const Collection& second);
+
+// The values seen so far, by FHIRPath '=' (used by distinct, union, intersect,
+// exclude, repeat). Strings, numbers and booleans are hashed on a canonical key
+// (1 and 1.0 share one); other values are compared one by one, as ContainsEqual
+// does. Keys borrow nothing: a SeenValues may outlive the values added to it.
+class SeenValues {
+ public:
+  // Whether a value equal to v was added.
+  bool Contains(const Value& v) const;
+  // Adds v; returns false when an equal value was already there.
+  bool Add(const Value& v);
+
+ private:
+  std::unordered_set<std::string> keys_;
+  Collection others_;
+};
 
 }  // namespace vigil::fhirpath
