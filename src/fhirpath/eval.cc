@@ -291,7 +291,9 @@ absl::Status EvalError(const Node& node, std::string_view message) {
       StrCat("line ", node.line, ", column ", node.column, ": ", message));
 }
 
-absl::StatusOr<Collection> Eval(const Node& node, const Collection& input, const EvalContext& ctx) {
+namespace {
+
+Result Dispatch(const Node& node, const Collection& input, const EvalContext& ctx) {
   switch (node.kind) {
     case NodeKind::kLiteral: return Collection{*node.literal};
     case NodeKind::kEmpty: return Collection{};
@@ -309,6 +311,26 @@ absl::StatusOr<Collection> Eval(const Node& node, const Collection& input, const
       return *ctx.total;
   }
   return EvalError(node, "unknown expression");
+}
+
+}  // namespace
+
+absl::StatusOr<Collection> Eval(const Node& node, const Collection& input, const EvalContext& ctx) {
+  Result result = Dispatch(node, input, ctx);
+  if (!result.ok() || ctx.options == nullptr) return result;
+  const EvalOptions& limits = *ctx.options;
+  if (result->size() > limits.max_collection_size) {
+    return EvalError(node, StrCat("result has more than ", limits.max_collection_size,
+                                  " items (EvalOptions::max_collection_size)"));
+  }
+  // Strings only grow through operations on single strings, so checking
+  // single-item results catches every runaway string.
+  if (result->size() == 1 && (*result)[0].kind() == ValueKind::kString &&
+      (*result)[0].string().size() > limits.max_string_bytes) {
+    return EvalError(node, StrCat("a string result is longer than ", limits.max_string_bytes,
+                                  " bytes (EvalOptions::max_string_bytes)"));
+  }
+  return result;
 }
 
 }  // namespace vigil::fhirpath

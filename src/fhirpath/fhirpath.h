@@ -42,6 +42,12 @@ struct EvalOptions {
   // Resolves a reference that is not a contained (#id) or Bundle-local one; returns
   // nullptr when unknown. The Json must outlive the evaluation's result.
   std::function<const fhir::Json*(std::string_view reference)> resolve;
+  // Any intermediate collection larger than this ends the evaluation with an error,
+  // so that an expression such as x.combine(x).combine(...) repeated cannot exhaust
+  // memory (expressions may come from users, e.g. in views).
+  size_t max_collection_size = 1'000'000;
+  // Likewise for a String made during evaluation ('+', '&', replace(), ...).
+  size_t max_string_bytes = 128u << 20;
 };
 
 class Expression {

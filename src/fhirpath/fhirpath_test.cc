@@ -75,6 +75,23 @@ TEST(Expression, ExecutionErrorsCarryPosition) {
             "error: line 1, column 12: '+' needs single items");
 }
 
+TEST(Expression, RunawayCollectionsAreStoppedNotExhaustingMemory) {
+  EvalOptions options;
+  options.max_collection_size = 10'000;
+  EXPECT_EQ(Eval("(1 | 2).combine(1 | 2).count()", Patient(), options), "[4]");
+  // Each select() doubles the collection: 3 * 2^40 items without the limit.
+  std::string expr = "name.given";
+  for (int i = 0; i < 40; ++i) expr += ".select($this.combine($this))";
+  std::string out = Eval(expr + ".count()", Patient(), options);
+  EXPECT_NE(out.find("more than 10000 items"), std::string::npos) << out;
+
+  options.max_string_bytes = 1'000'000;
+  std::string doubling = "'ab'";
+  for (int i = 0; i < 40; ++i) doubling = StrCat("(", doubling, ").select($this + $this)");
+  out = Eval(doubling + ".length()", Patient(), options);
+  EXPECT_NE(out.find("longer than 1000000 bytes"), std::string::npos) << out;
+}
+
 TEST(Expression, LargeUnionsUseFhirPathEquality) {
   // More than 8 items takes the hashed path: 1 = 1.0 and 2.50 = 2.5 are duplicates.
   EXPECT_EQ(Eval("(1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 1.0 | 2.50 | 2.5 | 'a' | 'a' | true | "
