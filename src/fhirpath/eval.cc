@@ -293,6 +293,22 @@ absl::Status EvalError(const Node& node, std::string_view message) {
 
 namespace {
 
+// EvalOptions' size limits, checked on every intermediate result.
+absl::Status CheckLimits(const Node& node, const Collection& result, const EvalOptions& limits) {
+  if (result.size() > limits.max_collection_size) {
+    return EvalError(node, StrCat("result has more than ", limits.max_collection_size,
+                                  " items (EvalOptions::max_collection_size)"));
+  }
+  // Strings only grow through operations on single strings, so checking
+  // single-item results catches every runaway string.
+  if (result.size() == 1 && result[0].kind() == ValueKind::kString &&
+      result[0].string().size() > limits.max_string_bytes) {
+    return EvalError(node, StrCat("a string result is longer than ", limits.max_string_bytes,
+                                  " bytes (EvalOptions::max_string_bytes)"));
+  }
+  return absl::OkStatus();
+}
+
 Result Dispatch(const Node& node, const Collection& input, const EvalContext& ctx) {
   switch (node.kind) {
     case NodeKind::kLiteral: return Collection{*node.literal};
@@ -317,18 +333,10 @@ Result Dispatch(const Node& node, const Collection& input, const EvalContext& ct
 
 absl::StatusOr<Collection> Eval(const Node& node, const Collection& input, const EvalContext& ctx) {
   Result result = Dispatch(node, input, ctx);
-  if (!result.ok() || ctx.options == nullptr) return result;
-  const EvalOptions& limits = *ctx.options;
-  if (result->size() > limits.max_collection_size) {
-    return EvalError(node, StrCat("result has more than ", limits.max_collection_size,
-                                  " items (EvalOptions::max_collection_size)"));
-  }
-  // Strings only grow through operations on single strings, so checking
-  // single-item results catches every runaway string.
-  if (result->size() == 1 && (*result)[0].kind() == ValueKind::kString &&
-      (*result)[0].string().size() > limits.max_string_bytes) {
-    return EvalError(node, StrCat("a string result is longer than ", limits.max_string_bytes,
-                                  " bytes (EvalOptions::max_string_bytes)"));
+  // One return of `result` keeps the copy elided on this hot path.
+  if (result.ok() && ctx.options != nullptr) {
+    absl::Status limit = CheckLimits(node, *result, *ctx.options);
+    if (!limit.ok()) result = std::move(limit);
   }
   return result;
 }
