@@ -1,4 +1,5 @@
 // FHIR element navigation over the Json tree, typed by the generated model.
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -178,32 +179,48 @@ void AllChildren(const Value& item, Collection* out) {
   }
   // Children come in definition order. Walking the members present (rather than
   // every element the type defines) keeps descendants() linear in the data.
-  absl::InlinedVector<std::pair<const fhir::ElementInfo*, std::string_view>, 16> present;
+  struct Present {
+    const fhir::ElementInfo* element;
+    std::string_view key;  // the JSON name ("valueQuantity" for value[x])
+    const fhir::Json* value;
+    const fhir::Json* ext;  // the "_key" twin
+  };
+  absl::InlinedVector<Present, 16> present;
+  bool has_twins = false;
   for (const auto& [key, child] : json.members()) {
-    std::string_view name = key;
-    if (name == "resourceType") continue;
-    if (name.starts_with('_')) {
-      name.remove_prefix(1);
-      if (json.Find(name) != nullptr) continue;  // handled with its value
+    if (key.starts_with('_')) {
+      has_twins = true;
+    } else if (key != "resourceType") {
+      if (const fhir::ElementInfo* e = ElementForKey(*node.type, key)) {
+        present.push_back({e, key, &child, nullptr});
+      }
     }
-    if (const fhir::ElementInfo* e = ElementForKey(*node.type, name)) present.emplace_back(e, name);
+  }
+  if (has_twins) {  // attach "_key" members to their values, or add them alone
+    for (const auto& [key, child] : json.members()) {
+      if (!key.starts_with('_')) continue;
+      std::string_view name = std::string_view(key).substr(1);
+      auto twin = std::find_if(present.begin(), present.end(),
+                               [&](const Present& p) { return p.key == name; });
+      if (twin != present.end()) {
+        twin->ext = &child;
+      } else if (const fhir::ElementInfo* e = ElementForKey(*node.type, name)) {
+        present.push_back({e, name, nullptr, &child});
+      }
+    }
   }
   // Members are nearly always already in definition order: insertion sort is
   // linear then, and allocates nothing.
   for (size_t i = 1; i < present.size(); ++i) {
-    for (size_t j = i; j > 0 && present[j].first < present[j - 1].first; --j) {
+    for (size_t j = i; j > 0 && present[j].element < present[j - 1].element; --j) {
       std::swap(present[j], present[j - 1]);
     }
   }
-  const fhir::ElementInfo* previous = nullptr;
-  for (const auto& [element, name] : present) {
-    if (element->is_choice) {
-      if (element != previous) ChoiceChildren(json, *element, out);
-    } else {
-      auto [child, ext] = FindWithExt(json, element->name);
-      AppendValues(child, ext, node.type->ElementType(*element), out);
-    }
-    previous = element;
+  for (const Present& p : present) {
+    const fhir::TypeInfo* type = p.element->is_choice
+                                     ? fhir::FindType(fhir::ChoiceTypeOf(*p.element, p.key))
+                                     : node.type->ElementType(*p.element);
+    AppendValues(p.value, p.ext, type, out);
   }
 }
 
