@@ -138,7 +138,9 @@ void ChildrenNamed(const Value& item, std::string_view name, Collection* out) {
     AppendValues(value, ext, nullptr, out);
     return;
   }
-  const fhir::ElementInfo* element = node.type->FindElement(name);
+  // Exact names only: "valueQuantity" is not a path step (value is, typed Quantity).
+  const fhir::ElementInfo* element = ElementForKey(*node.type, name);
+  if (element != nullptr && element->name != name) element = nullptr;
   if (element != nullptr) ChildrenOfElement(item, *element, out);
 }
 
@@ -154,14 +156,46 @@ void ChildrenOfElement(const Value& item, const fhir::ElementInfo& element, Coll
   AppendValues(value, ext, node.type->ElementType(element), out);
 }
 
-// The element of type that JSON member `key` belongs to ("valueQuantity" ->
-// value[x]), or nullptr.
-const fhir::ElementInfo* ElementForKey(const fhir::TypeInfo& type, std::string_view key) {
+namespace {
+
+const fhir::ElementInfo* ElementForKeyUncached(const fhir::TypeInfo& type, std::string_view key) {
   if (const fhir::ElementInfo* e = type.FindElement(key)) return e;
   for (const fhir::ElementInfo& e : type.elements) {
     if (e.is_choice && key.starts_with(e.name) && !fhir::ChoiceTypeOf(e, key).empty()) return &e;
   }
   return nullptr;
+}
+
+// Whether element is what `key` names on its type (the check behind a cache hit).
+bool ElementMatchesKey(const fhir::ElementInfo& element, std::string_view key) {
+  if (element.name == key) return true;
+  return element.is_choice && key.starts_with(element.name) &&
+         !fhir::ChoiceTypeOf(element, key).empty();
+}
+
+}  // namespace
+
+const fhir::ElementInfo* ElementForKey(const fhir::TypeInfo& type, std::string_view key) {
+  // Direct-mapped, per thread, keyed by the addresses of the type and of the key's
+  // characters: JSON member names and expression names are looked up again and
+  // again at the same address (descendants(), repeated evaluation). A hit is
+  // confirmed by comparing names, so an address reused for other text is harmless.
+  struct Entry {
+    const fhir::TypeInfo* type = nullptr;
+    const char* key = nullptr;
+    const fhir::ElementInfo* element = nullptr;
+  };
+  constexpr size_t kSlots = 512;
+  thread_local Entry cache[kSlots];
+  auto hash =
+      (reinterpret_cast<uintptr_t>(&type) >> 3) ^ (reinterpret_cast<uintptr_t>(key.data()) >> 1);
+  Entry& slot = cache[(hash ^ (hash >> 9)) % kSlots];
+  if (slot.type == &type && slot.key == key.data() && ElementMatchesKey(*slot.element, key)) {
+    return slot.element;
+  }
+  const fhir::ElementInfo* element = ElementForKeyUncached(type, key);
+  if (element != nullptr) slot = {&type, key.data(), element};
+  return element;
 }
 
 void AllChildren(const Value& item, Collection* out) {
