@@ -45,6 +45,7 @@ expect "resolve contained" 0 '["Acme"]' -- fhirpath --input "$P" "managingOrgani
 expect "date arithmetic" 0 '[true]' -- fhirpath --input "$P" "birthDate + 50 years < @2026-01-01"
 expect "complex output" 0 '[{"use":"usual","given":["Jim"]}]' -- fhirpath --input "$P" "name[1]"
 expect "env constant" 0 '["Jim"]' -- fhirpath --input "$P" --env who=usual "name.where(use = %who).given"
+expect "env before expression" 0 '["Jim"]' -- fhirpath --env who=usual "name.where(use = %who).given" --input "$P"
 expect "empty result" 0 '[]' -- fhirpath --input "$P" "name.where(use = 'nickname')"
 
 expect "syntax error" 2 "line 1, column 6: expected a name after '.'" -- fhirpath --input "$P" "name.(("

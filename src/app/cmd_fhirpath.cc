@@ -91,7 +91,9 @@ void RegisterFhirpath(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "fhirpath", "Evaluate a FHIRPath expression over a resource; prints a JSON array");
   cmd->add_option("--input", args->input, "FHIR resource (JSON file)")->required();
-  cmd->add_option("--env", args->env, "External constant %NAME=VALUE (repeatable)");
+  cmd->add_option("--env", args->env, "External constant %NAME=VALUE (repeatable)")
+      ->allow_extra_args(false)  // one value per --env: a following expression is not swallowed
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_flag("--pretty", args->pretty, "Indent the output");
   cmd->add_option("expression", args->expression, "FHIRPath expression")->required();
   cmd->callback([args, &exit_code] { exit_code = Run(*args); });
