@@ -5,12 +5,12 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git ca-certificates
-  libsimdjson-dev rapidjson-dev libabsl-dev libfmt-dev libspdlog-dev libcli11-dev
-  libtinyxml2-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
-  clang libclang-rt-14-dev llvm  # llvm: llvm-symbolizer for readable sanitizer reports
-  python3
+  libsimdjson-dev libabsl-dev libfmt-dev libcli11-dev libre2-dev
+  libtinyxml2-dev libgtest-dev libgmock-dev  # tinyxml2: the FHIRPath suite is XML
+  clang libclang-rt-14-dev llvm  # libFuzzer; llvm-symbolizer for readable sanitizer reports
+  python3                        # tools/gen_fhir_model.py, test helpers
 )
-# Node.js is only used by tests and benchmarks (reference FHIRPath engine). A machine that
+# Node.js is only used by the benchmarks (the reference FHIRPath engine). A machine that
 # already has node and npm (e.g. from another repository) keeps them: Debian's npm conflicts.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   PACKAGES+=(nodejs npm)
