@@ -11,13 +11,14 @@
 # best (lowest) and median ns/evaluation of each: the machine's noise hits both.
 #
 # Usage: bench/fhirpath/run.sh [--min-time-ms N] [--trials N]   (from any directory)
-# Env:   VIGIL_BUILD_DIR (default build), VIGIL_SHARED_DIR (default ../shared)
+# Env:   VIGIL_BUILD_DIR (default build-release: a Release build with link-time
+#        optimisation, as Vigil is built for deployment), VIGIL_SHARED_DIR (default ../shared)
 # Results: bench/fhirpath/out/{ref,vigil}.json
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-BUILD="${VIGIL_BUILD_DIR:-build}"
+BUILD="${VIGIL_BUILD_DIR:-build-release}"
 [[ "$BUILD" = /* ]] || BUILD="$ROOT/$BUILD"
 SHARED="${VIGIL_SHARED_DIR:-$ROOT/../shared}"
 OUT="$HERE/out"
@@ -39,7 +40,8 @@ if [[ ! -d "$HERE/node_modules/fhirpath" ]]; then
 fi
 
 if [[ ! -f "$BUILD/CMakeCache.txt" ]]; then
-  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON -DVIGIL_BUILD_TESTS=OFF
 fi
 if grep -q '^VIGIL_SANITIZE:BOOL=ON' "$BUILD/CMakeCache.txt"; then
   echo "run.sh: warning: $BUILD is a sanitizer build; Vigil's figures will be slow" >&2
