@@ -113,7 +113,7 @@ Result Indexer(const Node& node, const Collection& input, const EvalContext& ctx
   }
   int64_t i = (*index)[0].integer();
   if (i < 0 || static_cast<size_t>(i) >= base->size()) return Collection{};
-  return Collection{(*base)[static_cast<size_t>(i)]};
+  return Single((*base)[static_cast<size_t>(i)]);
 }
 
 Result Unary(const Node& node, const Collection& input, const EvalContext& ctx) {
@@ -122,12 +122,12 @@ Result Unary(const Node& node, const Collection& input, const EvalContext& ctx) 
   if (operand->empty()) return Collection{};
   if (operand->size() > 1) return EvalError(node, "unary '-' needs a single item");
   auto v = (*operand)[0].AsSystem();
-  if (v && v->kind() == ValueKind::kInteger) return Collection{Value::Integer(-v->integer())};
-  if (v && v->kind() == ValueKind::kDecimal) return Collection{Value::Decimal(-v->decimal())};
+  if (v && v->kind() == ValueKind::kInteger) return Single(Value::Integer(-v->integer()));
+  if (v && v->kind() == ValueKind::kDecimal) return Single(Value::Decimal(-v->decimal()));
   if (v && v->kind() == ValueKind::kQuantity) {
     Quantity q = v->quantity();
     q.value = -q.value;
-    return Collection{Value::Quantity(std::move(q))};
+    return Single(Value::Quantity(std::move(q)));
   }
   return EvalError(node, StrCat("unary '-' cannot be applied to ", (*operand)[0].TypeName()));
 }
@@ -158,7 +158,7 @@ Result BooleanOp(const Node& node, const Collection& l, const Collection& r) {
       out = false;
   }
   if (!out) return Collection{};
-  return Collection{Value::Boolean(*out)};
+  return Single(Value::Boolean(*out));
 }
 
 Result Membership(const Node& node, const Collection& l, const Collection& r) {
@@ -166,7 +166,7 @@ Result Membership(const Node& node, const Collection& l, const Collection& r) {
   const Collection& container = node.op == Op::kIn ? r : l;
   if (element.empty()) return Collection{};
   if (element.size() > 1) return EvalError(node, StrCat("'", node.name, "' needs a single item"));
-  return Collection{Value::Boolean(ContainsEqual(container, element[0]))};
+  return Single(Value::Boolean(ContainsEqual(container, element[0])));
 }
 
 Result Comparison(const Node& node, const Collection& l, const Collection& r) {
@@ -183,18 +183,18 @@ Result Comparison(const Node& node, const Collection& l, const Collection& r) {
                 : op == Op::kGreater     ? v > 0
                 : op == Op::kLessOrEqual ? v <= 0
                                          : v >= 0;
-  return Collection{Value::Boolean(result)};
+  return Single(Value::Boolean(result));
 }
 
 Result Equality(const Node& node, const Collection& l, const Collection& r) {
   Op op = node.op;
   if (op == Op::kEquivalent || op == Op::kNotEquivalent) {
     bool eq = CollectionsEquivalent(l, r);
-    return Collection{Value::Boolean(op == Op::kEquivalent ? eq : !eq)};
+    return Single(Value::Boolean(op == Op::kEquivalent ? eq : !eq));
   }
   auto eq = CollectionsEqual(l, r);
   if (!eq) return Collection{};
-  return Collection{Value::Boolean(op == Op::kEqual ? *eq : !*eq)};
+  return Single(Value::Boolean(op == Op::kEqual ? *eq : !*eq));
 }
 
 Result Concatenate(const Node& node, const Collection& l, const Collection& r) {
@@ -206,7 +206,7 @@ Result Concatenate(const Node& node, const Collection& l, const Collection& r) {
     if (!v || v->kind() != ValueKind::kString) return EvalError(node, "'&' needs String operands");
     out += v->string();
   }
-  return Collection{Value::String(std::move(out))};
+  return Single(Value::String(std::move(out)));
 }
 
 Result BinaryArithmetic(const Node& node, const Collection& l, const Collection& r) {
@@ -260,7 +260,7 @@ Result TypeOp(const Node& node, const Collection& input, const EvalContext& ctx)
   }
   if (operand->empty()) return Collection{};
   if (operand->size() > 1) return EvalError(node, "'is' needs a single item");
-  return Collection{Value::Boolean(IsOfType((*operand)[0], node.type_namespace, type_name))};
+  return Single(Value::Boolean(IsOfType((*operand)[0], node.type_namespace, type_name)));
 }
 
 Result Variable(const Node& node, const EvalContext& ctx) {
@@ -271,15 +271,15 @@ Result Variable(const Node& node, const EvalContext& ctx) {
   }
   if (name == "resource" || name == "rootResource") return *ctx.resource;
   if (name == "context") return *ctx.context;
-  if (name == "ucum") return Collection{Value::String("http://unitsofmeasure.org")};
-  if (name == "sct") return Collection{Value::String("http://snomed.info/sct")};
-  if (name == "loinc") return Collection{Value::String("http://loinc.org")};
+  if (name == "ucum") return Single(Value::String("http://unitsofmeasure.org"));
+  if (name == "sct") return Single(Value::String("http://snomed.info/sct"));
+  if (name == "loinc") return Single(Value::String("http://loinc.org"));
   if (name.rfind("vs-", 0) == 0) {
-    return Collection{Value::String(StrCat("http://hl7.org/fhir/ValueSet/", name.substr(3)))};
+    return Single(Value::String(StrCat("http://hl7.org/fhir/ValueSet/", name.substr(3))));
   }
   if (name.rfind("ext-", 0) == 0) {
-    return Collection{
-        Value::String(StrCat("http://hl7.org/fhir/StructureDefinition/", name.substr(4)))};
+    return Single(
+        Value::String(StrCat("http://hl7.org/fhir/StructureDefinition/", name.substr(4))));
   }
   return EvalError(node, StrCat("unknown variable '%", name, "'"));
 }
@@ -311,7 +311,7 @@ absl::Status CheckLimits(const Node& node, const Collection& result, const EvalO
 
 Result Dispatch(const Node& node, const Collection& input, const EvalContext& ctx) {
   switch (node.kind) {
-    case NodeKind::kLiteral: return Collection{*node.literal};
+    case NodeKind::kLiteral: return Single(*node.literal);
     case NodeKind::kEmpty: return Collection{};
     case NodeKind::kMember: return Member(node, input, ctx);
     case NodeKind::kFunction: return Function(node, input, ctx);
@@ -321,7 +321,7 @@ Result Dispatch(const Node& node, const Collection& input, const EvalContext& ct
     case NodeKind::kTypeOp: return TypeOp(node, input, ctx);
     case NodeKind::kVariable: return Variable(node, ctx);
     case NodeKind::kThis: return ctx.this_items ? *ctx.this_items : input;
-    case NodeKind::kIndex: return Collection{Value::Integer(ctx.index)};
+    case NodeKind::kIndex: return Single(Value::Integer(ctx.index));
     case NodeKind::kTotal:
       if (ctx.total == nullptr) return EvalError(node, "$total is only defined in aggregate()");
       return *ctx.total;

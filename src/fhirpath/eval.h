@@ -45,6 +45,13 @@ bool IsOfType(const Value& item, std::string_view ns, std::string_view type_name
 // A node for a whole resource (typed by its resourceType).
 Value ResourceNode(const fhir::Json& resource);
 
+// A one-item result, built in place (no intermediate collection to move).
+inline absl::StatusOr<Collection> Single(Value v) {
+  absl::StatusOr<Collection> result(absl::in_place);
+  result->push_back(std::move(v));
+  return result;
+}
+
 // Errors for execution-time problems, with the node's position.
 absl::Status EvalError(const Node& node, std::string_view message);
 

@@ -8,7 +8,7 @@ namespace {
 
 using Result = absl::StatusOr<Collection>;
 
-Result Bool(bool b) { return Collection{Value::Boolean(b)}; }
+Result Bool(bool b) { return Single(Value::Boolean(b)); }
 
 Result Empty(const FnCall& call) { return Bool(call.input.empty()); }
 
@@ -68,7 +68,7 @@ Result SupersetOf(const FnCall& call) {
 }
 
 Result Count(const FnCall& call) {
-  return Collection{Value::Integer(static_cast<int64_t>(call.input.size()))};
+  return Single(Value::Integer(static_cast<int64_t>(call.input.size())));
 }
 
 Result Distinct(const FnCall& call) { return UnionOf(call.input, Collection{}); }

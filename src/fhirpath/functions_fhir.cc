@@ -41,14 +41,14 @@ bool IsPrimitiveWithValue(const Value& v) {
 }
 
 Result HasValue(const FnCall& call) {
-  return Collection{Value::Boolean(call.input.size() == 1 && IsPrimitiveWithValue(call.input[0]))};
+  return Single(Value::Boolean(call.input.size() == 1 && IsPrimitiveWithValue(call.input[0])));
 }
 
 Result GetValue(const FnCall& call) {
   if (call.input.size() != 1 || !IsPrimitiveWithValue(call.input[0])) return Collection{};
   auto v = call.input[0].AsSystem();
   if (!v) return Collection{};
-  return Collection{*v};
+  return Single(*v);
 }
 
 // The reference text of an item: a Reference's "reference", or a string.
@@ -117,7 +117,7 @@ Result Is(const FnCall& call) {
   if (!type.ok()) return call.Error(Message(type.status()));
   if (call.input.empty()) return Collection{};
   if (call.input.size() > 1) return call.Error("the input must be a single item");
-  return Collection{Value::Boolean(IsOfType(call.input[0], type->first, type->second))};
+  return Single(Value::Boolean(IsOfType(call.input[0], type->first, type->second)));
 }
 
 Result As(const FnCall& call) {
@@ -166,7 +166,7 @@ Result ConformsTo(const FnCall& call) {
     return call.Error(StrCat("unknown profile '", **url, "'"));
   }
   if (call.input.size() > 1) return call.Error("the input must be a single item");
-  return Collection{Value::Boolean(IsOfType(call.input[0], "FHIR", type_name))};
+  return Single(Value::Boolean(IsOfType(call.input[0], "FHIR", type_name)));
 }
 
 const FunctionDef kFunctions[] = {

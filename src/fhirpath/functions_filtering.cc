@@ -63,12 +63,12 @@ Result OfType(const FnCall& call) {
 
 Result First(const FnCall& call) {
   if (call.input.empty()) return Collection{};
-  return Collection{call.input.front()};
+  return Single(call.input.front());
 }
 
 Result Last(const FnCall& call) {
   if (call.input.empty()) return Collection{};
-  return Collection{call.input.back()};
+  return Single(call.input.back());
 }
 
 Result Tail(const FnCall& call) {

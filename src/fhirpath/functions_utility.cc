@@ -56,7 +56,7 @@ Result Not(const FnCall& call) {
   auto b = ToBoolean(call.input);
   if (!b.ok()) return call.Error(Message(b.status()));
   if (!*b) return Collection{};
-  return Collection{Value::Boolean(!**b)};
+  return Single(Value::Boolean(!**b));
 }
 
 Result Children(const FnCall& call) {
@@ -175,14 +175,10 @@ Temporal NowTemporal(TemporalKind kind) {
   return t;
 }
 
-Result Now(const FnCall&) {
-  return Collection{Value::Temporal(NowTemporal(TemporalKind::kDateTime))};
-}
-Result Today(const FnCall&) {
-  return Collection{Value::Temporal(NowTemporal(TemporalKind::kDate))};
-}
+Result Now(const FnCall&) { return Single(Value::Temporal(NowTemporal(TemporalKind::kDateTime))); }
+Result Today(const FnCall&) { return Single(Value::Temporal(NowTemporal(TemporalKind::kDate))); }
 Result TimeOfDay(const FnCall&) {
-  return Collection{Value::Temporal(NowTemporal(TemporalKind::kTime))};
+  return Single(Value::Temporal(NowTemporal(TemporalKind::kTime)));
 }
 
 Result Precision(const FnCall& call) {
@@ -190,11 +186,11 @@ Result Precision(const FnCall& call) {
   if (!v.ok()) return v.status();
   if (!*v) return Collection{};
   const Value& x = **v;
-  if (x.kind() == ValueKind::kDecimal) return Collection{Value::Integer(x.decimal().scale())};
-  if (x.kind() == ValueKind::kInteger) return Collection{Value::Integer(0)};
+  if (x.kind() == ValueKind::kDecimal) return Single(Value::Integer(x.decimal().scale()));
+  if (x.kind() == ValueKind::kInteger) return Single(Value::Integer(0));
   if (x.kind() == ValueKind::kDate || x.kind() == ValueKind::kDateTime ||
       x.kind() == ValueKind::kTime) {
-    return Collection{Value::Integer(x.temporal().PrecisionDigits())};
+    return Single(Value::Integer(x.temporal().PrecisionDigits()));
   }
   return call.Error("precision() applies to Decimal, Date, DateTime and Time");
 }
@@ -210,7 +206,7 @@ Result Comparable(const FnCall& call) {
     return call.Error("comparable() applies to Quantities");
   }
   bool ok = Quantity::Compare((*v)->quantity(), o->quantity()).has_value();
-  return Collection{Value::Boolean(ok)};
+  return Single(Value::Boolean(ok));
 }
 
 std::optional<Decimal> DecimalBoundary(const Decimal& d, std::optional<int64_t> digits, bool high) {
@@ -237,12 +233,12 @@ Result Boundary(const FnCall& call) {
       Decimal d = x.kind() == ValueKind::kInteger ? Decimal::FromInt(x.integer()) : x.decimal();
       auto b = DecimalBoundary(d, digits, kHigh);
       if (!b) return Collection{};
-      return Collection{Value::Decimal(*b)};
+      return Single(Value::Decimal(*b));
     }
     case ValueKind::kQuantity: {
       auto b = DecimalBoundary(x.quantity().value, digits, kHigh);
       if (!b) return Collection{};
-      return Collection{Value::Quantity(Quantity{*b, x.quantity().unit})};
+      return Single(Value::Quantity(Quantity{*b, x.quantity().unit}));
     }
     case ValueKind::kDate:
     case ValueKind::kDateTime:
@@ -251,7 +247,7 @@ Result Boundary(const FnCall& call) {
       if (digits) d = static_cast<int>(*digits);
       auto b = kHigh ? x.temporal().HighBoundary(d) : x.temporal().LowBoundary(d);
       if (!b) return Collection{};
-      return Collection{Value::Temporal(*b)};
+      return Single(Value::Temporal(*b));
     }
     default: return call.Error("applies to numbers, Quantities and dates");
   }
