@@ -73,14 +73,15 @@ Result Member(const Node& node, const Collection& input, const EvalContext& ctx)
     focus = &buffers[0];
     next = 1;
   }
+  Result result(absl::in_place);  // the last step writes here: returned without a move
   for (int i = count - 1; i >= 0; --i) {
-    Collection& out = buffers[next];
+    Collection& out = i == 0 ? *result : buffers[next];
     out.clear();
     MemberStep(*steps[i], *focus, &out);
     focus = &out;
     next ^= 1;
   }
-  return std::move(buffers[next ^ 1]);
+  return result;
 }
 
 Result Function(const Node& node, const Collection& input, const EvalContext& ctx) {
