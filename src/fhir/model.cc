@@ -56,6 +56,14 @@ const ElementInfo* TypeInfo::FindElement(std::string_view name) const {
   return &data[*it];
 }
 
+const ElementInfo* TypeInfo::FindJsonMember(std::string_view json_name) const {
+  if (const ElementInfo* e = FindElement(json_name)) return e->is_choice ? nullptr : e;
+  for (const ElementInfo& e : elements) {
+    if (e.is_choice && !ChoiceTypeOf(e, json_name).empty()) return &e;
+  }
+  return nullptr;
+}
+
 const TypeInfo* TypeInfo::base() const {
   ptrdiff_t index = IndexOf(this);
   if (index < 0) return base_name.empty() ? nullptr : FindType(base_name);

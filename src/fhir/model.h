@@ -67,6 +67,10 @@ struct TypeInfo {
 
   // The element called name (choice elements by their name without "[x]"), or nullptr.
   const ElementInfo* FindElement(std::string_view name) const;
+  // The element a JSON member name belongs to: "birthDate", or "valueQuantity" for
+  // value[x] (never the bare "value", which is not valid JSON for a choice); nullptr
+  // when the type has no such member.
+  const ElementInfo* FindJsonMember(std::string_view json_name) const;
   // The type of element (one of this type's elements), resolved once and cached:
   // FindType(element.types.front()). For choice elements use ChoiceTypeOf.
   const TypeInfo* ElementType(const ElementInfo& element) const;

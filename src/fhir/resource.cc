@@ -37,17 +37,11 @@ struct Resolved {
 };
 
 Resolved Resolve(const TypeInfo& type, std::string_view json_name) {
-  if (const ElementInfo* e = type.FindElement(json_name)) {
-    // A choice element never appears under its bare name ("value").
-    if (e->is_choice || e->types.empty()) return {};
-    return {e, FindType(e->types.front())};
-  }
-  for (const ElementInfo& e : type.elements) {
-    if (!e.is_choice) continue;
-    std::string_view carried = ChoiceTypeOf(e, json_name);
-    if (!carried.empty()) return {&e, FindType(carried)};
-  }
-  return {};
+  const ElementInfo* e = type.FindJsonMember(json_name);
+  if (e == nullptr) return {};
+  if (e->is_choice) return {e, FindType(ChoiceTypeOf(*e, json_name))};
+  if (e->types.empty()) return {};
+  return {e, type.ElementType(*e)};
 }
 
 // Walks a resource tree, collecting the paths of members the model lacks.

@@ -31,9 +31,6 @@ absl::StatusOr<Collection> Eval(const Node& node, const Collection& input, const
 void ChildrenNamed(const Value& item, std::string_view name, Collection* out);
 // The children of item in element (an element of item's type), as ChildrenNamed.
 void ChildrenOfElement(const Value& item, const fhir::ElementInfo& element, Collection* out);
-// The element of type that a JSON member or path name refers to ("name", or
-// "valueQuantity" for value[x]), or nullptr. Cached per thread.
-const fhir::ElementInfo* ElementForKey(const fhir::TypeInfo& type, std::string_view key);
 // Every child element of item, in document order (children()).
 void AllChildren(const Value& item, Collection* out);
 // Whether item is of the type called type_name in namespace ns ("", "FHIR" or

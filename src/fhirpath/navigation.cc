@@ -138,9 +138,8 @@ void ChildrenNamed(const Value& item, std::string_view name, Collection* out) {
     AppendValues(value, ext, nullptr, out);
     return;
   }
-  // Exact names only: "valueQuantity" is not a path step (value is, typed Quantity).
-  const fhir::ElementInfo* element = ElementForKey(*node.type, name);
-  if (element != nullptr && element->name != name) element = nullptr;
+  // Path names, not JSON names: "value" selects value[x]; "valueQuantity" is no step.
+  const fhir::ElementInfo* element = node.type->FindElement(name);
   if (element != nullptr) ChildrenOfElement(item, *element, out);
 }
 
@@ -158,24 +157,14 @@ void ChildrenOfElement(const Value& item, const fhir::ElementInfo& element, Coll
 
 namespace {
 
-const fhir::ElementInfo* ElementForKeyUncached(const fhir::TypeInfo& type, std::string_view key) {
-  if (const fhir::ElementInfo* e = type.FindElement(key)) return e;
-  for (const fhir::ElementInfo& e : type.elements) {
-    if (e.is_choice && key.starts_with(e.name) && !fhir::ChoiceTypeOf(e, key).empty()) return &e;
-  }
-  return nullptr;
-}
-
-// Whether element is what `key` names on its type (the check behind a cache hit).
+// Whether element is the one JSON member `key` belongs to (confirms a cache hit).
 bool ElementMatchesKey(const fhir::ElementInfo& element, std::string_view key) {
-  if (element.name == key) return true;
-  return element.is_choice && key.starts_with(element.name) &&
-         !fhir::ChoiceTypeOf(element, key).empty();
+  if (!element.is_choice) return element.name == key;
+  return !fhir::ChoiceTypeOf(element, key).empty();
 }
 
-}  // namespace
-
-const fhir::ElementInfo* ElementForKey(const fhir::TypeInfo& type, std::string_view key) {
+// TypeInfo::FindJsonMember, cached: children() looks up every member it meets.
+const fhir::ElementInfo* JsonMemberElement(const fhir::TypeInfo& type, std::string_view key) {
   // Direct-mapped, per thread, keyed by the addresses of the type and of the key's
   // characters: JSON member names and expression names are looked up again and
   // again at the same address (descendants(), repeated evaluation). A hit is
@@ -193,10 +182,12 @@ const fhir::ElementInfo* ElementForKey(const fhir::TypeInfo& type, std::string_v
   if (slot.type == &type && slot.key == key.data() && ElementMatchesKey(*slot.element, key)) {
     return slot.element;
   }
-  const fhir::ElementInfo* element = ElementForKeyUncached(type, key);
+  const fhir::ElementInfo* element = type.FindJsonMember(key);
   if (element != nullptr) slot = {&type, key.data(), element};
   return element;
 }
+
+}  // namespace
 
 void AllChildren(const Value& item, Collection* out) {
   if (!item.is_node()) return;
@@ -225,7 +216,7 @@ void AllChildren(const Value& item, Collection* out) {
     if (key.starts_with('_')) {
       has_twins = true;
     } else if (key != "resourceType") {
-      if (const fhir::ElementInfo* e = ElementForKey(*node.type, key)) {
+      if (const fhir::ElementInfo* e = JsonMemberElement(*node.type, key)) {
         present.push_back({e, key, &child, nullptr});
       }
     }
@@ -238,7 +229,7 @@ void AllChildren(const Value& item, Collection* out) {
                                [&](const Present& p) { return p.key == name; });
       if (twin != present.end()) {
         twin->ext = &child;
-      } else if (const fhir::ElementInfo* e = ElementForKey(*node.type, name)) {
+      } else if (const fhir::ElementInfo* e = JsonMemberElement(*node.type, name)) {
         present.push_back({e, name, nullptr, &child});
       }
     }
