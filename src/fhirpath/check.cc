@@ -163,7 +163,7 @@ class Checker {
       if (!t.ok()) return t;
       focus = std::move(*t);
     }
-    if (IsTypeFunction(node.name)) return TypeFunctionResult(node, focus);
+    if (IsTypeFunction(node.name)) return TypeFunctionResult(node);
     Types last_arg;
     bool iterates = IteratesOverInput(node.name);
     for (auto& arg : node.args) {
@@ -182,7 +182,7 @@ class Checker {
     return fn == "ofType" || fn == "as" || fn == "is";
   }
 
-  absl::StatusOr<Types> TypeFunctionResult(const Node& node, const Types&) {
+  absl::StatusOr<Types> TypeFunctionResult(const Node& node) {
     auto type = TypeArgument(*node.args[0]);
     if (!type.ok()) return CheckError(node, Message(type.status()));
     if (node.name == "is" || type->first == "System") return Types();

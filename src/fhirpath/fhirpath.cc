@@ -23,32 +23,37 @@ absl::StatusOr<Expression> Expression::Compile(std::string_view text,
   return Expression(std::string(text), std::shared_ptr<const Node>(std::move(*root)), root_type);
 }
 
-absl::StatusOr<Collection> Expression::Evaluate(const fhir::Json& resource,
-                                                const EvalOptions& options) const {
+Value Expression::RootNode(const fhir::Json& resource) const {
   // The resource is usually of the type the expression was compiled for: reuse
   // that TypeInfo instead of looking resourceType up again.
   const fhir::Json* rt = resource.is_object() ? resource.Find("resourceType") : nullptr;
-  bool expected =
-      root_type_ != nullptr && rt != nullptr && rt->is_string() && rt->text() == root_type_->name;
-  Collection input{expected ? Value::Node(NodeRef{&resource, root_type_}) : ResourceNode(resource)};
+  if (root_type_ != nullptr && rt != nullptr && rt->is_string() && rt->text() == root_type_->name) {
+    return Value::Node(NodeRef{&resource, root_type_});
+  }
+  return ResourceNode(resource);
+}
+
+absl::StatusOr<Collection> Expression::Run(const Collection& input, const Collection& resource,
+                                           const EvalOptions& options) const {
   EvalContext ctx;
   ctx.options = &options;
-  ctx.resource = &input;
+  ctx.resource = &resource;
   ctx.context = &input;
+  // Result nodes point into the caller's Json (never into the collections here,
+  // which only hold pointers to it), so they stay valid after we return.
   return Eval(*root_, input, ctx);
+}
+
+absl::StatusOr<Collection> Expression::Evaluate(const fhir::Json& resource,
+                                                const EvalOptions& options) const {
+  Collection input{RootNode(resource)};
+  return Run(input, input, options);
 }
 
 absl::StatusOr<Collection> Expression::Evaluate(const Collection& input,
                                                 const fhir::Json& root_resource,
                                                 const EvalOptions& options) const {
-  Collection resource{ResourceNode(root_resource)};
-  EvalContext ctx;
-  ctx.options = &options;
-  ctx.resource = &resource;
-  ctx.context = &input;
-  // Result nodes point into the caller's Json (never into `resource` itself,
-  // which only holds a pointer to it), so they stay valid after we return.
-  return Eval(*root_, input, ctx);
+  return Run(input, Collection{RootNode(root_resource)}, options);
 }
 
 }  // namespace vigil::fhirpath

@@ -66,6 +66,11 @@ class Expression {
   const std::string& text() const { return text_; }
 
  private:
+  // The node for resource, typed with the compiled root type when it matches.
+  Value RootNode(const fhir::Json& resource) const;
+  absl::StatusOr<Collection> Run(const Collection& input, const Collection& resource,
+                                 const EvalOptions& options) const;
+
   Expression(std::string text, std::shared_ptr<const Node> root, const fhir::TypeInfo* root_type)
       : text_(std::move(text)), root_(std::move(root)), root_type_(root_type) {}
   std::string text_;
