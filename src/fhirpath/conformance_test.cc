@@ -107,12 +107,13 @@ bool OutputMatches(const std::string& type, const std::string& expected, const V
   if (!v) return false;
   std::string got = Canonical(*v);
   if (got == expected) return true;
-  // Numbers: compare numerically ("1" vs "1.0" where the suite is loose about scale).
-  if ((type == "decimal" || type == "integer" || type.empty()) &&
-      (v->kind() == ValueKind::kDecimal || v->kind() == ValueKind::kInteger)) {
+  // Typed numbers compare numerically ("1" vs "1.0": the suite is loose about scale
+  // there); untyped outputs such as 1.58650000 must match their text, scale included.
+  bool typed_number = type == "decimal" || type == "integer";
+  if (typed_number && (v->kind() == ValueKind::kDecimal || v->kind() == ValueKind::kInteger)) {
     auto e = Decimal::Parse(expected);
     auto g = Decimal::Parse(got);
-    return e && g && e->Compare(*g) == 0 && type != "";
+    return e && g && e->Compare(*g) == 0;
   }
   return false;
 }
