@@ -15,7 +15,6 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -130,16 +129,13 @@ std::string MapCodePoints(std::string_view s, uint32_t (*map)(uint32_t)) {
 // --- Regular expressions ------------------------------------------------------
 
 // Compiled patterns are cached: expressions usually pass the same literal regex
-// for every resource. The cache is bounded and shared by all threads.
+// for every resource. One bounded cache per thread (as for UCUM units), so
+// concurrent evaluations never wait on a lock here.
 std::shared_ptr<const RE2> CompileRegex(const FnCall& call, const std::string& pattern,
                                         absl::Status* error) {
-  static std::mutex mu;
-  static auto* cache = new std::map<std::string, std::shared_ptr<const RE2>, std::less<>>();
+  thread_local std::map<std::string, std::shared_ptr<const RE2>, std::less<>> cache;
   constexpr size_t kMaxCached = 256;
-  {
-    std::lock_guard<std::mutex> lock(mu);
-    if (auto it = cache->find(pattern); it != cache->end()) return it->second;
-  }
+  if (auto it = cache.find(pattern); it != cache.end()) return it->second;
   RE2::Options options;
   options.set_dot_nl(true);
   options.set_log_errors(false);
@@ -148,9 +144,8 @@ std::shared_ptr<const RE2> CompileRegex(const FnCall& call, const std::string& p
     *error = call.Error("invalid regular expression '" + pattern + "': " + re->error());
     return nullptr;
   }
-  std::lock_guard<std::mutex> lock(mu);
-  if (cache->size() >= kMaxCached) cache->clear();
-  cache->emplace(pattern, re);
+  if (cache.size() >= kMaxCached) cache.clear();
+  cache.emplace(pattern, re);
   return re;
 }
 
