@@ -1,0 +1,149 @@
+// A planned search, in terms of index rows (store/index.h).
+//
+// search/ turns a FHIR search URL into a Query: parameters resolved to their
+// types, values parsed (dates to intervals, prefixes, token system|code), chains
+// and _has turned into nested queries. Every store executes the same Query, so
+// REST and search code never see SQL.
+//
+// Semantics (the FHIR R4 search page, restated in index terms):
+//   - A resource matches a Query when it has `type` and matches every Clause.
+//   - A resource matches a Clause when some predicate in `any_of` matches some
+//     index row of that clause's param (the comma OR of one URL parameter),
+//     or, when `negate` (token :not), when no predicate matches any row.
+//   - Range predicates compare the row's interval [low, high] with the search
+//     interval [low, high] by prefix, as the spec's search page defines:
+//       eq: row within search         ne: not eq
+//       gt: row.high > search.high    lt: row.low < search.low
+//       ge: row.high >= search.low    le: row.low <= search.high  (overlap)
+//       sa: row.low > search.high     eb: row.high < search.low
+//       ap: intervals overlap after widening search by 10% of its value
+//          (numbers, quantities) or of its distance from now (dates)
+//   - Paging: `offset`/`count` over the matches in `sort` order, ties broken by
+//     a stable store order, so that pages never overlap or skip while the
+//     data does not change.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace vigil::store {
+
+struct Query;
+
+enum class Prefix : uint8_t { kEq, kNe, kGt, kLt, kGe, kLe, kSa, kEb, kAp };
+
+// Token rows: system|code. nullopt = any; an empty system = "no system" (|code).
+struct TokenMatch {
+  std::optional<std::string> system;
+  std::optional<std::string> code;
+};
+// Token :text — the row's normalized text starts with `text` (normalized) or
+// contains it as a word prefix.
+struct TokenTextMatch {
+  std::string text;
+};
+
+struct StringMatch {
+  enum class Mode : uint8_t { kStartsWith, kExact, kContains };
+  Mode mode = Mode::kStartsWith;
+  // Normalized for kStartsWith/kContains (see StringRow), verbatim for kExact.
+  std::string value;
+};
+
+struct NumberMatch {
+  Prefix prefix = Prefix::kEq;
+  double value = 0;
+  double low = 0;
+  double high = 0;
+};
+
+struct DateMatch {
+  Prefix prefix = Prefix::kEq;
+  int64_t low = 0;
+  int64_t high = 0;
+};
+
+struct QuantityMatch {
+  NumberMatch number;
+  std::optional<std::string> system;  // nullopt = any
+  // Matches the row's code, or its unit text when no system was given.
+  std::optional<std::string> code;
+};
+
+// Reference rows: by type and id (empty type = any type), or by url.
+struct ReferenceMatch {
+  std::string target_type;
+  std::string target_id;
+  std::string url;  // used when target_id is empty
+};
+
+struct UriMatch {
+  enum class Mode : uint8_t { kExact, kBelow, kAbove };
+  Mode mode = Mode::kExact;
+  std::string value;
+};
+
+// :missing=true (the resource has no row for the param) / false (it has one).
+struct MissingMatch {
+  bool missing = true;
+};
+
+// Chained parameter: a reference row of `param` whose target matches `target`
+// (target->type is the target resource type).
+struct ChainMatch {
+  std::shared_ptr<const Query> target;
+};
+
+// _has: some resource of source->type matches `source` and refers to this
+// resource through its reference parameter `reference_param`.
+struct ReverseChainMatch {
+  std::string reference_param;
+  std::shared_ptr<const Query> source;
+};
+
+// The resource's logical id is one of these (_id). Its param is "_id".
+struct IdMatch {
+  std::string id;
+};
+
+using Predicate = std::variant<TokenMatch, TokenTextMatch, StringMatch, NumberMatch, DateMatch,
+                               QuantityMatch, ReferenceMatch, UriMatch, MissingMatch, ChainMatch,
+                               ReverseChainMatch, IdMatch>;
+
+// Which kind of index row a clause or sort key reads.
+enum class RowKind : uint8_t { kToken, kString, kDate, kNumber, kQuantity, kReference, kUri, kId };
+
+struct Clause {
+  std::string param;
+  RowKind kind = RowKind::kToken;
+  bool negate = false;  // token :not
+  // OR; all predicates have a type that fits `kind` (MissingMatch fits all).
+  std::vector<Predicate> any_of;
+};
+
+// _sort key: rows of `param`; ascending uses each resource's smallest value
+// (string: normalized, token: code, date: low, number/quantity: value), descending
+// its largest. Resources without a row sort last in both directions.
+// param "_id" (kind kId) sorts by logical id.
+struct SortKey {
+  std::string param;
+  RowKind kind = RowKind::kString;
+  bool descending = false;
+};
+
+enum class TotalMode : uint8_t { kNone, kEstimate, kAccurate };
+
+struct Query {
+  std::string type;  // resource type; required
+  std::vector<Clause> all_of;
+  std::vector<SortKey> sort;
+  size_t offset = 0;
+  size_t count = 50;  // 0 = only the total is wanted
+  TotalMode total = TotalMode::kAccurate;
+};
+
+}  // namespace vigil::store
