@@ -1,0 +1,80 @@
+#include "search/indexer.h"
+
+#include <map>
+
+#include "base/status.h"
+#include "base/str.h"
+#include "fhir/model.h"
+#include "search/rows.h"
+#include "search/values.h"
+
+namespace vigil::search {
+namespace {
+
+// One {"resourceType": T} per concrete resource type, built once and never
+// freed, so resolve() can hand out pointers that outlive every evaluation.
+const fhir::Json* StubResource(std::string_view type) {
+  static const auto* const stubs = [] {
+    auto* m = new std::map<std::string, fhir::Json, std::less<>>();
+    for (const fhir::TypeInfo& t : fhir::AllTypes()) {
+      if (t.kind != fhir::TypeKind::kResource || t.is_abstract) continue;
+      fhir::Json stub = fhir::Json::Object();
+      stub.Set("resourceType", fhir::Json::String(std::string(t.name)));
+      m->emplace(std::string(t.name), std::move(stub));
+    }
+    return m;
+  }();
+  auto it = stubs->find(type);
+  return it == stubs->end() ? nullptr : &it->second;
+}
+
+// Stateless, so one instance serves every thread.
+const fhirpath::EvalOptions& IndexEvalOptions() {
+  static const auto* const options = [] {
+    auto* o = new fhirpath::EvalOptions();
+    o->resolve = [](std::string_view reference) -> const fhir::Json* {
+      std::string_view type = ReferenceTargetType(reference);
+      return type.empty() ? nullptr : StubResource(type);
+    };
+    return o;
+  }();
+  return *options;
+}
+
+}  // namespace
+
+absl::StatusOr<IndexedResource> IndexResourceWithIssues(const Registry& registry,
+                                                        const fhir::Json& resource) {
+  const fhir::Json* type = resource.Find("resourceType");
+  if (type == nullptr || !type->is_string()) {
+    return absl::InvalidArgumentError("not a resource: no resourceType");
+  }
+  std::span<const ParamDef* const> params = registry.ForType(type->text());
+  if (params.empty()) {
+    return absl::InvalidArgumentError(StrCat("unknown resource type '", type->text(), "'"));
+  }
+  const fhirpath::EvalOptions& options = IndexEvalOptions();
+  IndexedResource out;
+  for (const ParamDef* def : params) {
+    if (!def->indexed()) continue;
+    absl::StatusOr<fhirpath::Collection> values = def->compiled->Evaluate(resource, options);
+    if (!values.ok()) {
+      out.issues.push_back(
+          {std::string(def->code), StrCat("evaluation failed: ", Message(values.status()))});
+      continue;
+    }
+    for (const fhirpath::Value& value : *values) {
+      std::string error = AppendRows(def->type, def->code, value, &out.entries);
+      if (!error.empty()) out.issues.push_back({std::string(def->code), std::move(error)});
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<store::IndexEntries> IndexResource(const Registry& registry,
+                                                  const fhir::Json& resource) {
+  VIGIL_ASSIGN_OR_RETURN(IndexedResource indexed, IndexResourceWithIssues(registry, resource));
+  return std::move(indexed.entries);
+}
+
+}  // namespace vigil::search

@@ -1,0 +1,30 @@
+// Internal to search/parse.cc: one search parameter -> one store::Clause.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "search/registry.h"
+#include "store/query.h"
+
+namespace vigil::search::internal {
+
+// Parses `name=value` for resource `type` (name may carry a modifier, a chain
+// or be a _has). Errors: InvalidArgument for a bad value or modifier;
+// NotFound for an unknown or unsupported parameter (the caller turns it into a
+// warning or, in strict mode, an InvalidArgument).
+absl::StatusOr<store::Clause> ParseClause(const Registry& registry, std::string_view type,
+                                          std::string_view name, std::string_view value,
+                                          int depth = 0);
+
+// Splits at every `sep` not preceded by a backslash; escapes are kept.
+std::vector<std::string_view> SplitUnescaped(std::string_view s, char sep);
+// Removes the backslash of "\,", "\|", "\$" and "\\".
+std::string Unescape(std::string_view s);
+
+// The index row kind a parameter type reads; nullopt for composite/special.
+std::optional<store::RowKind> RowKindOf(ParamType type);
+
+}  // namespace vigil::search::internal

@@ -1,0 +1,127 @@
+#include "search/registry.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "base/str.h"
+#include "fhir/model.h"
+
+namespace vigil::search {
+namespace params_data {
+
+struct RawParam {
+  std::string_view id;
+  std::string_view url;
+  std::string_view code;
+  ParamType type;
+  XpathUsage xpath_usage;
+  std::span<const std::string_view> bases;
+  std::string_view expression;
+  std::span<const std::string_view> targets;
+  std::span<const ComponentDef> components;
+};
+
+struct RawBaseEntry {
+  std::string_view base;
+  std::string_view code;
+  int param;  // index into kParams
+  std::string_view expression;
+};
+
+#include "search/params_data.inc"
+
+}  // namespace params_data
+namespace {
+
+bool IsAbstractBase(std::string_view base) {
+  return base == "Resource" || base == "DomainResource";
+}
+
+bool ByCode(const ParamDef* a, const ParamDef* b) { return a->code < b->code; }
+
+}  // namespace
+
+const char* ParamTypeName(ParamType type) {
+  switch (type) {
+    case ParamType::kNumber: return "number";
+    case ParamType::kDate: return "date";
+    case ParamType::kString: return "string";
+    case ParamType::kToken: return "token";
+    case ParamType::kReference: return "reference";
+    case ParamType::kComposite: return "composite";
+    case ParamType::kQuantity: return "quantity";
+    case ParamType::kUri: return "uri";
+    case ParamType::kSpecial: return "special";
+  }
+  return "?";
+}
+
+const Registry& Registry::Default() {
+  static const Registry* const registry = new Registry();
+  return *registry;
+}
+
+size_t Registry::source_count() const { return std::size(params_data::kParams); }
+
+Registry::Registry() {
+  auto start = std::chrono::steady_clock::now();
+  defs_.reserve(std::size(params_data::kByBase));
+  for (const params_data::RawBaseEntry& e : params_data::kByBase) {
+    const params_data::RawParam& p = params_data::kParams[e.param];
+    ParamDef def{e.base,       e.code,       p.id,    p.url,     p.type,       p.xpath_usage,
+                 e.expression, p.expression, p.bases, p.targets, p.components, nullptr};
+    if (!e.expression.empty()) {
+      std::string root = IsAbstractBase(e.base) ? "" : std::string(e.base);
+      auto compiled = fhirpath::Expression::Compile(e.expression, {root});
+      if (compiled.ok()) {
+        expressions_.push_back(std::make_unique<fhirpath::Expression>(std::move(*compiled)));
+        def.compiled = expressions_.back().get();
+      } else {
+        compile_errors_.push_back(StrCat(e.base, ".", e.code, ": ", Message(compiled.status())));
+      }
+    }
+    defs_.push_back(def);
+  }
+  std::vector<const ParamDef*> resource_level, domain_level;
+  std::map<std::string_view, std::vector<const ParamDef*>> own;
+  for (const ParamDef& def : defs_) {
+    if (def.base == "Resource") {
+      resource_level.push_back(&def);
+    } else if (def.base == "DomainResource") {
+      domain_level.push_back(&def);
+    } else {
+      own[def.base].push_back(&def);
+    }
+  }
+  for (const fhir::TypeInfo& type : fhir::AllTypes()) {
+    if (type.kind != fhir::TypeKind::kResource || type.is_abstract) continue;
+    std::vector<const ParamDef*> list = own[type.name];  // sorted by code already
+    if (type.IsA("DomainResource"))
+      list.insert(list.end(), domain_level.begin(), domain_level.end());
+    list.insert(list.end(), resource_level.begin(), resource_level.end());
+    std::vector<const ParamDef*> sorted = list;
+    std::stable_sort(sorted.begin(), sorted.end(), ByCode);
+    by_type_.emplace(std::string(type.name), std::move(list));
+    sorted_by_type_.emplace(std::string(type.name), std::move(sorted));
+  }
+  build_ms_ =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+const ParamDef* Registry::Find(std::string_view type, std::string_view code) const {
+  auto it = sorted_by_type_.find(type);
+  if (it == sorted_by_type_.end()) return nullptr;
+  const auto& list = it->second;
+  auto pos = std::lower_bound(list.begin(), list.end(), code,
+                              [](const ParamDef* d, std::string_view c) { return d->code < c; });
+  if (pos == list.end() || (*pos)->code != code) return nullptr;
+  return *pos;
+}
+
+std::span<const ParamDef* const> Registry::ForType(std::string_view type) const {
+  auto it = by_type_.find(type);
+  if (it == by_type_.end()) return {};
+  return it->second;
+}
+
+}  // namespace vigil::search

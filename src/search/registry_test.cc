@@ -1,0 +1,102 @@
+#include "search/registry.h"
+
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <set>
+
+namespace vigil::search {
+namespace {
+
+const Registry& R() { return Registry::Default(); }
+
+TEST(SearchRegistry, HoldsEveryR4SearchParameter) {
+  EXPECT_EQ(R().source_count(), 1375u);
+  std::set<std::string_view> ids;
+  for (const ParamDef& def : R().all()) ids.insert(def.id);
+  EXPECT_EQ(ids.size(), 1375u);
+  std::cout << "registry: " << R().all().size() << " (base, code) definitions built in "
+            << R().build_ms() << " ms\n";
+}
+
+TEST(SearchRegistry, EveryExpressionCompilesForItsBase) {
+  EXPECT_TRUE(R().compile_errors().empty()) << R().compile_errors().front();
+  for (const ParamDef& def : R().all()) {
+    EXPECT_EQ(def.compiled != nullptr, !def.expression.empty()) << def.base << "." << def.code;
+  }
+}
+
+TEST(SearchRegistry, FindsOwnParameters) {
+  const ParamDef* code = R().Find("Observation", "code");
+  ASSERT_NE(code, nullptr);
+  EXPECT_EQ(code->type, ParamType::kToken);
+  EXPECT_EQ(code->id, "clinical-code");
+  EXPECT_EQ(code->expression, "Observation.code");
+  EXPECT_TRUE(code->indexed());
+  EXPECT_EQ(R().Find("Observation", "nope"), nullptr);
+  EXPECT_EQ(R().Find("NotAType", "code"), nullptr);
+}
+
+TEST(SearchRegistry, SplitsMultiBaseExpressions) {
+  const ParamDef* med = R().Find("MedicationRequest", "code");
+  ASSERT_NE(med, nullptr);
+  EXPECT_EQ(med->expression, "(MedicationRequest.medication as CodeableConcept)");
+  EXPECT_GT(med->full_expression.size(), med->expression.size());
+  const ParamDef* allergy = R().Find("AllergyIntolerance", "code");
+  ASSERT_NE(allergy, nullptr);
+  EXPECT_EQ(allergy->expression, "AllergyIntolerance.code | AllergyIntolerance.reaction.substance");
+  const ParamDef* patient = R().Find("Observation", "patient");
+  ASSERT_NE(patient, nullptr);
+  EXPECT_EQ(patient->expression, "Observation.subject.where(resolve() is Patient)");
+  ASSERT_EQ(patient->targets.size(), 2u);  // clinical-patient: Patient, Group
+  EXPECT_EQ(patient->targets[0], "Patient");
+  // Not splittable: kept whole.
+  const ParamDef* name = R().Find("InsurancePlan", "name");
+  ASSERT_NE(name, nullptr);
+  EXPECT_EQ(name->expression, "name | alias");
+}
+
+TEST(SearchRegistry, ResourceLevelParametersApplyToEveryType) {
+  for (std::string_view type : {"Patient", "Observation", "Bundle", "Binary"}) {
+    for (std::string_view code :
+         {"_id", "_lastUpdated", "_tag", "_profile", "_security", "_source"}) {
+      const ParamDef* def = R().Find(type, code);
+      ASSERT_NE(def, nullptr) << type << " " << code;
+      EXPECT_EQ(def->base, "Resource");
+    }
+  }
+  EXPECT_EQ(R().Find("Patient", "_lastUpdated")->type, ParamType::kDate);
+  ASSERT_NE(R().Find("Patient", "_text"), nullptr);  // DomainResource
+  EXPECT_FALSE(R().Find("Patient", "_text")->indexed());
+  EXPECT_EQ(R().Find("Bundle", "_text"), nullptr);  // Bundle is not a DomainResource
+}
+
+TEST(SearchRegistry, ForTypeListsOwnThenInheritedParameters) {
+  auto params = R().ForType("Patient");
+  ASSERT_FALSE(params.empty());
+  std::set<std::string_view> codes;
+  for (const ParamDef* p : params) codes.insert(p->code);
+  for (std::string_view code :
+       {"name", "family", "birthdate", "identifier", "gender", "_id", "_lastUpdated", "_text"}) {
+    EXPECT_TRUE(codes.count(code)) << code;
+  }
+  EXPECT_EQ(codes.size(), params.size());
+  EXPECT_TRUE(R().ForType("Nope").empty());
+}
+
+TEST(SearchRegistry, CompositeAndSpecialAreNotIndexed) {
+  const ParamDef* composite = R().Find("Observation", "code-value-quantity");
+  ASSERT_NE(composite, nullptr);
+  EXPECT_EQ(composite->type, ParamType::kComposite);
+  ASSERT_EQ(composite->components.size(), 2u);
+  EXPECT_EQ(composite->components[0].expression, "code");
+  EXPECT_FALSE(composite->indexed());
+  const ParamDef* near = R().Find("Location", "near");
+  ASSERT_NE(near, nullptr);
+  EXPECT_EQ(near->type, ParamType::kSpecial);
+  EXPECT_EQ(near->xpath_usage, XpathUsage::kNearby);
+  EXPECT_FALSE(near->indexed());
+}
+
+}  // namespace
+}  // namespace vigil::search

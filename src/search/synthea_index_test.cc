@@ -1,0 +1,174 @@
+// Indexes every resource of the Synthea sample bundles (../shared/data/synthea-r4)
+// and checks the rows against facts computed independently by walking the JSON.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "base/str.h"
+#include "search/indexer.h"
+
+namespace vigil::search {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kSyntheaDir = fs::path(VIGIL_SHARED_DIR) / "data" / "synthea-r4";
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class SearchSyntheaIndex : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!fs::exists(kSyntheaDir)) return;
+    bundles_ = new std::vector<fhir::Json>();
+    for (const auto& entry : fs::directory_iterator(kSyntheaDir)) {
+      if (entry.path().extension() != ".json") continue;
+      auto json = fhir::ParseJson(ReadFile(entry.path()));
+      ASSERT_TRUE(json.ok()) << entry.path() << ": " << Message(json.status());
+      bundles_->push_back(std::move(*json));
+    }
+    resources_ = new std::vector<const fhir::Json*>();
+    for (const fhir::Json& bundle : *bundles_) {
+      const fhir::Json* entries = bundle.Find("entry");
+      if (entries == nullptr) continue;
+      for (const fhir::Json& e : entries->items()) {
+        if (const fhir::Json* r = e.Find("resource")) resources_->push_back(r);
+      }
+    }
+  }
+  void SetUp() override {
+    if (resources_ == nullptr) GTEST_SKIP() << "Synthea bundles not found in " << kSyntheaDir;
+  }
+
+  static std::string_view TypeOf(const fhir::Json& r) { return r.Find("resourceType")->text(); }
+
+  static std::vector<fhir::Json>* bundles_;
+  static std::vector<const fhir::Json*>* resources_;
+};
+std::vector<fhir::Json>* SearchSyntheaIndex::bundles_ = nullptr;
+std::vector<const fhir::Json*>* SearchSyntheaIndex::resources_ = nullptr;
+
+template <typename Row>
+size_t Count(const std::vector<Row>& rows, std::string_view param) {
+  size_t n = 0;
+  for (const Row& r : rows) n += r.param == param;
+  return n;
+}
+
+TEST_F(SearchSyntheaIndex, EveryResourceIndexesWithoutIssues) {
+  const Registry& registry = Registry::Default();
+  size_t rows = 0, issues = 0;
+  for (const fhir::Json* r : *resources_) {
+    auto indexed = IndexResourceWithIssues(registry, *r);
+    ASSERT_TRUE(indexed.ok()) << Message(indexed.status());
+    const store::IndexEntries& e = indexed->entries;
+    rows += e.tokens.size() + e.strings.size() + e.dates.size() + e.numbers.size() +
+            e.quantities.size() + e.references.size() + e.uris.size();
+    for (const IndexIssue& issue : indexed->issues) {
+      ADD_FAILURE() << TypeOf(*r) << "/" << r->Find("id")->text() << " " << issue.param << ": "
+                    << issue.message;
+      ++issues;
+    }
+  }
+  std::cout << resources_->size() << " Synthea resources, " << rows << " index rows, " << issues
+            << " issues\n";
+  EXPECT_GT(resources_->size(), 3000u);
+}
+
+// The number of Observation `code` rows for LOINC 8302-2 (body height) equals the
+// number of that coding in Observation.code.coding, counted by walking the JSON.
+TEST_F(SearchSyntheaIndex, ObservationCodeRowsMatchTheJson) {
+  size_t expected = 0, actual = 0, quantities_expected = 0, quantities_actual = 0;
+  for (const fhir::Json* r : *resources_) {
+    if (TypeOf(*r) != "Observation") continue;
+    for (const fhir::Json& coding : r->Find("code")->Find("coding")->items()) {
+      const fhir::Json* code = coding.Find("code");
+      expected += code != nullptr && code->text() == "8302-2";
+    }
+    const fhir::Json* vq = r->Find("valueQuantity");
+    quantities_expected += vq != nullptr && vq->Find("value") != nullptr;
+    auto e = IndexResource(Registry::Default(), *r);
+    ASSERT_TRUE(e.ok());
+    for (const store::TokenRow& t : e->tokens) {
+      actual += t.param == "code" && t.code == "8302-2" && t.system == "http://loinc.org";
+    }
+    quantities_actual += Count(e->quantities, "value-quantity");
+  }
+  EXPECT_GT(expected, 0u);
+  EXPECT_EQ(actual, expected);
+  EXPECT_GT(quantities_expected, 0u);
+  EXPECT_EQ(quantities_actual, quantities_expected);
+}
+
+TEST_F(SearchSyntheaIndex, PatientAndEncounterFactsMatchTheJson) {
+  size_t patients = 0, birthdates = 0, genders = 0, names_expected = 0, names = 0;
+  size_t encounters_with_period = 0, encounter_dates = 0;
+  for (const fhir::Json* r : *resources_) {
+    if (TypeOf(*r) == "Patient") {
+      ++patients;
+      auto e = IndexResource(Registry::Default(), *r);
+      ASSERT_TRUE(e.ok());
+      EXPECT_EQ(Count(e->dates, "birthdate"), r->Find("birthDate") != nullptr ? 1u : 0u);
+      birthdates += Count(e->dates, "birthdate");
+      genders += Count(e->tokens, "gender");
+      for (const fhir::Json& name : r->Find("name")->items()) {
+        names_expected += name.Find("family") != nullptr;
+      }
+      names += Count(e->strings, "family");
+    } else if (TypeOf(*r) == "Encounter") {
+      encounters_with_period += r->Find("period") != nullptr;
+      auto e = IndexResource(Registry::Default(), *r);
+      ASSERT_TRUE(e.ok());
+      encounter_dates += Count(e->dates, "date");
+    }
+  }
+  EXPECT_GT(patients, 0u);
+  EXPECT_EQ(birthdates, patients);
+  EXPECT_EQ(genders, patients);
+  EXPECT_EQ(names, names_expected);
+  EXPECT_GT(encounters_with_period, 0u);
+  EXPECT_EQ(encounter_dates, encounters_with_period);
+}
+
+// Not an assertion: a figure for the import budget (< 100 us per resource).
+TEST_F(SearchSyntheaIndex, IndexingTime) {
+  const Registry& registry = Registry::Default();
+  constexpr int kRounds = 3;
+  auto run = [&](size_t first, size_t step) {
+    size_t sink = 0;
+    for (int round = 0; round < kRounds; ++round) {
+      for (size_t i = first; i < resources_->size(); i += step) {
+        auto e = IndexResource(registry, *(*resources_)[i]);
+        sink += e.ok() ? e->tokens.size() : 0;
+      }
+    }
+    return sink;
+  };
+  run(0, 1);  // warm up
+  auto start = std::chrono::steady_clock::now();
+  run(0, 1);
+  double us =
+      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
+      (kRounds * resources_->size());
+  start = std::chrono::steady_clock::now();
+  std::thread other([&] { run(1, 2); });
+  run(0, 2);
+  other.join();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "IndexResource: " << us
+            << " us/resource on 1 thread; 2 threads: " << kRounds * resources_->size() / seconds
+            << " resources/s\n";
+}
+
+}  // namespace
+}  // namespace vigil::search
