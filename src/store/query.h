@@ -17,7 +17,12 @@
 //       ge: row.high >= search.low    le: row.low <= search.high  (overlap)
 //       sa: row.low > search.high     eb: row.high < search.low
 //       ap: intervals overlap after widening search by 10% of its value
-//          (numbers, quantities) or of its distance from now (dates)
+//          (numbers, quantities) or of its distance from now (dates: the gap
+//          between now and the nearer end of the interval, 0 if now is inside;
+//          see store/range_match.h, which every store uses)
+//     Numbers and quantities differ: the row is its value (a point), and
+//     gt/lt/ge/le compare it with the search value itself ("gt100" matches
+//     100.2); eq/ne/sa/eb/ap use the search interval (NumberSearchInterval).
 //   - Paging: `offset`/`count` over the matches in `sort` order, ties broken by
 //     a stable store order, so that pages never overlap or skip while the
 //     data does not change.
@@ -81,6 +86,8 @@ struct ReferenceMatch {
   std::string url;  // used when target_id is empty
 };
 
+// kBelow: the row's value starts with `value`; kAbove: `value` starts with the
+// row's value (plain byte prefixes, no path-segment logic).
 struct UriMatch {
   enum class Mode : uint8_t { kExact, kBelow, kAbove };
   Mode mode = Mode::kExact;
@@ -126,8 +133,9 @@ struct Clause {
 };
 
 // _sort key: rows of `param`; ascending uses each resource's smallest value
-// (string: normalized, token: code, date: low, number/quantity: value), descending
-// its largest. Resources without a row sort last in both directions.
+// (string: normalized, token: code, date: low, number/quantity: value, uri:
+// value, reference: "type/id", or url when it has no id), descending its
+// largest. Resources without a row sort last in both directions.
 // param "_id" (kind kId) sorts by logical id.
 struct SortKey {
   std::string param;

@@ -15,11 +15,13 @@
 //     cannot both create version n.
 //   - Only the current, non-deleted version of each resource is searchable.
 //   - Every write goes through a WriteTxn: all-or-nothing, durable once
-//     Commit() returns OK (SQLite: WAL, synchronous=NORMAL... see sqlite_store.h).
+//     Commit() returns OK (SQLite: WAL with synchronous=FULL by default; see
+//     sqlite_store.h for the weaker, opt-in kNormal).
 //
 // Thread-safety: a Store is safe to use from many threads. Readers never block
 // on each other. A WriteTxn belongs to one thread; at most one is open at a time
-// per store (BeginWrite waits for the previous one to finish).
+// per store (BeginWrite waits for the previous one to finish). Every WriteTxn
+// must be destroyed before its Store.
 //
 // Errors: NotFound is never used for "no such resource" (that is an empty
 // optional); Status errors mean the store itself failed (I/O, corruption) or,

@@ -1,0 +1,270 @@
+#include "store/memory/memory_eval.h"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <utility>
+#include <variant>
+
+#include "store/range_match.h"
+
+namespace vigil::store::memory_internal {
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+class Evaluator {
+ public:
+  Evaluator(const View& view, int64_t now_ms) : view_(view), now_ms_(now_ms) {}
+
+  bool Matches(const Query& q, const Entry& e) const {
+    const StoredResource& cur = e.current();
+    if (cur.deleted || cur.type != q.type) return false;
+    for (const Clause& c : q.all_of) {
+      if (!MatchesClause(c, e)) return false;
+    }
+    return true;
+  }
+
+ private:
+  bool MatchesClause(const Clause& c, const Entry& e) const {
+    bool any = std::any_of(c.any_of.begin(), c.any_of.end(),
+                           [&](const Predicate& p) { return MatchesPredicate(c, p, e); });
+    return c.negate ? !any : any;
+  }
+
+  // True when some row of `rows` with param `param` satisfies `pred`.
+  template <typename Row, typename Pred>
+  static bool AnyRow(const std::vector<Row>& rows, const std::string& param, Pred pred) {
+    return std::any_of(rows.begin(), rows.end(),
+                       [&](const Row& r) { return r.param == param && pred(r); });
+  }
+
+  bool HasRows(const Clause& c, const Entry& e) const {
+    auto any = [&](const auto& rows) {
+      return AnyRow(rows, c.param, [](const auto&) { return true; });
+    };
+    const IndexEntries& ix = e.index;
+    switch (c.kind) {
+      case RowKind::kToken: return any(ix.tokens);
+      case RowKind::kString: return any(ix.strings);
+      case RowKind::kDate: return any(ix.dates);
+      case RowKind::kNumber: return any(ix.numbers);
+      case RowKind::kQuantity: return any(ix.quantities);
+      case RowKind::kReference: return any(ix.references);
+      case RowKind::kUri: return any(ix.uris);
+      case RowKind::kId: return true;
+    }
+    return false;
+  }
+
+  static bool NumberMatches(const NumberMatch& m, double value) {
+    Interval<double> s = NumberSearchInterval(m);
+    return RangeMatches(m.prefix, value, value, s.low, s.high);
+  }
+
+  bool MatchesPredicate(const Clause& c, const Predicate& p, const Entry& e) const {
+    const IndexEntries& ix = e.index;
+    return std::visit(
+        Overloaded{
+            [&](const TokenMatch& m) {
+              return AnyRow(ix.tokens, c.param, [&](const TokenRow& r) {
+                return (!m.system || r.system == *m.system) && (!m.code || r.code == *m.code);
+              });
+            },
+            [&](const TokenTextMatch& m) {
+              return AnyRow(ix.tokens, c.param, [&](const TokenRow& r) {
+                return StartsWith(r.text, m.text) || r.text.find(" " + m.text) != std::string::npos;
+              });
+            },
+            [&](const StringMatch& m) {
+              return AnyRow(ix.strings, c.param, [&](const StringRow& r) {
+                switch (m.mode) {
+                  case StringMatch::Mode::kStartsWith: return StartsWith(r.normalized, m.value);
+                  case StringMatch::Mode::kExact: return r.exact == m.value;
+                  case StringMatch::Mode::kContains:
+                    return r.normalized.find(m.value) != std::string::npos;
+                }
+                return false;
+              });
+            },
+            [&](const NumberMatch& m) {
+              return AnyRow(ix.numbers, c.param,
+                            [&](const NumberRow& r) { return NumberMatches(m, r.value); });
+            },
+            [&](const DateMatch& m) {
+              Interval<int64_t> s{m.low, m.high};
+              if (m.prefix == Prefix::kAp) s = ApWidenDate(m, now_ms_);
+              return AnyRow(ix.dates, c.param, [&](const DateRow& r) {
+                return RangeMatches(m.prefix, r.low, r.high, s.low, s.high);
+              });
+            },
+            [&](const QuantityMatch& m) {
+              return AnyRow(ix.quantities, c.param, [&](const QuantityRow& r) {
+                if (m.system) {
+                  if (r.system != *m.system) return false;
+                  if (m.code && r.code != *m.code) return false;
+                } else if (m.code && r.code != *m.code && r.unit != *m.code) {
+                  return false;
+                }
+                return NumberMatches(m.number, r.value);
+              });
+            },
+            [&](const ReferenceMatch& m) {
+              return AnyRow(ix.references, c.param, [&](const ReferenceRow& r) {
+                if (m.target_id.empty()) return r.url == m.url;
+                return r.target_id == m.target_id &&
+                       (m.target_type.empty() || r.target_type == m.target_type);
+              });
+            },
+            [&](const UriMatch& m) {
+              return AnyRow(ix.uris, c.param, [&](const UriRow& r) {
+                switch (m.mode) {
+                  case UriMatch::Mode::kExact: return r.value == m.value;
+                  case UriMatch::Mode::kBelow: return StartsWith(r.value, m.value);
+                  case UriMatch::Mode::kAbove: return StartsWith(m.value, r.value);
+                }
+                return false;
+              });
+            },
+            [&](const MissingMatch& m) { return HasRows(c, e) != m.missing; },
+            [&](const ChainMatch& m) {
+              if (!m.target) return false;
+              return AnyRow(ix.references, c.param, [&](const ReferenceRow& r) {
+                if (r.target_id.empty() || r.target_type != m.target->type) return false;
+                const Entry* target = view_.Find(r.target_type, r.target_id);
+                return target != nullptr && Matches(*m.target, *target);
+              });
+            },
+            [&](const ReverseChainMatch& m) {
+              if (!m.source) return false;
+              const StoredResource& me = e.current();
+              bool found = false;
+              view_.ForEach(m.source->type, [&](const Entry& s) {
+                if (found) return;
+                found = AnyRow(s.index.references, m.reference_param,
+                               [&](const ReferenceRow& r) {
+                                 return r.target_type == me.type && r.target_id == me.id;
+                               }) &&
+                        Matches(*m.source, s);
+              });
+              return found;
+            },
+            [&](const IdMatch& m) { return e.current().id == m.id; },
+        },
+        p);
+  }
+
+  const View& view_;
+  int64_t now_ms_;
+};
+
+// A sort value: nullopt (no row) sorts last in both directions.
+using SortValue = std::variant<std::string, double, int64_t>;
+
+template <typename Row, typename Get>
+std::optional<SortValue> Extreme(const std::vector<Row>& rows, const std::string& param,
+                                 bool descending, Get get) {
+  std::optional<SortValue> best;
+  for (const Row& r : rows) {
+    if (r.param != param) continue;
+    SortValue v = get(r);
+    if (!best || (descending ? *best < v : v < *best)) best = std::move(v);
+  }
+  return best;
+}
+
+std::optional<SortValue> SortValueOf(const SortKey& k, const Entry& e) {
+  const IndexEntries& ix = e.index;
+  bool d = k.descending;
+  switch (k.kind) {
+    case RowKind::kToken:
+      return Extreme(ix.tokens, k.param, d, [](const TokenRow& r) { return SortValue(r.code); });
+    case RowKind::kString:
+      return Extreme(ix.strings, k.param, d,
+                     [](const StringRow& r) { return SortValue(r.normalized); });
+    case RowKind::kDate:
+      return Extreme(ix.dates, k.param, d, [](const DateRow& r) { return SortValue(r.low); });
+    case RowKind::kNumber:
+      return Extreme(ix.numbers, k.param, d, [](const NumberRow& r) { return SortValue(r.value); });
+    case RowKind::kQuantity:
+      return Extreme(ix.quantities, k.param, d,
+                     [](const QuantityRow& r) { return SortValue(r.value); });
+    case RowKind::kReference:
+      return Extreme(ix.references, k.param, d, [](const ReferenceRow& r) {
+        return SortValue(r.target_id.empty() ? r.url : r.target_type + "/" + r.target_id);
+      });
+    case RowKind::kUri:
+      return Extreme(ix.uris, k.param, d, [](const UriRow& r) { return SortValue(r.value); });
+    case RowKind::kId: return SortValue(e.current().id);
+  }
+  return std::nullopt;
+}
+
+struct Hit {
+  const Entry* entry;
+  std::vector<std::optional<SortValue>> keys;
+};
+
+// Orders hits by the sort keys (missing values last), then by rid.
+bool HitLess(const std::vector<SortKey>& sort, const Hit& a, const Hit& b) {
+  for (size_t i = 0; i < sort.size(); ++i) {
+    const auto& x = a.keys[i];
+    const auto& y = b.keys[i];
+    if (!x && !y) continue;
+    if (!x || !y) return static_cast<bool>(x);
+    if (*x == *y) continue;
+    return sort[i].descending ? *y < *x : *x < *y;
+  }
+  return a.entry->rid < b.entry->rid;
+}
+
+}  // namespace
+
+SearchPage Search(const View& view, const Query& query, int64_t now_ms) {
+  Evaluator eval(view, now_ms);
+  std::vector<Hit> hits;
+  view.ForEach(query.type, [&](const Entry& e) {
+    if (!eval.Matches(query, e)) return;
+    Hit h{&e, {}};
+    for (const SortKey& k : query.sort) h.keys.push_back(SortValueOf(k, e));
+    hits.push_back(std::move(h));
+  });
+  std::sort(hits.begin(), hits.end(),
+            [&](const Hit& a, const Hit& b) { return HitLess(query.sort, a, b); });
+  SearchPage page;
+  if (query.total != TotalMode::kNone) page.total = static_cast<int64_t>(hits.size());
+  for (size_t i = query.offset; i < hits.size() && i - query.offset < query.count; ++i) {
+    page.resources.push_back(hits[i].entry->current());
+  }
+  return page;
+}
+
+std::vector<ResourceKey> References(const View& view, const std::vector<ResourceKey>& sources,
+                                    std::string_view param) {
+  std::vector<ResourceKey> out;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const ResourceKey& k : sources) {
+    const Entry* e = view.Find(k.type, k.id);
+    if (e == nullptr || e->current().deleted) continue;
+    for (const ReferenceRow& r : e->index.references) {
+      if (!param.empty() && r.param != param) continue;
+      if (r.target_type.empty() || r.target_id.empty()) continue;
+      if (seen.emplace(r.target_type, r.target_id).second) {
+        out.push_back({r.target_type, r.target_id});
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace vigil::store::memory_internal

@@ -1,0 +1,52 @@
+// The SQLite store's operations on one connection (internal). SqliteStore runs
+// the reads on a pooled reader connection, a WriteTxn runs everything on the
+// writer connection inside its BEGIN IMMEDIATE transaction.
+//
+// Schema (user_version 1), created by InitSchema:
+//   resources(rid INTEGER PRIMARY KEY, type, id, version, last_updated, deleted)
+//       UNIQUE(type, id): the current version of each resource; rid is fixed
+//       when a resource is first written and is the searches' tie-break order.
+//   versions(seq INTEGER PRIMARY KEY, rid, version, last_updated, deleted, json)
+//       UNIQUE(rid, version): every version; seq grows with every write and
+//       orders history. The current json is versions(rid, resources.version).
+//   idx_token/idx_string/idx_date/idx_number/idx_quantity/idx_reference/idx_uri:
+//       the index rows of current, non-deleted versions, keyed by rid,
+//       WITHOUT ROWID with every column in the primary key (rid first), plus
+//       one secondary index each for the clauses that drive a search.
+//   meta(key PRIMARY KEY, value).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "store/sqlite/sqlite_db.h"
+#include "store/store.h"
+
+namespace vigil::store::sqlite_internal {
+
+// Creates the tables and indexes if missing; rejects a newer schema version.
+absl::Status InitSchema(Connection& c);
+
+absl::StatusOr<std::optional<StoredResource>> ReadCurrent(Connection& c, std::string_view type,
+                                                          std::string_view id);
+absl::StatusOr<std::optional<StoredResource>> ReadVersion(Connection& c, std::string_view type,
+                                                          std::string_view id, int64_t version);
+absl::StatusOr<SearchPage> RunSearch(Connection& c, const Query& query, int64_t now_ms);
+absl::StatusOr<std::vector<ResourceKey>> ReadReferences(Connection& c,
+                                                        const std::vector<ResourceKey>& sources,
+                                                        std::string_view param);
+absl::StatusOr<std::optional<std::string>> ReadMeta(Connection& c, std::string_view key);
+absl::StatusOr<HistoryPage> ReadHistory(Connection& c, const HistoryQuery& query);
+
+// REQUIRES: inside a write transaction. FailedPrecondition on a wrong version
+// number (nothing written then); any other error may leave the transaction
+// half-written, and the caller must roll it back.
+absl::Status WriteResource(Connection& c, const ResourceWrite& w);
+absl::Status WriteMeta(Connection& c, std::string_view key, std::string_view value);
+
+}  // namespace vigil::store::sqlite_internal

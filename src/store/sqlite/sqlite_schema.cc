@@ -1,0 +1,70 @@
+#include "base/status.h"
+#include "base/str.h"
+#include "store/sqlite/sqlite_ops.h"
+
+namespace vigil::store::sqlite_internal {
+namespace {
+
+constexpr int64_t kSchemaVersion = 1;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS resources(
+  rid INTEGER PRIMARY KEY, type TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
+  last_updated INTEGER NOT NULL, deleted INTEGER NOT NULL, UNIQUE(type, id));
+CREATE TABLE IF NOT EXISTS versions(
+  seq INTEGER PRIMARY KEY, rid INTEGER NOT NULL, version INTEGER NOT NULL,
+  last_updated INTEGER NOT NULL, deleted INTEGER NOT NULL, json BLOB NOT NULL,
+  UNIQUE(rid, version));
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS idx_token(
+  rid INTEGER NOT NULL, param TEXT NOT NULL, system TEXT NOT NULL, code TEXT NOT NULL,
+  text TEXT NOT NULL, PRIMARY KEY(rid, param, system, code, text)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idx_token_code ON idx_token(param, code, system);
+CREATE TABLE IF NOT EXISTS idx_string(
+  rid INTEGER NOT NULL, param TEXT NOT NULL, norm TEXT NOT NULL, exact TEXT NOT NULL,
+  PRIMARY KEY(rid, param, norm, exact)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idx_string_norm ON idx_string(param, norm);
+CREATE TABLE IF NOT EXISTS idx_date(
+  rid INTEGER NOT NULL, param TEXT NOT NULL, low INTEGER NOT NULL, high INTEGER NOT NULL,
+  PRIMARY KEY(rid, param, low, high)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS idx_number(
+  rid INTEGER NOT NULL, param TEXT NOT NULL, value REAL NOT NULL, low REAL NOT NULL,
+  high REAL NOT NULL, PRIMARY KEY(rid, param, value, low, high)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS idx_quantity(
+  rid INTEGER NOT NULL, param TEXT NOT NULL, value REAL NOT NULL, low REAL NOT NULL,
+  high REAL NOT NULL, system TEXT NOT NULL, code TEXT NOT NULL, unit TEXT NOT NULL,
+  PRIMARY KEY(rid, param, value, low, high, system, code, unit)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS idx_reference(
+  rid INTEGER NOT NULL, param TEXT NOT NULL, target_type TEXT NOT NULL,
+  target_id TEXT NOT NULL, url TEXT NOT NULL,
+  PRIMARY KEY(rid, param, target_type, target_id, url)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idx_reference_target ON idx_reference(param, target_id, target_type);
+CREATE TABLE IF NOT EXISTS idx_uri(
+  rid INTEGER NOT NULL, param TEXT NOT NULL, value TEXT NOT NULL,
+  PRIMARY KEY(rid, param, value)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idx_uri_value ON idx_uri(param, value);
+PRAGMA user_version = 1;
+)sql";
+
+}  // namespace
+
+absl::Status InitSchema(Connection& c) {
+  VIGIL_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
+  absl::Status s = [&]() -> absl::Status {
+    VIGIL_ASSIGN_OR_RETURN(Statement st, c.Prepare("PRAGMA user_version"));
+    VIGIL_ASSIGN_OR_RETURN(bool row, st.Step());
+    int64_t version = row ? st.Int(0) : 0;
+    if (version > kSchemaVersion) {
+      return absl::FailedPreconditionError(
+          StrCat("store schema version ", version, " is newer than this build's ", kSchemaVersion));
+    }
+    return c.Exec(kSchema);
+  }();
+  if (!s.ok()) {
+    (void)c.Exec("ROLLBACK");
+    return s;
+  }
+  return c.Exec("COMMIT");
+}
+
+}  // namespace vigil::store::sqlite_internal

@@ -1,0 +1,241 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+#include "base/str.h"
+#include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/sqlite_ops.h"
+
+namespace vigil::store {
+namespace {
+
+using sqlite_internal::Connection;
+
+// Reader connections, opened on demand up to a maximum.
+class ReaderPool {
+ public:
+  ReaderPool(std::string path, bool synchronous_full, int max)
+      : path_(std::move(path)), synchronous_full_(synchronous_full), max_(std::max(max, 1)) {}
+
+  // Returns the connection to the pool when destroyed.
+  class Lease {
+   public:
+    Lease(ReaderPool* pool, Connection* c) : pool_(pool), c_(c) {}
+    Lease(Lease&& o) noexcept : pool_(o.pool_), c_(std::exchange(o.c_, nullptr)) {}
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (c_ != nullptr) pool_->Release(c_);
+    }
+    Connection& operator*() const { return *c_; }
+
+   private:
+    ReaderPool* pool_;
+    Connection* c_;
+  };
+
+  absl::StatusOr<Lease> Acquire() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !free_.empty() || opened_ < max_; });
+    if (!free_.empty()) {
+      Connection* c = free_.back();
+      free_.pop_back();
+      return Lease(this, c);
+    }
+    ++opened_;
+    lock.unlock();
+    absl::StatusOr<std::unique_ptr<Connection>> c =
+        Connection::Open(path_, /*writer=*/false, synchronous_full_);
+    lock.lock();
+    if (!c.ok()) {
+      --opened_;
+      cv_.notify_one();
+      return c.status();
+    }
+    all_.push_back(std::move(*c));
+    return Lease(this, all_.back().get());
+  }
+
+ private:
+  void Release(Connection* c) {
+    {
+      std::lock_guard lock(mu_);
+      free_.push_back(c);
+    }
+    cv_.notify_one();
+  }
+
+  const std::string path_;
+  const bool synchronous_full_;
+  const int max_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int opened_ = 0;                                // guarded by mu_
+  std::vector<std::unique_ptr<Connection>> all_;  // guarded by mu_
+  std::vector<Connection*> free_;                 // guarded by mu_
+};
+
+// Runs fn(c) inside one read transaction, so its statements share a snapshot.
+template <typename Fn>
+auto InReadTxn(Connection& c, Fn fn) -> decltype(fn(c)) {
+  VIGIL_RETURN_IF_ERROR(c.Exec("BEGIN"));
+  auto result = fn(c);
+  absl::Status end = c.Exec(result.ok() ? "COMMIT" : "ROLLBACK");
+  if (result.ok() && !end.ok()) return end;
+  return result;
+}
+
+class SqliteStore;
+
+class SqliteTxn : public WriteTxn {
+ public:
+  SqliteTxn(SqliteStore& store, Connection& c, std::unique_lock<std::mutex> writer)
+      : store_(store), c_(c), writer_(std::move(writer)) {}
+  ~SqliteTxn() override {
+    if (!done_) (void)c_.Exec("ROLLBACK");
+  }
+
+  absl::StatusOr<std::optional<StoredResource>> Read(std::string_view type,
+                                                     std::string_view id) override {
+    return sqlite_internal::ReadCurrent(c_, type, id);
+  }
+  absl::StatusOr<std::optional<StoredResource>> ReadVersion(std::string_view type,
+                                                            std::string_view id,
+                                                            int64_t version) override {
+    return sqlite_internal::ReadVersion(c_, type, id, version);
+  }
+  absl::StatusOr<SearchPage> Search(const Query& query) override;
+  absl::StatusOr<std::vector<ResourceKey>> References(const std::vector<ResourceKey>& sources,
+                                                      std::string_view param) override {
+    return sqlite_internal::ReadReferences(c_, sources, param);
+  }
+  absl::StatusOr<std::optional<std::string>> GetMeta(std::string_view key) override {
+    return sqlite_internal::ReadMeta(c_, key);
+  }
+
+  absl::Status Put(ResourceWrite w) override {
+    VIGIL_RETURN_IF_ERROR(Usable());
+    absl::Status s = sqlite_internal::WriteResource(c_, w);
+    // A wrong version or a bad key is detected before anything is written;
+    // any other failure may leave a half-written Put, so Commit must not run.
+    if (!s.ok() && !absl::IsFailedPrecondition(s) && !absl::IsInvalidArgument(s)) failed_ = s;
+    return s;
+  }
+  absl::Status PutMeta(std::string_view key, std::string_view value) override {
+    VIGIL_RETURN_IF_ERROR(Usable());
+    absl::Status s = sqlite_internal::WriteMeta(c_, key, value);
+    if (!s.ok()) failed_ = s;
+    return s;
+  }
+  absl::Status Commit() override {
+    if (done_) return absl::FailedPreconditionError("transaction already finished");
+    done_ = true;
+    absl::Status s = failed_;
+    if (s.ok()) s = c_.Exec("COMMIT");
+    if (!s.ok()) (void)c_.Exec("ROLLBACK");
+    writer_.unlock();
+    return s;
+  }
+
+ private:
+  absl::Status Usable() const {
+    if (done_) return absl::FailedPreconditionError("transaction already finished");
+    return failed_;
+  }
+
+  SqliteStore& store_;
+  Connection& c_;
+  std::unique_lock<std::mutex> writer_;
+  absl::Status failed_;  // set once a write failed halfway; Commit then rolls back
+  bool done_ = false;
+};
+
+class SqliteStore : public Store {
+ public:
+  SqliteStore(std::unique_ptr<Connection> writer, std::string path, const SqliteOptions& options)
+      : options_(options),
+        writer_(std::move(writer)),
+        readers_(std::move(path), options.durability == SqliteOptions::Durability::kFull,
+                 options.max_readers) {
+    if (!options_.now_ms) {
+      options_.now_ms = [] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+      };
+    }
+  }
+
+  absl::StatusOr<std::optional<StoredResource>> Read(std::string_view type,
+                                                     std::string_view id) override {
+    VIGIL_ASSIGN_OR_RETURN(ReaderPool::Lease c, readers_.Acquire());
+    return sqlite_internal::ReadCurrent(*c, type, id);
+  }
+  absl::StatusOr<std::optional<StoredResource>> ReadVersion(std::string_view type,
+                                                            std::string_view id,
+                                                            int64_t version) override {
+    VIGIL_ASSIGN_OR_RETURN(ReaderPool::Lease c, readers_.Acquire());
+    return sqlite_internal::ReadVersion(*c, type, id, version);
+  }
+  absl::StatusOr<SearchPage> Search(const Query& query) override {
+    VIGIL_ASSIGN_OR_RETURN(ReaderPool::Lease c, readers_.Acquire());
+    int64_t now = options_.now_ms();
+    return InReadTxn(
+        *c, [&](Connection& conn) { return sqlite_internal::RunSearch(conn, query, now); });
+  }
+  absl::StatusOr<std::vector<ResourceKey>> References(const std::vector<ResourceKey>& sources,
+                                                      std::string_view param) override {
+    VIGIL_ASSIGN_OR_RETURN(ReaderPool::Lease c, readers_.Acquire());
+    return InReadTxn(*c, [&](Connection& conn) {
+      return sqlite_internal::ReadReferences(conn, sources, param);
+    });
+  }
+  absl::StatusOr<std::optional<std::string>> GetMeta(std::string_view key) override {
+    VIGIL_ASSIGN_OR_RETURN(ReaderPool::Lease c, readers_.Acquire());
+    return sqlite_internal::ReadMeta(*c, key);
+  }
+  absl::StatusOr<HistoryPage> History(const HistoryQuery& query) override {
+    VIGIL_ASSIGN_OR_RETURN(ReaderPool::Lease c, readers_.Acquire());
+    return InReadTxn(*c,
+                     [&](Connection& conn) { return sqlite_internal::ReadHistory(conn, query); });
+  }
+  absl::StatusOr<std::unique_ptr<WriteTxn>> BeginWrite() override {
+    std::unique_lock lock(writer_mu_);
+    VIGIL_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+    return std::make_unique<SqliteTxn>(*this, *writer_, std::move(lock));
+  }
+
+  int64_t Now() const { return options_.now_ms(); }
+
+ private:
+  SqliteOptions options_;
+  std::mutex writer_mu_;                // held by the open SqliteTxn
+  std::unique_ptr<Connection> writer_;  // used only under writer_mu_
+  ReaderPool readers_;                  // destroyed before writer_
+};
+
+absl::StatusOr<SearchPage> SqliteTxn::Search(const Query& query) {
+  return sqlite_internal::RunSearch(c_, query, store_.Now());
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir,
+                                                       const SqliteOptions& options) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return absl::UnavailableError(StrCat("cannot create ", dir, ": ", ec.message()));
+  std::string path = (std::filesystem::path(dir) / "vigil.db").string();
+  bool full = options.durability == SqliteOptions::Durability::kFull;
+  VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
+                         Connection::Open(path, /*writer=*/true, full));
+  VIGIL_RETURN_IF_ERROR(sqlite_internal::InitSchema(*writer));
+  return std::make_unique<SqliteStore>(std::move(writer), std::move(path), options);
+}
+
+}  // namespace vigil::store

@@ -1,0 +1,58 @@
+// The embedded store: one SQLite database file, `dir/vigil.db`, in WAL mode.
+//
+//   SqliteOptions options;
+//   VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store,
+//                          store::OpenSqliteStore("/var/lib/vigil", options));
+//
+// Concurrency: one writer connection, guarded by a mutex that a WriteTxn holds
+// for its whole life (BEGIN IMMEDIATE ... COMMIT); reads through the Store run
+// on a pool of reader connections and, thanks to WAL, see the last committed
+// snapshot without waiting for an open WriteTxn. Reads through a WriteTxn use
+// the writer connection and see its own writes. Each Store read that runs
+// several statements (Search, History, References) runs them in one read
+// transaction, so a page and its total agree.
+//
+// Durability (options.durability):
+//   kFull (default): synchronous=FULL, the WAL is fsynced at every commit. A
+//     Commit() that returned OK survives a process kill, an OS crash and power
+//     loss. This is what store.h promises ("durable once Commit() returns
+//     OK"), and what an acknowledged clinical write needs.
+//   kNormal: synchronous=NORMAL. Committed transactions survive a process kill
+//     (SIGKILL) but an OS crash or power loss may roll back the last few;
+//     the database is never corrupted. Faster for bulk imports that can be
+//     resumed (checkpoints in meta), and for tests.
+// Either way an uncommitted or interrupted transaction leaves no trace.
+//
+// One process at a time should open a given directory (the writer mutex is
+// per process; a second process would wait on SQLite's lock, then fail with
+// Unavailable).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "store/store.h"
+
+namespace vigil::store {
+
+struct SqliteOptions {
+  enum class Durability : uint8_t { kFull, kNormal };
+  Durability durability = Durability::kFull;
+  // Reader connections kept open; more readers than this wait for one.
+  int max_readers = 8;
+  // Current time in ms since the Unix epoch, for the date `ap` prefix. Empty =
+  // the system clock.
+  std::function<int64_t()> now_ms;
+};
+
+// Opens (creating the directory and database if missing) the store in `dir`.
+// Errors: Unavailable when the file cannot be opened or is locked, DataLoss
+// when it is not a database, FailedPrecondition when it was written by a
+// newer schema version.
+absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir,
+                                                       const SqliteOptions& options = {});
+
+}  // namespace vigil::store

@@ -1,0 +1,264 @@
+// SQLite-specific behaviour: persistence across reopen, readers running
+// concurrently with an open write transaction, and crash consistency.
+// (Store semantics are covered by store/store_conformance_test.cc.)
+#include "store/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/sqlite_query.h"
+
+namespace vigil::store {
+namespace {
+
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = ::testing::TempDir() + "/sqlite_store_test_XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl + "/nested/dir";  // OpenSqliteStore creates missing directories
+    root_ = tmpl;
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+
+  std::unique_ptr<Store> Open(SqliteOptions options = {}) {
+    auto store = OpenSqliteStore(dir_, options);
+    EXPECT_TRUE(store.ok()) << store.status();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
+  static ResourceWrite W(std::string id, int64_t version = 1, std::string code = "x") {
+    ResourceWrite w;
+    w.type = "Observation";
+    w.id = std::move(id);
+    w.version = version;
+    w.last_updated = 1000 + version;
+    w.json = "{\"id\":\"" + w.id + "\"}";
+    w.index.tokens.push_back({"code", "http://loinc.org", std::move(code), ""});
+    w.index.references.push_back({"subject", "Patient", "p1", "Patient/p1"});
+    return w;
+  }
+
+  static Query ByCode(std::string code) {
+    Query q;
+    q.type = "Observation";
+    q.all_of.push_back({"code", RowKind::kToken, false, {TokenMatch{std::nullopt, code}}});
+    q.count = 0;
+    return q;
+  }
+
+  static int64_t Total(Reader& r, const Query& q) {
+    auto page = r.Search(q);
+    EXPECT_TRUE(page.ok()) << page.status();
+    return page.ok() ? page->total.value_or(-1) : -1;
+  }
+
+  std::string root_;
+  std::string dir_;
+};
+
+TEST_F(SqliteStoreTest, CreatesDatabaseFileInDir) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/vigil.db"));
+}
+
+TEST_F(SqliteStoreTest, ReopenKeepsCommittedData) {
+  {
+    auto store = Open();
+    auto txn = *store->BeginWrite();
+    ASSERT_TRUE(txn->Put(W("a")).ok());
+    ASSERT_TRUE(txn->Put(W("b")).ok());
+    ASSERT_TRUE(txn->PutMeta("checkpoint", "7").ok());
+    ASSERT_TRUE(txn->Commit().ok());
+    txn = *store->BeginWrite();
+    ASSERT_TRUE(txn->Put(W("a", 2, "y")).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+    txn = *store->BeginWrite();
+    ASSERT_TRUE(txn->Put(W("c")).ok());  // never committed
+  }
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ((*store->Read("Observation", "a"))->version, 2);
+  EXPECT_FALSE(store->Read("Observation", "c")->has_value());
+  EXPECT_EQ(**store->GetMeta("checkpoint"), "7");
+  EXPECT_EQ(Total(*store, ByCode("x")), 1);
+  EXPECT_EQ(Total(*store, ByCode("y")), 1);
+  EXPECT_EQ(store->History({})->total, 3);
+  // Version numbering continues where it was.
+  auto txn = *store->BeginWrite();
+  EXPECT_TRUE(absl::IsFailedPrecondition(txn->Put(W("a", 2))));
+  EXPECT_TRUE(txn->Put(W("a", 3)).ok());
+  EXPECT_TRUE(txn->Commit().ok());
+}
+
+TEST_F(SqliteStoreTest, ReadersRunWhileWriterTxnIsOpen) {
+  auto store = Open();
+  {
+    auto txn = *store->BeginWrite();
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE(txn->Put(W("c" + std::to_string(i))).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  auto txn = *store->BeginWrite();
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(txn->Put(W("u" + std::to_string(i))).ok());
+
+  // Readers on other threads neither wait for the open transaction nor see it.
+  std::vector<std::future<int64_t>> readers;
+  for (int t = 0; t < 4; ++t) {
+    readers.push_back(std::async(std::launch::async, [&] {
+      int64_t seen = 0;
+      for (int i = 0; i < 20; ++i) {
+        seen = Total(*store, ByCode("x"));
+        auto r = store->Read("Observation", "u1");
+        EXPECT_TRUE(r.ok() && !r->has_value());
+      }
+      return seen;
+    }));
+  }
+  for (auto& f : readers) {
+    ASSERT_EQ(f.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+    EXPECT_EQ(f.get(), 100);
+  }
+  EXPECT_EQ(Total(*txn, ByCode("x")), 150);
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_EQ(Total(*store, ByCode("x")), 150);
+}
+
+TEST_F(SqliteStoreTest, SecondWriterWaitsForTheFirst) {
+  auto store = Open();
+  auto first = *store->BeginWrite();
+  ASSERT_TRUE(first->Put(W("a")).ok());
+  std::atomic<bool> second_started{false};
+  std::thread t([&] {
+    auto second = *store->BeginWrite();
+    second_started = true;
+    // It sees the first transaction's committed write.
+    EXPECT_TRUE(absl::IsFailedPrecondition(second->Put(W("a", 1))));
+    EXPECT_TRUE(second->Put(W("a", 2)).ok());
+    EXPECT_TRUE(second->Commit().ok());
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(second_started);
+  ASSERT_TRUE(first->Commit().ok());
+  t.join();
+  EXPECT_EQ((*store->Read("Observation", "a"))->version, 2);
+}
+
+// A child process commits one batch, then is killed with SIGKILL in the middle
+// of a large transaction. Reopening shows exactly the committed data, index
+// rows included.
+TEST_F(SqliteStoreTest, KilledMidTransactionKeepsOnlyCommittedData) {
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    close(ready[0]);
+    SqliteOptions options;
+    options.durability = SqliteOptions::Durability::kNormal;
+    auto store = OpenSqliteStore(dir_, options);
+    if (!store.ok()) _exit(2);
+    auto txn = *(*store)->BeginWrite();
+    for (int i = 0; i < 500; ++i) {
+      if (!txn->Put(W("committed" + std::to_string(i))).ok()) _exit(3);
+    }
+    if (!txn->PutMeta("state", "one").ok() || !txn->Commit().ok()) _exit(4);
+    txn = *(*store)->BeginWrite();
+    for (int i = 0;; ++i) {
+      if (!txn->Put(W("lost" + std::to_string(i))).ok()) _exit(5);
+      if (i % 100 == 0 && !txn->PutMeta("state", "two").ok()) _exit(6);
+      if (i == 20000) {
+        char c = 1;
+        if (write(ready[1], &c, 1) != 1) _exit(7);
+      }
+    }
+  }
+  close(ready[1]);
+  char c = 0;
+  ASSERT_EQ(read(ready[0], &c, 1), 1) << "the child failed before its big transaction";
+  close(ready[0]);
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status));
+
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(Total(*store, ByCode("x")), 500);
+  EXPECT_EQ(store->History({})->total, 500);
+  EXPECT_EQ(**store->GetMeta("state"), "one");
+  EXPECT_TRUE(store->Read("Observation", "committed499")->has_value());
+  EXPECT_FALSE(store->Read("Observation", "lost0")->has_value());
+  // The store is writable again.
+  auto txn = *store->BeginWrite();
+  ASSERT_TRUE(txn->Put(W("lost0")).ok());
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_EQ(Total(*store, ByCode("x")), 501);
+}
+
+// The query plan of the hot searches: no full scans, the correlated EXISTS
+// probes use the (rid, param) primary key.
+TEST_F(SqliteStoreTest, HotQueriesUseIndexes) {
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ + "/vigil.db").c_str(), &db), SQLITE_OK);
+  auto plan = [&](const Query& q) {
+    std::string sql = "EXPLAIN QUERY PLAN " + sqlite_internal::SearchPageSql(q, 0).sql;
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
+    std::string out;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      out += reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
+      out += "\n";
+    }
+    sqlite3_finalize(st);
+    return out;
+  };
+  Query q = ByCode("1234-5");
+  q.all_of.push_back(
+      {"patient", RowKind::kReference, false, {ReferenceMatch{"Patient", "p1", ""}}});
+  std::string p = plan(q);
+  EXPECT_EQ(p.find("SCAN"), std::string::npos) << p;
+  EXPECT_NE(p.find("idx_reference_target"), std::string::npos) << p;
+  EXPECT_EQ(p.find("idx_token_code"), std::string::npos) << p;
+  // By id.
+  Query by_id;
+  by_id.type = "Observation";
+  by_id.all_of.push_back({"_id", RowKind::kId, false, {IdMatch{"a"}}});
+  p = plan(by_id);
+  EXPECT_EQ(p.find("SCAN"), std::string::npos) << p;
+  // _revinclude-style search: who refers to Patient/p1.
+  Query rev;
+  rev.type = "Observation";
+  rev.all_of.push_back(
+      {"subject", RowKind::kReference, false, {ReferenceMatch{"Patient", "p1", ""}}});
+  p = plan(rev);
+  EXPECT_EQ(p.find("SCAN"), std::string::npos) << p;
+  sqlite3_close(db);
+}
+
+TEST_F(SqliteStoreTest, RejectsAFileThatIsNotADatabase) {
+  std::filesystem::create_directories(dir_);
+  FILE* f = fopen((dir_ + "/vigil.db").c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  fputs("this is not an sqlite database, just some text that is long enough............", f);
+  fclose(f);
+  auto store = OpenSqliteStore(dir_, {});
+  EXPECT_FALSE(store.ok());
+}
+
+}  // namespace
+}  // namespace vigil::store

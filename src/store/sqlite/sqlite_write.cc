@@ -1,0 +1,160 @@
+// Put and PutMeta: the import hot path. Every statement here comes from the
+// connection's statement cache; a Put is one lookup, one resources write, one
+// versions insert and one insert per index row.
+#include "base/status.h"
+#include "base/str.h"
+#include "store/sqlite/sqlite_ops.h"
+
+namespace vigil::store::sqlite_internal {
+namespace {
+
+const std::string kDeleteIndexRows[] = {
+    "DELETE FROM idx_token WHERE rid = ?",    "DELETE FROM idx_string WHERE rid = ?",
+    "DELETE FROM idx_date WHERE rid = ?",     "DELETE FROM idx_number WHERE rid = ?",
+    "DELETE FROM idx_quantity WHERE rid = ?", "DELETE FROM idx_reference WHERE rid = ?",
+    "DELETE FROM idx_uri WHERE rid = ?"};
+
+absl::Status DeleteIndexRows(Connection& c, int64_t rid) {
+  for (const std::string& sql : kDeleteIndexRows) {
+    VIGIL_ASSIGN_OR_RETURN(Statement st, c.Prepare(sql));
+    st.BindAll(rid);
+    VIGIL_RETURN_IF_ERROR(st.Run());
+  }
+  return absl::OkStatus();
+}
+
+// Inserts `rows` with one cached statement; `bind` binds a row from ?2 on.
+template <typename Row, typename BindRow>
+absl::Status InsertRows(Connection& c, const std::vector<Row>& rows, const std::string& sql,
+                        int64_t rid, BindRow bind) {
+  if (rows.empty()) return absl::OkStatus();
+  VIGIL_ASSIGN_OR_RETURN(Statement st, c.Prepare(sql));
+  for (const Row& row : rows) {
+    st.Bind(1, rid);
+    bind(st, row);
+    VIGIL_RETURN_IF_ERROR(st.Run());
+    st.Reset();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status InsertIndexRows(Connection& c, int64_t rid, const IndexEntries& ix) {
+  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.tokens,
+                                   "INSERT OR IGNORE INTO idx_token VALUES (?, ?, ?, ?, ?)", rid,
+                                   [](Statement& st, const TokenRow& r) {
+                                     st.Bind(2, r.param);
+                                     st.Bind(3, r.system);
+                                     st.Bind(4, r.code);
+                                     st.Bind(5, r.text);
+                                   }));
+  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.strings,
+                                   "INSERT OR IGNORE INTO idx_string VALUES (?, ?, ?, ?)", rid,
+                                   [](Statement& st, const StringRow& r) {
+                                     st.Bind(2, r.param);
+                                     st.Bind(3, r.normalized);
+                                     st.Bind(4, r.exact);
+                                   }));
+  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.dates,
+                                   "INSERT OR IGNORE INTO idx_date VALUES (?, ?, ?, ?)", rid,
+                                   [](Statement& st, const DateRow& r) {
+                                     st.Bind(2, r.param);
+                                     st.Bind(3, r.low);
+                                     st.Bind(4, r.high);
+                                   }));
+  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.numbers,
+                                   "INSERT OR IGNORE INTO idx_number VALUES (?, ?, ?, ?, ?)", rid,
+                                   [](Statement& st, const NumberRow& r) {
+                                     st.Bind(2, r.param);
+                                     st.Bind(3, r.value);
+                                     st.Bind(4, r.low);
+                                     st.Bind(5, r.high);
+                                   }));
+  VIGIL_RETURN_IF_ERROR(InsertRows(
+      c, ix.quantities, "INSERT OR IGNORE INTO idx_quantity VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rid,
+      [](Statement& st, const QuantityRow& r) {
+        st.Bind(2, r.param);
+        st.Bind(3, r.value);
+        st.Bind(4, r.low);
+        st.Bind(5, r.high);
+        st.Bind(6, r.system);
+        st.Bind(7, r.code);
+        st.Bind(8, r.unit);
+      }));
+  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.references,
+                                   "INSERT OR IGNORE INTO idx_reference VALUES (?, ?, ?, ?, ?)",
+                                   rid, [](Statement& st, const ReferenceRow& r) {
+                                     st.Bind(2, r.param);
+                                     st.Bind(3, r.target_type);
+                                     st.Bind(4, r.target_id);
+                                     st.Bind(5, r.url);
+                                   }));
+  return InsertRows(c, ix.uris, "INSERT OR IGNORE INTO idx_uri VALUES (?, ?, ?)", rid,
+                    [](Statement& st, const UriRow& r) {
+                      st.Bind(2, r.param);
+                      st.Bind(3, r.value);
+                    });
+}
+
+}  // namespace
+
+absl::Status WriteResource(Connection& c, const ResourceWrite& w) {
+  if (w.type.empty() || w.id.empty()) {
+    return absl::InvalidArgumentError("resource type and id are required");
+  }
+  int64_t rid = 0;
+  int64_t current = 0;
+  bool was_deleted = true;
+  {
+    VIGIL_ASSIGN_OR_RETURN(
+        Statement st,
+        c.Prepare("SELECT rid, version, deleted FROM resources WHERE type = ? AND id = ?"));
+    st.BindAll(std::string_view(w.type), std::string_view(w.id));
+    VIGIL_ASSIGN_OR_RETURN(bool found, st.Step());
+    if (found) {
+      rid = st.Int(0);
+      current = st.Int(1);
+      was_deleted = st.Int(2) != 0;
+    }
+  }
+  if (w.version != current + 1) {
+    return absl::FailedPreconditionError(StrCat(w.type, "/", w.id, ": version ", w.version,
+                                                " written, but the current version is ", current));
+  }
+  int64_t deleted = w.deleted ? 1 : 0;
+  if (rid == 0) {
+    VIGIL_ASSIGN_OR_RETURN(
+        Statement st, c.Prepare("INSERT INTO resources (type, id, version, last_updated, deleted) "
+                                "VALUES (?, ?, ?, ?, ?)"));
+    st.BindAll(std::string_view(w.type), std::string_view(w.id), w.version, w.last_updated,
+               deleted);
+    VIGIL_RETURN_IF_ERROR(st.Run());
+    rid = sqlite3_last_insert_rowid(c.db());
+  } else {
+    if (!was_deleted) VIGIL_RETURN_IF_ERROR(DeleteIndexRows(c, rid));
+    VIGIL_ASSIGN_OR_RETURN(
+        Statement st,
+        c.Prepare("UPDATE resources SET version = ?, last_updated = ?, deleted = ? WHERE rid = ?"));
+    st.BindAll(w.version, w.last_updated, deleted, rid);
+    VIGIL_RETURN_IF_ERROR(st.Run());
+  }
+  {
+    VIGIL_ASSIGN_OR_RETURN(
+        Statement st, c.Prepare("INSERT INTO versions (rid, version, last_updated, deleted, json) "
+                                "VALUES (?, ?, ?, ?, ?)"));
+    st.BindAll(rid, w.version, w.last_updated, deleted);
+    st.BindBlob(5, w.deleted ? std::string_view() : std::string_view(w.json));
+    VIGIL_RETURN_IF_ERROR(st.Run());
+  }
+  if (w.deleted) return absl::OkStatus();
+  return InsertIndexRows(c, rid, w.index);
+}
+
+absl::Status WriteMeta(Connection& c, std::string_view key, std::string_view value) {
+  VIGIL_ASSIGN_OR_RETURN(Statement st,
+                         c.Prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)"));
+  st.Bind(1, key);
+  st.BindBlob(2, value);
+  return st.Run();
+}
+
+}  // namespace vigil::store::sqlite_internal
