@@ -1,0 +1,203 @@
+#include "ingest/bulk/importer.h"
+
+#include <sys/stat.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "base/http_error.h"
+#include "base/status.h"
+#include "base/str.h"
+#include "fhir/resource.h"
+#include "persist/references.h"
+
+namespace vigil::ingest {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(StrCat("cannot open ", path));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) return absl::DataLossError(StrCat("cannot read ", path));
+  return buffer.str();
+}
+
+// Identifies a file's content for resuming: same path, size and mtime.
+std::string FileIdentity(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return "";
+  return StrCat(st.st_size, ":", st.st_mtim.tv_sec, ".", st.st_mtim.tv_nsec);
+}
+
+std::string CheckpointKey(const std::string& path) { return StrCat("import:", path); }
+
+// "identity offset": bytes of the file already committed.
+int64_t ResumeOffset(store::Store& store, const std::string& path, const std::string& identity) {
+  absl::StatusOr<std::optional<std::string>> saved = store.GetMeta(CheckpointKey(path));
+  if (!saved.ok() || !*saved) return 0;
+  std::string_view value = **saved;
+  size_t space = value.rfind(' ');
+  if (space == std::string_view::npos || value.substr(0, space) != identity) return 0;
+  return std::stoll(std::string(value.substr(space + 1)));
+}
+
+std::string TypeOf(const fhir::Json& resource) { return resource.Find("resourceType")->text(); }
+
+}  // namespace
+
+Importer::Importer(store::Store& store, const persist::ResourceWrites& writes,
+                   ImportOptions options)
+    : store_(store), writes_(writes), options_(std::move(options)) {}
+
+void Importer::Reject(const std::string& path, int64_t line, std::string_view message,
+                      std::string_view text) {
+  ++stats_.errors;
+  if (options_.on_error) options_.on_error({path, line, std::string(message)});
+  if (options_.dead_letter_path.empty()) return;
+  std::string record = "{\"file\":";
+  fhir::AppendJsonString(path, &record);
+  record += StrCat(",\"line\":", line, ",\"error\":");
+  fhir::AppendJsonString(message, &record);
+  record += ",\"text\":";
+  fhir::AppendJsonString(text, &record);
+  record += "}\n";
+  std::ofstream out(options_.dead_letter_path, std::ios::app | std::ios::binary);
+  out << record;
+}
+
+absl::Status Importer::ImportFile(const std::string& path) {
+  VIGIL_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  ++stats_.files;
+  stats_.bytes += static_cast<int64_t>(text.size());
+  if (!text.empty() &&
+      ResumeOffset(store_, path, FileIdentity(path)) >= static_cast<int64_t>(text.size())) {
+    return absl::OkStatus();  // imported completely by an earlier run
+  }
+  size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && text[first] == '{') {
+    // A whole-file JSON object is a Bundle or one resource; otherwise NDJSON.
+    absl::StatusOr<fhir::Json> whole = fhir::ParseJson(text);
+    if (whole.ok() && whole->is_object()) {
+      const fhir::Json* type = whole->Find("resourceType");
+      if (type != nullptr && type->is_string() && type->text() == "Bundle") {
+        return ImportBundle(path, text, *std::move(whole));
+      }
+    }
+  }
+  return ImportNdjson(path, text);
+}
+
+absl::Status Importer::ImportNdjson(const std::string& path, const std::string& text) {
+  std::string identity = FileIdentity(path);
+  size_t offset = static_cast<size_t>(ResumeOffset(store_, path, identity));
+  int64_t line_no = 0;
+  // Count the lines skipped on resume so error line numbers stay true.
+  for (size_t i = 0; i < offset && i < text.size(); ++i) line_no += text[i] == '\n';
+  stats_.skipped_lines += line_no;
+
+  std::unique_ptr<store::WriteTxn> txn;
+  size_t in_batch = 0;
+  auto commit = [&](size_t end) -> absl::Status {
+    if (!txn) return absl::OkStatus();
+    VIGIL_RETURN_IF_ERROR(txn->PutMeta(CheckpointKey(path), StrCat(identity, " ", end)));
+    VIGIL_RETURN_IF_ERROR(txn->Commit());
+    txn.reset();
+    in_batch = 0;
+    if (options_.on_progress) {
+      options_.on_progress({path, static_cast<int64_t>(end), static_cast<int64_t>(text.size()),
+                            stats_.resources, stats_.errors});
+    }
+    return absl::OkStatus();
+  };
+  size_t pos = offset;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    absl::StatusOr<fhir::Json> resource = writes_.ParseBody(line);
+    if (!resource.ok()) {
+      Reject(path, line_no, Message(resource.status()), line);
+      continue;
+    }
+    if (!txn) {
+      VIGIL_ASSIGN_OR_RETURN(txn, store_.BeginWrite());
+    }
+    const fhir::Json* id = resource->Find("id");
+    absl::StatusOr<persist::WriteResult> written =
+        id != nullptr && id->is_string()
+            ? writes_.Update(*txn, TypeOf(*resource), id->text(), *std::move(resource), std::nullopt)
+            : writes_.Create(*txn, *std::move(resource));
+    if (!written.ok()) {
+      if (!HasHttpStatus(written.status())) return written.status();  // the store failed
+      Reject(path, line_no, Message(written.status()), line);
+      continue;
+    }
+    ++stats_.resources;
+    if (++in_batch >= options_.batch_size) VIGIL_RETURN_IF_ERROR(commit(std::min(pos, text.size())));
+  }
+  return commit(text.size());
+}
+
+absl::Status Importer::ImportBundle(const std::string& path, const std::string& text,
+                                    fhir::Json bundle) {
+  fhir::Json* entries = bundle.Find("entry");
+  if (entries == nullptr || !entries->is_array()) return absl::OkStatus();
+  // First pass: the id each entry will have, so references between entries
+  // (urn:uuid:... fullUrls) can be rewritten to "Type/id".
+  std::map<std::string, std::string, std::less<>> ids;
+  for (fhir::Json& entry : entries->items()) {
+    fhir::Json* resource = entry.Find("resource");
+    const fhir::Json* full_url = entry.Find("fullUrl");
+    if (resource == nullptr || !resource->is_object()) continue;
+    fhir::Json* id = resource->Find("id");
+    const fhir::Json* type = resource->Find("resourceType");
+    if (type == nullptr || !type->is_string()) continue;
+    if (id == nullptr || !id->is_string() || !persist::IsValidId(id->text())) {
+      resource->Set("id", fhir::Json::String(writes_.NewId()));
+    }
+    if (full_url != nullptr && full_url->is_string()) {
+      ids[full_url->text()] = StrCat(type->text(), "/", resource->Find("id")->text());
+    }
+  }
+  auto map = [&](std::string_view ref) -> absl::StatusOr<std::optional<std::string>> {
+    if (auto it = ids.find(ref); it != ids.end()) return it->second;
+    return std::nullopt;
+  };
+  VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<store::WriteTxn> txn, store_.BeginWrite());
+  for (size_t i = 0; i < entries->items().size(); ++i) {
+    fhir::Json* resource = entries->items()[i].Find("resource");
+    if (resource == nullptr) continue;
+    std::string original = fhir::WriteJson(*resource);
+    absl::Status checked = writes_.Check(*resource);
+    if (checked.ok()) checked = persist::RewriteReferences(*resource, map);
+    if (!checked.ok()) {
+      Reject(path, static_cast<int64_t>(i) + 1, Message(checked), original);
+      continue;
+    }
+    std::string type = TypeOf(*resource), id = resource->Find("id")->text();
+    absl::StatusOr<persist::WriteResult> written =
+        writes_.Update(*txn, type, id, std::move(*resource), std::nullopt);
+    if (!written.ok()) {
+      if (!HasHttpStatus(written.status())) return written.status();
+      Reject(path, static_cast<int64_t>(i) + 1, Message(written.status()), original);
+      continue;
+    }
+    ++stats_.resources;
+  }
+  VIGIL_RETURN_IF_ERROR(
+      txn->PutMeta(CheckpointKey(path), StrCat(FileIdentity(path), " ", text.size())));
+  VIGIL_RETURN_IF_ERROR(txn->Commit());
+  if (options_.on_progress) {
+    options_.on_progress({path, static_cast<int64_t>(text.size()),
+                          static_cast<int64_t>(text.size()), stats_.resources, stats_.errors});
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace vigil::ingest

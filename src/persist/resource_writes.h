@@ -1,0 +1,79 @@
+// Creating, updating and deleting one resource inside a store transaction.
+//
+// Every path that writes resources (REST interactions, transaction Bundles,
+// bulk import) goes through ResourceWrites, so that all of them check the
+// resource against the model, set id, meta.versionId and meta.lastUpdated,
+// number versions and index the resource the same way. Errors are HttpError
+// statuses (base/http_error.h) so each edge can report them in its own form.
+//
+// Thread-safety: a ResourceWrites is immutable after construction; use it from
+// any thread, each call with its own transaction.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "fhir/json.h"
+#include "search/registry.h"
+#include "store/store.h"
+
+namespace vigil::persist {
+
+struct WriteResult {
+  store::StoredResource stored;  // what was written (json empty for a delete)
+  bool created = false;          // a new resource (201), not a new version (200)
+};
+
+struct WriteOptions {
+  // Check every member against the R4 model before writing (422 otherwise).
+  bool validate = true;
+  std::function<int64_t()> now_ms;       // the clock for meta.lastUpdated
+  std::function<std::string()> new_id;   // ids for create
+};
+
+class ResourceWrites {
+ public:
+  ResourceWrites(const search::Registry& registry, WriteOptions options);
+
+  // Parses and checks a request body: JSON, a known resourceType, the model.
+  // Errors: 400 malformed JSON / unknown type, 422 members the model lacks.
+  absl::StatusOr<fhir::Json> ParseBody(std::string_view body) const;
+  // The model check of ParseBody for an already-parsed resource (Bundle entries).
+  absl::Status Check(const fhir::Json& resource) const;
+
+  // Creates resource with a new id (or `id` when given: transaction entries whose
+  // id was assigned while resolving urn:uuid references).
+  absl::StatusOr<WriteResult> Create(store::WriteTxn& txn, fhir::Json resource,
+                                     std::string id = "") const;
+  // Updates (or creates: update-as-create) type/id. resource.id must equal id (400).
+  // if_match: 412 unless it equals the current version.
+  absl::StatusOr<WriteResult> Update(store::WriteTxn& txn, std::string_view type,
+                                     std::string_view id, fhir::Json resource,
+                                     std::optional<int64_t> if_match) const;
+  // Deletes type/id; nullopt when there was nothing to delete (never written, or
+  // already deleted), which the spec treats as success.
+  absl::StatusOr<std::optional<WriteResult>> Delete(store::WriteTxn& txn, std::string_view type,
+                                                    std::string_view id,
+                                                    std::optional<int64_t> if_match) const;
+
+  std::string NewId() const { return options_.new_id(); }
+  int64_t Now() const { return options_.now_ms(); }
+
+ private:
+  absl::StatusOr<WriteResult> Write(store::WriteTxn& txn, fhir::Json resource, std::string id,
+                                    int64_t version) const;
+
+  const search::Registry& registry_;
+  WriteOptions options_;
+};
+
+// Whether id is a valid FHIR logical id: [A-Za-z0-9\-\.]{1,64}.
+bool IsValidId(std::string_view id);
+// A random UUID (version 4) in lower-case hex: the default id generator.
+std::string RandomUuid();
+
+}  // namespace vigil::persist
