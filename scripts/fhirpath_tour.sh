@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
-# Runs Vigil with demo data: installs what is needed (scripts/setup.sh), builds the
-# `vigil` executable in build/, then takes a tour of FHIRPath over real FHIR data:
-# the official R4 examples and a Synthea patient record from ../shared when present,
-# otherwise the small resources in examples/.
-# (Until `vigil serve` exists this is the most useful thing Vigil can show.)
+# A tour of `vigil fhirpath` over real FHIR data: the official R4 examples and a
+# Synthea patient record from ../shared when present, otherwise the small
+# resources in examples/. Installs what is needed and builds first.
 #
-# Usage: bash scripts/demo.sh                       (from any directory)
+# Usage: bash scripts/fhirpath_tour.sh              (from any directory)
 # Env:   VIGIL_BUILD_DIR (default build), VIGIL_SHARED_DIR (default ../shared),
 #        VIGIL_SKIP_SETUP=1 to skip installing packages
 set -euo pipefail

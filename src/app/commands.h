@@ -9,4 +9,10 @@ namespace vigil::app {
 // `vigil fhirpath --input RESOURCE.json [--env NAME=VALUE]... EXPRESSION`
 void RegisterFhirpath(CLI::App& app, int& exit_code);
 
+// `vigil serve [--data DIR] [--host H] [--port P] ...`: the FHIR server.
+void RegisterServe(CLI::App& app, int& exit_code);
+
+// `vigil import [--data DIR] FILE|FOLDER...`: bulk load NDJSON and Bundles.
+void RegisterImport(CLI::App& app, int& exit_code);
+
 }  // namespace vigil::app

@@ -8,6 +8,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   vigil::app::RegisterFhirpath(app, exit_code);
+  vigil::app::RegisterServe(app, exit_code);
+  vigil::app::RegisterImport(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -1,0 +1,115 @@
+// `vigil serve`: the FHIR server on the embedded store.
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include "app/commands.h"
+#include "app/data_dir.h"
+#include "app/import_run.h"
+#include "base/str.h"
+#include "search/registry.h"
+#include "server/http/http_server.h"
+#include "server/rest/fhir_api.h"
+#include "server/rest/outcome.h"
+
+namespace vigil::app {
+namespace {
+
+struct ServeArgs {
+  std::string data;
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;
+  int threads = 0;
+  bool no_validate = false;
+  bool no_demo = false;
+  std::string base_url;
+};
+
+// Loads the demo data into a fresh default store, so that the README's run
+// command shows a working server.
+absl::Status LoadDemo(store::Store& store, const persist::ResourceWrites& writes,
+                      const std::string& dir) {
+  store::HistoryQuery first;
+  first.count = 1;
+  absl::StatusOr<store::HistoryPage> any = store.History(first);
+  if (!any.ok()) return any.status();
+  if (any->total > 0) return absl::OkStatus();
+  std::string demo = DemoDataDir();
+  if (demo.empty()) {
+    std::fprintf(stderr, "vigil serve: no demo data found (../shared/data/synthea-r4); starting empty\n");
+    return absl::OkStatus();
+  }
+  std::fprintf(stderr, "vigil serve: empty store; loading the demo data from %s\n", demo.c_str());
+  return RunImport(store, writes, {demo}, StrCat(dir, "/import-rejected.ndjson")).status();
+}
+
+int Serve(const ServeArgs& args) {
+  bool default_dir = args.data.empty();
+  std::string dir = default_dir ? DefaultDataDir() : args.data;
+  absl::StatusOr<std::unique_ptr<store::Store>> store = OpenDataDir(dir);
+  if (!store.ok()) {
+    std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(store.status())).c_str());
+    return 1;
+  }
+  const search::Registry& registry = search::Registry::Default();
+  server::FhirApiOptions options;
+  options.write.validate = !args.no_validate;
+  if (default_dir && !args.no_demo) {
+    persist::ResourceWrites writes(registry, options.write);
+    if (absl::Status loaded = LoadDemo(**store, writes, dir); !loaded.ok()) {
+      std::fprintf(stderr, "vigil serve: loading the demo data failed: %s\n",
+                   std::string(Message(loaded)).c_str());
+      return 1;
+    }
+  }
+  // Block the stop signals before any thread starts, so only sigwait sees them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  server::HttpOptions http;
+  http.address = args.host;
+  http.port = args.port;
+  http.threads = args.threads;
+  std::unique_ptr<server::FhirApi> api;
+  server::HttpServer httpd(
+      http, [&api](const server::HttpRequest& request) { return api->Handle(request); },
+      server::ServerErrorResponse);
+  if (absl::Status started = httpd.Start(); !started.ok()) {
+    std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(started)).c_str());
+    return 1;
+  }
+  options.base_url = args.base_url.empty()
+                         ? StrCat("http://", args.host, ":", httpd.port(), "/fhir")
+                         : args.base_url;
+  api = std::make_unique<server::FhirApi>(**store, registry, options);
+  std::fprintf(stderr, "vigil serve: FHIR R4 at %s (data: %s)\n", options.base_url.c_str(),
+               dir.c_str());
+  int signal = 0;
+  sigwait(&signals, &signal);
+  std::fprintf(stderr, "vigil serve: stopping (%s)\n", signal == SIGINT ? "SIGINT" : "SIGTERM");
+  httpd.Stop();
+  return 0;
+}
+
+}  // namespace
+
+void RegisterServe(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<ServeArgs>();
+  CLI::App* cmd = app.add_subcommand("serve", "Run the FHIR R4 server (REST API under /fhir)");
+  cmd->add_option("--data", args->data,
+                  "data folder (default: $VIGIL_DATA or ~/.local/share/vigil, loaded with demo "
+                  "data when empty)");
+  cmd->add_option("--host", args->host, "address to listen on (default 127.0.0.1: loopback only)");
+  cmd->add_option("--port", args->port, "TCP port (default 8080; 0 picks a free one)");
+  cmd->add_option("--threads", args->threads, "HTTP worker threads (default: one per core)");
+  cmd->add_option("--base-url", args->base_url,
+                  "public base URL for links (default http://HOST:PORT/fhir)");
+  cmd->add_flag("--no-validate", args->no_validate, "skip the R4 model check on writes");
+  cmd->add_flag("--no-demo", args->no_demo, "do not load demo data into an empty default store");
+  cmd->callback([args, &exit_code] { exit_code = Serve(*args); });
+}
+
+}  // namespace vigil::app

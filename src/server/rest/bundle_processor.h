@@ -1,0 +1,58 @@
+// batch and transaction Bundles (FHIR R4 http page, 3.1.0.11).
+//
+// transaction: every entry runs in one store transaction, all or nothing, in
+// the spec's order (DELETE, POST, PUT/PATCH, GET/HEAD). Before anything runs,
+// ids are assigned to created resources and conditional creates/updates are
+// resolved, so that every reference to an entry's fullUrl (urn:uuid:...) and
+// every conditional reference ("Patient?identifier=x|1") in the Bundle's
+// resources is rewritten to the final "Type/id". The first failing entry fails
+// the whole Bundle with its status and an OperationOutcome naming the entry.
+//
+// batch: each entry runs on its own (own transaction); failures are reported in
+// that entry's response and do not affect the others.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "fhir/json.h"
+#include "server/rest/fhir_api.h"
+
+namespace vigil::server {
+
+class BundleProcessor {
+ public:
+  BundleProcessor(const FhirApi& api, const FhirRequest& outer) : api_(api), outer_(outer) {}
+
+  // The batch-response / transaction-response Bundle as JSON text.
+  absl::StatusOr<std::string> Run(fhir::Json bundle);
+
+ private:
+  struct Entry {
+    size_t index = 0;
+    std::string full_url;
+    FhirRequest request;
+    std::optional<fhir::Json> resource;
+    std::string assigned_id;  // POST entries: the id chosen up front
+    bool create_matched = false;  // conditional create that found its resource
+    std::optional<InteractionResult> result;
+  };
+
+  absl::StatusOr<std::vector<Entry>> ParseEntries(fhir::Json& bundle) const;
+  absl::StatusOr<std::string> RunTransaction(std::vector<Entry> entries);
+  std::string RunBatch(std::vector<Entry> entries);
+  // Assigns ids and resolves conditional creates/updates; fills ids_.
+  absl::Status ResolveIdentities(store::WriteTxn& txn, std::vector<Entry>& entries);
+  absl::Status RewriteReferences(store::WriteTxn& txn, fhir::Json& value);
+  absl::StatusOr<InteractionResult> RunEntry(store::WriteTxn* txn, Entry& entry);
+  fhir::Json ResponseEntry(const Entry& entry, const absl::StatusOr<InteractionResult>& result) const;
+
+  const FhirApi& api_;
+  const FhirRequest& outer_;
+  std::map<std::string, std::string, std::less<>> ids_;  // fullUrl -> "Type/id"
+};
+
+}  // namespace vigil::server

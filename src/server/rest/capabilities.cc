@@ -1,0 +1,94 @@
+// GET /metadata: the CapabilityStatement. It is built from what the code does,
+// not written by hand: every concrete resource type with the interactions the
+// routes table implements, and for each type the search parameters the indexer
+// extracts (composite and special ones are left out because they are not
+// searchable yet).
+#include "base/str.h"
+#include "base/time.h"
+#include "fhir/model.h"
+#include "server/rest/fhir_api.h"
+
+namespace vigil::server {
+namespace {
+
+fhir::Json Str(std::string_view s) { return fhir::Json::String(std::string(s)); }
+
+fhir::Json Codes(std::initializer_list<std::string_view> codes, std::string_view key) {
+  fhir::Json list = fhir::Json::Array();
+  for (std::string_view code : codes) {
+    fhir::Json item = fhir::Json::Object();
+    item.Set(std::string(key), Str(code));
+    list.Push(std::move(item));
+  }
+  return list;
+}
+
+fhir::Json ResourceEntry(const search::Registry& registry, std::string_view type) {
+  fhir::Json resource = fhir::Json::Object();
+  resource.Set("type", Str(type));
+  resource.Set("interaction", Codes({"read", "vread", "update", "delete", "history-instance",
+                                     "history-type", "create", "search-type"},
+                                    "code"));
+  resource.Set("versioning", Str("versioned-update"));
+  resource.Set("readHistory", fhir::Json::Bool(true));
+  resource.Set("updateCreate", fhir::Json::Bool(true));
+  resource.Set("conditionalCreate", fhir::Json::Bool(true));
+  resource.Set("conditionalRead", Str("not-supported"));
+  resource.Set("conditionalUpdate", fhir::Json::Bool(true));
+  resource.Set("conditionalDelete", Str("single"));
+  fhir::Json includes = fhir::Json::Array();
+  fhir::Json params = fhir::Json::Array();
+  for (const search::ParamDef* def : registry.ForType(type)) {
+    if (!def->indexed()) continue;
+    fhir::Json param = fhir::Json::Object();
+    param.Set("name", Str(def->code));
+    param.Set("definition", Str(def->url));
+    param.Set("type", Str(search::ParamTypeName(def->type)));
+    params.Push(std::move(param));
+    if (def->type == search::ParamType::kReference) {
+      includes.Push(Str(StrCat(type, ":", def->code)));
+    }
+  }
+  if (!includes.items().empty()) resource.Set("searchInclude", std::move(includes));
+  resource.Set("searchParam", std::move(params));
+  return resource;
+}
+
+}  // namespace
+
+InteractionResult FhirApi::Capabilities() const {
+  fhir::Json cs = fhir::Json::Object();
+  cs.Set("resourceType", Str("CapabilityStatement"));
+  cs.Set("status", Str("active"));
+  cs.Set("date", Str(FormatInstant(writes_.Now()).substr(0, 10)));
+  cs.Set("kind", Str("instance"));
+  fhir::Json software = fhir::Json::Object();
+  software.Set("name", Str("Vigil"));
+  software.Set("version", Str(options_.software_version));
+  cs.Set("software", std::move(software));
+  fhir::Json implementation = fhir::Json::Object();
+  implementation.Set("description", Str("Vigil FHIR R4 server"));
+  implementation.Set("url", Str(options_.base_url));
+  cs.Set("implementation", std::move(implementation));
+  cs.Set("fhirVersion", Str("4.0.1"));
+  fhir::Json formats = fhir::Json::Array();
+  formats.Push(Str("application/fhir+json"));
+  formats.Push(Str("json"));
+  cs.Set("format", std::move(formats));
+  fhir::Json rest = fhir::Json::Object();
+  rest.Set("mode", Str("server"));
+  fhir::Json resources = fhir::Json::Array();
+  for (const fhir::TypeInfo& type : fhir::AllTypes()) {
+    if (type.kind != fhir::TypeKind::kResource || type.is_abstract) continue;
+    resources.Push(ResourceEntry(registry_, type.name));
+  }
+  rest.Set("resource", std::move(resources));
+  rest.Set("interaction", Codes({"transaction", "batch", "history-system"}, "code"));
+  cs.Set("rest", fhir::Json::Array());
+  cs.Find("rest")->Push(std::move(rest));
+  InteractionResult result;
+  result.body = fhir::WriteJson(cs);
+  return result;
+}
+
+}  // namespace vigil::server

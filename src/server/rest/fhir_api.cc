@@ -1,0 +1,192 @@
+// Routing and the request/response edges of the FHIR API. The interactions
+// themselves live in interactions_read.cc and interactions_write.cc; Bundles in
+// bundle_processor.cc; the CapabilityStatement in capabilities.cc.
+#include "server/rest/fhir_api.h"
+
+#include <cstdio>
+
+#include "base/status.h"
+#include "base/str.h"
+#include "fhir/model.h"
+#include "server/http/url.h"
+#include "server/rest/bundle_processor.h"
+#include "server/rest/outcome.h"
+#include "server/rest/response.h"
+
+namespace vigil::server {
+namespace {
+
+absl::Status MethodNotAllowed(const FhirRequest& request) {
+  std::string path;
+  for (const std::string& s : request.segments) path += "/" + s;
+  return HttpError(405, "not-supported",
+                   StrCat(request.method, " is not supported on ", path.empty() ? "/" : path));
+}
+
+bool IsWrite(std::string_view method) {
+  return method == "POST" || method == "PUT" || method == "DELETE" || method == "PATCH";
+}
+
+}  // namespace
+
+bool IsResourceType(std::string_view name) {
+  const fhir::TypeInfo* type = fhir::FindType(name);
+  return type != nullptr && type->kind == fhir::TypeKind::kResource && !type->is_abstract;
+}
+
+FhirApi::FhirApi(store::Store& store, const search::Registry& registry, FhirApiOptions options)
+    : store_(store),
+      registry_(registry),
+      options_(std::move(options)),
+      writes_(registry, options_.write) {
+  options_.search.base_url = options_.base_url;
+}
+
+HttpResponse FhirApi::Handle(const HttpRequest& request) const {
+  absl::StatusOr<HttpResponse> response = HandleOrError(request);
+  if (response.ok()) return *std::move(response);
+  if (HttpStatusOf(response.status()) >= 500) {
+    // Our failure: the detail goes to the log (never request bodies), the client
+    // gets a generic OperationOutcome.
+    std::fprintf(stderr, "vigil: %s %s failed: %s\n", request.method.c_str(),
+                 request.path.c_str(), std::string(Message(response.status())).c_str());
+  }
+  return ErrorResponse(response.status());
+}
+
+absl::StatusOr<HttpResponse> FhirApi::HandleOrError(const HttpRequest& http) const {
+  VIGIL_ASSIGN_OR_RETURN(FhirRequest request, ParseFhirRequest(http, options_.base_path));
+  if (request.segments.empty() && request.method == "POST") {
+    VIGIL_ASSIGN_OR_RETURN(fhir::Json bundle, ParseRequestBody(request));
+    BundleProcessor processor(*this, request);
+    VIGIL_ASSIGN_OR_RETURN(std::string body, processor.Run(std::move(bundle)));
+    return FhirResponse(200, std::move(body));
+  }
+  VIGIL_ASSIGN_OR_RETURN(InteractionResult result, Dispatch(request, nullptr, nullptr));
+  return ToHttpResponse(request, result);
+}
+
+absl::StatusOr<InteractionResult> FhirApi::Dispatch(const FhirRequest& request,
+                                                    const fhir::Json* body,
+                                                    store::WriteTxn* txn) const {
+  const std::vector<std::string>& s = request.segments;
+  const std::string& method = request.method;
+  store::Reader& reader = txn ? static_cast<store::Reader&>(*txn) : store_;
+  if (s.empty()) return MethodNotAllowed(request);
+  if (s[0] == "metadata" && s.size() == 1) {
+    if (method != "GET") return MethodNotAllowed(request);
+    return Capabilities();
+  }
+  if (s[0] == "_history" && s.size() == 1) {
+    if (method != "GET") return MethodNotAllowed(request);
+    return History(request, "", "");
+  }
+  const std::string& type = s[0];
+  if (!IsResourceType(type)) {
+    return HttpError(404, "not-supported", StrCat("unknown resource type '", type, "'"));
+  }
+  bool search_post = method == "POST" && s.size() == 2 && s[1] == "_search";
+  if (!IsWrite(method) || search_post) {
+    if (method != "GET" && method != "HEAD" && !search_post) return MethodNotAllowed(request);
+    if (s.size() == 1) return Search(reader, request, type, request.params);
+    if (search_post) {
+      if (!request.content_type.empty() &&
+          request.content_type != "application/x-www-form-urlencoded") {
+        return HttpError(415, "not-supported",
+                         "POST _search needs application/x-www-form-urlencoded parameters");
+      }
+      Params params = request.params;
+      for (auto& param : ParseQueryString(request.body)) params.push_back(std::move(param));
+      return Search(reader, request, type, params);
+    }
+    if (s.size() == 2 && s[1] == "_history") return History(request, type, "");
+    if (s.size() == 2) return Read(reader, request, type, s[1]);
+    if (s.size() == 3 && s[2] == "_history") return History(request, type, s[1]);
+    if (s.size() == 4 && s[2] == "_history") return VRead(reader, type, s[1], s[3]);
+    if (s.size() == 3 && IsResourceType(s[2]) && type == "Patient") {
+      return CompartmentSearch(reader, request, s[1], s[2]);
+    }
+    if (s.size() >= 2 && (s.back().starts_with('$'))) {
+      return HttpError(501, "not-supported", StrCat("operation ", s.back(), " is not supported yet"));
+    }
+    return HttpError(404, "not-found", "no such FHIR endpoint");
+  }
+
+  // Writes: in the caller's transaction, or in a new one committed here.
+  auto run = [&](store::WriteTxn& t) -> absl::StatusOr<InteractionResult> {
+    if (method == "PATCH") {
+      if (s.size() != 2) return MethodNotAllowed(request);
+      return Patch(t, request, type, s[1]);
+    }
+    if (method == "DELETE") {
+      if (s.size() == 1) return ConditionalDelete(t, request, type);
+      if (s.size() == 2) return Delete(t, request, type, s[1]);
+      return MethodNotAllowed(request);
+    }
+    if (s.size() > 2 || (method == "POST" && s.size() != 1)) return MethodNotAllowed(request);
+    fhir::Json resource;
+    if (body != nullptr) {
+      resource = *body;
+    } else {
+      VIGIL_ASSIGN_OR_RETURN(resource, ParseRequestBody(request));
+    }
+    if (method == "POST") return Create(t, request, type, std::move(resource));
+    if (s.size() == 1) return ConditionalUpdate(t, request, type, std::move(resource));
+    return Update(t, request, type, s[1], std::move(resource));
+  };
+  if (txn != nullptr) return run(*txn);
+  VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<store::WriteTxn> own, store_.BeginWrite());
+  VIGIL_ASSIGN_OR_RETURN(InteractionResult result, run(*own));
+  VIGIL_RETURN_IF_ERROR(own->Commit());
+  return result;
+}
+
+absl::StatusOr<fhir::Json> FhirApi::ParseRequestBody(const FhirRequest& request) const {
+  const std::string& type = request.content_type;
+  if (!type.empty() && type != "application/fhir+json" && type != "application/json" &&
+      type != "application/json+fhir") {
+    return HttpError(415, "not-supported",
+                     StrCat("Content-Type '", type, "' is not supported; send application/fhir+json"));
+  }
+  if (request.body.empty()) return HttpError(400, "required", "the request needs a resource body");
+  return writes_.ParseBody(request.body);
+}
+
+std::string FhirApi::ResourceUrl(const store::StoredResource& resource) const {
+  return StrCat(options_.base_url, "/", resource.type, "/", resource.id);
+}
+
+HttpResponse FhirApi::ToHttpResponse(const FhirRequest& request,
+                                     const InteractionResult& result) const {
+  HttpResponse response;
+  if (!result.body.empty()) {
+    response = FhirResponse(result.status, result.body);
+  } else if (!result.resource) {
+    response.status = result.status;
+  } else if (IsWrite(request.method) && request.prefer_return == PreferReturn::kMinimal) {
+    response.status = result.status;
+  } else if (IsWrite(request.method) &&
+             request.prefer_return == PreferReturn::kOperationOutcome) {
+    OutcomeIssue issue{"information", "informational",
+                       StrCat(result.resource->type, "/", result.resource->id, " version ",
+                              result.resource->version, result.resource->deleted ? " deleted" : " saved"),
+                       ""};
+    response = FhirResponse(result.status == 204 ? 200 : result.status, OperationOutcome({issue}),
+                            request.pretty);
+  } else if (result.resource->deleted) {
+    response.status = result.status;
+  } else {
+    response = FhirResponse(result.status, request.pretty
+                                               ? fhir::WriteJson(*fhir::ParseJson(result.resource->json), true)
+                                               : result.resource->json);
+  }
+  if (result.resource) {
+    std::string location = result.location ? StrCat(ResourceUrl(*result.resource), "/_history/",
+                                                    result.resource->version)
+                                           : "";
+    AddVersionHeaders(*result.resource, location, &response);
+  }
+  return response;
+}
+
+}  // namespace vigil::server

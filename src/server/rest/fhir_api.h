@@ -1,0 +1,112 @@
+// The FHIR R4 REST API under one base path (default "/fhir"): the routes table,
+// one handler per interaction, and the single place where an error becomes an
+// OperationOutcome response.
+//
+// Every interaction is implemented once, as a function of a parsed request and
+// (for writes) a store transaction, returning an InteractionResult. A plain HTTP
+// request runs it in its own transaction; a transaction Bundle runs all of its
+// entries in one; a batch Bundle runs each entry in its own. The HTTP status,
+// headers and body are derived from the result in one place (ToHttpResponse,
+// ToBundleEntry).
+//
+// Thread-safety: Handle may be called from many threads at once.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "fhir/json.h"
+#include "search/registry.h"
+#include "server/http/http_server.h"
+#include "server/rest/request.h"
+#include "server/rest/search_exec.h"
+#include "persist/resource_writes.h"
+#include "store/store.h"
+
+namespace vigil::server {
+
+struct FhirApiOptions {
+  std::string base_path = "/fhir";
+  // Absolute base for fullUrl, Location and links, e.g. "http://127.0.0.1:8080/fhir".
+  std::string base_url = "http://127.0.0.1:8080/fhir";
+  persist::WriteOptions write;
+  SearchSettings search;  // base_url is filled in from base_url above
+  size_t max_bundle_entries = 10000;
+  std::string software_version = "0.1.0";
+};
+
+// What an interaction produced, before it is shaped into an HTTP response or a
+// Bundle entry.
+struct InteractionResult {
+  int status = 200;
+  // The resource version written or read (ETag, Last-Modified, Location, body).
+  std::optional<store::StoredResource> resource;
+  bool location = false;  // send Location (create, update-as-create)
+  std::string body;       // a prepared body (search/history Bundles), else empty
+};
+
+class FhirApi {
+ public:
+  FhirApi(store::Store& store, const search::Registry& registry, FhirApiOptions options);
+
+  HttpResponse Handle(const HttpRequest& request) const;
+
+ private:
+  friend class BundleProcessor;
+
+  absl::StatusOr<HttpResponse> HandleOrError(const HttpRequest& request) const;
+  // Runs one interaction. txn: the enclosing transaction, or nullptr to run in
+  // its own. body: the already-parsed resource (Bundle entries), or nullptr to
+  // parse request.body.
+  absl::StatusOr<InteractionResult> Dispatch(const FhirRequest& request, const fhir::Json* body,
+                                             store::WriteTxn* txn) const;
+  HttpResponse ToHttpResponse(const FhirRequest& request, const InteractionResult& result) const;
+
+  // Reads.
+  absl::StatusOr<InteractionResult> Read(store::Reader& reader, const FhirRequest& request,
+                                         const std::string& type, const std::string& id) const;
+  absl::StatusOr<InteractionResult> VRead(store::Reader& reader, const std::string& type,
+                                          const std::string& id, const std::string& vid) const;
+  absl::StatusOr<InteractionResult> Search(store::Reader& reader, const FhirRequest& request,
+                                           const std::string& type, const Params& params) const;
+  absl::StatusOr<InteractionResult> CompartmentSearch(store::Reader& reader,
+                                                      const FhirRequest& request,
+                                                      const std::string& id,
+                                                      const std::string& type) const;
+  absl::StatusOr<InteractionResult> History(const FhirRequest& request, const std::string& type,
+                                            const std::string& id) const;
+  InteractionResult Capabilities() const;
+
+  // Writes (inside txn).
+  absl::StatusOr<InteractionResult> Create(store::WriteTxn& txn, const FhirRequest& request,
+                                           const std::string& type, fhir::Json resource) const;
+  absl::StatusOr<InteractionResult> Update(store::WriteTxn& txn, const FhirRequest& request,
+                                           const std::string& type, const std::string& id,
+                                           fhir::Json resource) const;
+  absl::StatusOr<InteractionResult> ConditionalUpdate(store::WriteTxn& txn,
+                                                      const FhirRequest& request,
+                                                      const std::string& type,
+                                                      fhir::Json resource) const;
+  absl::StatusOr<InteractionResult> Patch(store::WriteTxn& txn, const FhirRequest& request,
+                                          const std::string& type, const std::string& id) const;
+  absl::StatusOr<InteractionResult> Delete(store::WriteTxn& txn, const FhirRequest& request,
+                                           const std::string& type, const std::string& id) const;
+  absl::StatusOr<InteractionResult> ConditionalDelete(store::WriteTxn& txn,
+                                                      const FhirRequest& request,
+                                                      const std::string& type) const;
+
+  absl::StatusOr<fhir::Json> ParseRequestBody(const FhirRequest& request) const;
+  std::string ResourceUrl(const store::StoredResource& resource) const;
+
+  store::Store& store_;
+  const search::Registry& registry_;
+  FhirApiOptions options_;
+  persist::ResourceWrites writes_;
+};
+
+// Whether name is a concrete R4 resource type ("Patient"; not "Resource").
+bool IsResourceType(std::string_view name);
+
+}  // namespace vigil::server

@@ -1,0 +1,185 @@
+// read, vread, search (type and Patient compartment), history.
+#include <charconv>
+
+#include "base/status.h"
+#include "base/str.h"
+#include "search/values.h"
+#include "server/http/url.h"
+#include "server/rest/bundle_writer.h"
+#include "server/rest/fhir_api.h"
+#include "server/rest/outcome.h"
+#include "server/rest/response.h"
+
+namespace vigil::server {
+namespace {
+
+absl::StatusOr<int64_t> PositiveNumber(std::string_view text, std::string_view what) {
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 0) {
+    return HttpError(400, "invalid", StrCat(what, " must be a non-negative integer, not '", text, "'"));
+  }
+  return value;
+}
+
+absl::Status Gone(const store::StoredResource& r) {
+  return HttpError(410, "deleted", StrCat(r.type, "/", r.id, " was deleted (version ", r.version, ")"));
+}
+
+std::string ParamValue(const Params& params, std::string_view name) {
+  for (const auto& [n, v] : params) {
+    if (n == name) return v;
+  }
+  return "";
+}
+
+}  // namespace
+
+absl::StatusOr<InteractionResult> FhirApi::Read(store::Reader& reader, const FhirRequest& request,
+                                                const std::string& type,
+                                                const std::string& id) const {
+  VIGIL_ASSIGN_OR_RETURN(auto resource, reader.Read(type, id));
+  if (!resource) return HttpError(404, "not-found", StrCat(type, "/", id, " is not known"));
+  if (resource->deleted) return Gone(*resource);
+  std::string summary = ParamValue(request.params, "_summary");
+  std::string elements = ParamValue(request.params, "_elements");
+  if (!summary.empty() || !elements.empty()) {
+    std::vector<std::string> list;
+    for (size_t start = 0; !elements.empty() && start <= elements.size();) {
+      size_t comma = elements.find(',', start);
+      if (comma == std::string::npos) comma = elements.size();
+      list.push_back(elements.substr(start, comma - start));
+      start = comma + 1;
+    }
+    resource->json = ApplySummary(resource->json, summary, list);
+  }
+  InteractionResult result;
+  result.resource = std::move(resource);
+  return result;
+}
+
+absl::StatusOr<InteractionResult> FhirApi::VRead(store::Reader& reader, const std::string& type,
+                                                 const std::string& id,
+                                                 const std::string& vid) const {
+  VIGIL_ASSIGN_OR_RETURN(int64_t version, PositiveNumber(vid, "the version id"));
+  VIGIL_ASSIGN_OR_RETURN(auto resource, reader.ReadVersion(type, id, version));
+  if (!resource) {
+    return HttpError(404, "not-found", StrCat(type, "/", id, " has no version ", vid));
+  }
+  if (resource->deleted) return Gone(*resource);
+  InteractionResult result;
+  result.resource = std::move(resource);
+  return result;
+}
+
+absl::StatusOr<InteractionResult> FhirApi::Search(store::Reader& reader,
+                                                  const FhirRequest& request,
+                                                  const std::string& type,
+                                                  const Params& params) const {
+  SearchCall call;
+  call.type = type;
+  call.params = &params;
+  call.strict = request.prefer_strict;
+  call.pretty = request.pretty;
+  call.now_ms = writes_.Now();
+  call.link_path = type;
+  InteractionResult result;
+  VIGIL_ASSIGN_OR_RETURN(result.body, RunSearch(reader, registry_, options_.search, call));
+  return result;
+}
+
+// Patient compartment: resources of `type` whose "patient" parameter (or, for
+// types without one, "subject") refers to Patient/id. The full
+// CompartmentDefinition (several parameters per type) is not applied yet.
+absl::StatusOr<InteractionResult> FhirApi::CompartmentSearch(store::Reader& reader,
+                                                             const FhirRequest& request,
+                                                             const std::string& id,
+                                                             const std::string& type) const {
+  std::string param = registry_.Find(type, "patient") ? "patient"
+                      : registry_.Find(type, "subject") ? "subject"
+                                                        : "";
+  if (param.empty()) {
+    return HttpError(400, "not-supported",
+                     StrCat(type, " has no patient or subject parameter for a compartment search"));
+  }
+  store::Clause clause;
+  clause.param = param;
+  clause.kind = store::RowKind::kReference;
+  clause.any_of.push_back(store::ReferenceMatch{"Patient", id, ""});
+  SearchCall call;
+  call.type = type;
+  call.params = &request.params;
+  call.strict = request.prefer_strict;
+  call.pretty = request.pretty;
+  call.now_ms = writes_.Now();
+  call.extra_clauses.push_back(std::move(clause));
+  call.link_path = StrCat("Patient/", id, "/", type);
+  InteractionResult result;
+  VIGIL_ASSIGN_OR_RETURN(result.body, RunSearch(reader, registry_, options_.search, call));
+  return result;
+}
+
+absl::StatusOr<InteractionResult> FhirApi::History(const FhirRequest& request,
+                                                   const std::string& type,
+                                                   const std::string& id) const {
+  store::HistoryQuery query;
+  query.type = type;
+  query.id = id;
+  query.count = options_.search.default_count;
+  for (const auto& [name, value] : request.params) {
+    if (name == "_count") {
+      VIGIL_ASSIGN_OR_RETURN(int64_t count, PositiveNumber(value, "_count"));
+      query.count = std::min<size_t>(count, options_.search.max_count);
+    } else if (name == "_offset") {
+      VIGIL_ASSIGN_OR_RETURN(int64_t offset, PositiveNumber(value, "_offset"));
+      query.offset = offset;
+    } else if (name == "_since") {
+      std::optional<search::TimeRange> since = search::ParseDateRange(value);
+      if (!since) {
+        return HttpError(400, "invalid", StrCat("_since must be a FHIR instant, not '", value, "'"));
+      }
+      query.since = since->low;
+    } else if (request.prefer_strict) {
+      return HttpError(400, "not-supported", StrCat("unknown history parameter '", name, "'"));
+    }
+  }
+  VIGIL_ASSIGN_OR_RETURN(store::HistoryPage page, store_.History(query));
+  if (!id.empty() && page.total == 0) {
+    return HttpError(404, "not-found", StrCat(type, "/", id, " is not known"));
+  }
+  BundleWriter bundle("history");
+  bundle.SetTotal(page.total);
+  std::string path = id.empty() ? type : StrCat(type, "/", id);
+  std::string base = StrCat(options_.base_url, path.empty() ? "" : "/", path, "/_history?");
+  std::string since;
+  for (const auto& [name, value] : request.params) {
+    if (name == "_since") since = StrCat("_since=", PercentEncode(value), "&");
+  }
+  auto link = [&](size_t offset) { return StrCat(base, since, "_count=", query.count, "&_offset=", offset); };
+  bundle.AddLink("self", link(query.offset));
+  if (query.offset + page.versions.size() < static_cast<size_t>(page.total) && query.count > 0) {
+    bundle.AddLink("next", link(query.offset + query.count));
+  }
+  if (query.offset > 0) {
+    bundle.AddLink("previous", link(query.offset > query.count ? query.offset - query.count : 0));
+  }
+  for (const store::StoredResource& r : page.versions) {
+    fhir::Json extra = fhir::Json::Object();
+    fhir::Json req = fhir::Json::Object();
+    req.Set("method", fhir::Json::String(r.deleted ? "DELETE" : r.version == 1 ? "POST" : "PUT"));
+    req.Set("url", fhir::Json::String(r.version == 1 && !r.deleted ? r.type
+                                                                    : StrCat(r.type, "/", r.id)));
+    extra.Set("request", std::move(req));
+    fhir::Json resp = fhir::Json::Object();
+    resp.Set("status", fhir::Json::String(r.deleted ? "204" : r.version == 1 ? "201" : "200"));
+    resp.Set("etag", fhir::Json::String(StrCat("W/\"", r.version, "\"")));
+    resp.Set("lastModified", fhir::Json::String(FormatInstant(r.last_updated)));
+    extra.Set("response", std::move(resp));
+    bundle.AddEntry(ResourceUrl(r), r.json, extra);
+  }
+  InteractionResult result;
+  result.body = bundle.Finish(request.pretty);
+  return result;
+}
+
+}  // namespace vigil::server
