@@ -6,6 +6,14 @@ primitive, complex, resource and backbone type, each with its elements in
 definition order (inherited ones included), plus a per-type index of element
 positions sorted by name so that TypeInfo::FindElement can binary-search.
 
+Elements of type `code` with a *required* binding also get the value set's
+codes (sorted), expanded from valuesets.json and v3-codesystems.json: every
+include by system (all codes of a complete CodeSystem, or its listed concepts)
+or by valueSet, minus listed excludes. A value set that cannot be expanded that
+way (filters, external code systems such as BCP-47 or MIME types) gets no list,
+and its binding is not enforced. The base definitions carry no fixed[x] or
+pattern[x] values, so none are emitted.
+
 Usage: python3 tools/gen_fhir_model.py [--fhir-dir DIR] [--out FILE]
 
 Only base definitions are used: logical models and constraint profiles
@@ -58,6 +66,64 @@ def last_segment(url):
     return url.rstrip("/").rsplit("/", 1)[-1]
 
 
+class ValueSets:
+    """Expands the value sets of required bindings into code lists."""
+
+    def __init__(self, fhir_dir):
+        self.value_sets, self.code_systems = {}, {}
+        for name in ("valuesets.json", "v3-codesystems.json"):
+            with open(os.path.join(fhir_dir, name), encoding="utf-8") as f:
+                bundle = json.load(f)
+            for entry in bundle["entry"]:
+                r = entry["resource"]
+                if r["resourceType"] == "ValueSet":
+                    self.value_sets.setdefault(r["url"], r)
+                elif r["resourceType"] == "CodeSystem":
+                    self.code_systems.setdefault(r["url"], r)
+
+    def expand(self, url, seen=()):
+        """The sorted codes of value set url, or None when it cannot be enumerated."""
+        url = url.split("|", 1)[0]
+        vs = self.value_sets.get(url)
+        if vs is None or url in seen or "compose" not in vs:
+            return None
+        codes = set()
+        for inc in vs["compose"].get("include", []):
+            part = self.expand_include(inc, seen + (url,))
+            if part is None:
+                return None
+            codes |= part
+        for exc in vs["compose"].get("exclude", []):
+            if "concept" not in exc or "filter" in exc or "valueSet" in exc:
+                return None
+            codes -= {c["code"] for c in exc["concept"]}
+        return tuple(sorted(codes)) if codes else None
+
+    def expand_include(self, inc, seen):
+        if "filter" in inc or ("system" in inc) == ("valueSet" in inc):
+            return None
+        if "valueSet" in inc:
+            codes = set()
+            for url in inc["valueSet"]:
+                part = self.expand(url, seen)
+                if part is None:
+                    return None
+                codes |= set(part)
+            return codes
+        if "concept" in inc:
+            return {c["code"] for c in inc["concept"]}
+        cs = self.code_systems.get(inc["system"])
+        if cs is None or cs.get("content") != "complete":
+            return None
+        return set(all_concepts(cs.get("concept", [])))
+
+
+def all_concepts(concepts):
+    for c in concepts:
+        yield c["code"]
+        yield from all_concepts(c.get("concept", []))
+
+
 def load_definitions(fhir_dir):
     """Returns the base StructureDefinitions of the types and resources bundles."""
     out = []
@@ -103,8 +169,9 @@ def target_types(element):
 class TypeBuilder:
     """Collects TypeInfo records from the snapshots."""
 
-    def __init__(self):
+    def __init__(self, value_sets):
         self.types = {}  # name -> dict
+        self.value_sets = value_sets
 
     def add_definition(self, sd):
         kind = KIND_ENUM[sd["kind"]]
@@ -161,6 +228,12 @@ class TypeBuilder:
         if not types:
             sys.exit(f"element {path} has no type")
         max_ = el.get("max", "1")
+        binding = el.get("binding", {})
+        value_set, codes = "", ()
+        if types == ["code"] and binding.get("strength") == "required" and "valueSet" in binding:
+            expanded = self.value_sets.expand(binding["valueSet"])
+            if expanded is not None:
+                value_set, codes = binding["valueSet"].split("|", 1)[0], expanded
         return {
             "name": ename,
             "types": tuple(types),
@@ -170,6 +243,8 @@ class TypeBuilder:
             "is_choice": is_choice,
             "is_modifier": bool(el.get("isModifier")),
             "is_summary": bool(el.get("isSummary")),
+            "value_set": value_set,
+            "codes": codes,
         }
 
     def check(self):
@@ -191,7 +266,7 @@ def cxx_bool(b):
 
 
 def string_list(items):
-    return ", ".join(f'"{s}"' for s in items)
+    return ", ".join(json.dumps(s) for s in items)  # a JSON string is a valid C++ literal here
 
 
 class Emitter:
@@ -201,6 +276,7 @@ class Emitter:
         self.types = [types[n] for n in sorted(types)]
         self.index = {t["name"]: i for i, t in enumerate(self.types)}
         self.lists = {}  # tuple of names -> identifier
+        self.code_lists = {}  # tuple of codes -> identifier
 
     def list_ref(self, names):
         if not names:
@@ -209,11 +285,19 @@ class Emitter:
             self.lists[names] = f"kL{len(self.lists)}"
         return self.lists[names]
 
+    def code_list_ref(self, codes):
+        if not codes:
+            return "{}"
+        if codes not in self.code_lists:
+            self.code_lists[codes] = f"kC{len(self.code_lists)}"
+        return self.code_lists[codes]
+
     def element_line(self, e):
         return (f'    {{"{e["name"]}", {self.list_ref(e["types"])}, '
                 f'{self.list_ref(e["targets"])}, {e["min"]}, {cxx_bool(e["is_array"])}, '
                 f'{cxx_bool(e["is_choice"])}, {cxx_bool(e["is_modifier"])}, '
-                f'{cxx_bool(e["is_summary"])}}},')
+                f'{cxx_bool(e["is_summary"])}, "{e["value_set"]}", '
+                f'{self.code_list_ref(e["codes"])}}},')
 
     def emit(self):
         element_blocks = []
@@ -224,13 +308,18 @@ class Emitter:
                 + "\n".join(lines) + "\n};")
         out = [
             "// generated by tools/gen_fhir_model.py; do not edit.",
-            "// Source: FHIR R4 profiles-types.json and profiles-resources.json.",
+            "// Source: FHIR R4 profiles-types.json, profiles-resources.json, valuesets.json and",
+            "// v3-codesystems.json.",
             "// Included once, by src/fhir/model.cc, inside namespace vigil::fhir::model_data.",
             "",
             "// Type-name lists shared by elements (types and target_types).",
         ]
         for names, name in self.lists.items():
             out.append(f"constexpr std::string_view {name}[] = {{{string_list(names)}}};")
+        out.append("")
+        out.append("// Codes of required value sets, sorted (ElementInfo::required_codes).")
+        for codes, name in self.code_lists.items():
+            out.append(f"constexpr std::string_view {name}[] = {{{string_list(codes)}}};")
         out.append("")
         out.append("// Elements of each type, in definition order.")
         out.extend(element_blocks)
@@ -288,7 +377,7 @@ def main():
                         help="output file (default: <repo>/src/fhir/model_data.inc)")
     args = parser.parse_args()
 
-    builder = TypeBuilder()
+    builder = TypeBuilder(ValueSets(args.fhir_dir))
     for sd in load_definitions(args.fhir_dir):
         builder.add_definition(sd)
     builder.check()

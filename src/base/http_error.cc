@@ -1,6 +1,8 @@
 #include "base/http_error.h"
 
 #include <optional>
+#include <string>
+#include <vector>
 #include <utility>
 
 #include "absl/strings/cord.h"
@@ -9,6 +11,59 @@ namespace vigil {
 namespace {
 
 constexpr char kHttpPayload[] = "vigil.http";
+// One line per issue: severity, code, expression, diagnostics separated by tabs;
+// backslash, tab and newline inside a field are escaped as \\, \t and \n.
+constexpr char kIssuesPayload[] = "vigil.issues";
+
+void AppendEscaped(std::string_view field, std::string* out) {
+  for (char c : field) {
+    if (c == '\\') {
+      out->append("\\\\");
+    } else if (c == '\t') {
+      out->append("\\t");
+    } else if (c == '\n') {
+      out->append("\\n");
+    } else {
+      out->push_back(c);
+    }
+  }
+}
+
+std::string EncodeIssues(const std::vector<HttpIssue>& issues) {
+  std::string out;
+  for (const HttpIssue& issue : issues) {
+    for (const std::string* field :
+         {&issue.severity, &issue.code, &issue.expression, &issue.diagnostics}) {
+      if (field != &issue.severity) out.push_back('\t');
+      AppendEscaped(*field, &out);
+    }
+    out.push_back('\n');
+  }
+  return out;
+}
+
+std::vector<HttpIssue> DecodeIssues(std::string_view text) {
+  std::vector<HttpIssue> issues;
+  HttpIssue issue;
+  std::string* fields[] = {&issue.severity, &issue.code, &issue.expression, &issue.diagnostics};
+  size_t field = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n') {
+      issues.push_back(std::move(issue));
+      issue = HttpIssue();
+      field = 0;
+    } else if (c == '\t') {
+      if (field < 3) ++field;
+    } else if (c == '\\' && i + 1 < text.size()) {
+      char e = text[++i];
+      fields[field]->push_back(e == 't' ? '\t' : e == 'n' ? '\n' : e);
+    } else {
+      fields[field]->push_back(c);
+    }
+  }
+  return issues;
+}
 
 // Payload format: "<status> <issue-code>".
 std::optional<std::pair<int, std::string>> PayloadOf(const absl::Status& status) {
@@ -67,6 +122,25 @@ absl::Status HttpError(int http_status, std::string_view issue_code, std::string
   status.SetPayload(kHttpPayload, absl::Cord(std::to_string(http_status) + " " +
                                              std::string(issue_code)));
   return status;
+}
+
+absl::Status HttpError(int http_status, std::string_view issue_code, std::string_view message,
+                       const std::vector<HttpIssue>& issues) {
+  absl::Status status = HttpError(http_status, issue_code, message);
+  if (!issues.empty()) status.SetPayload(kIssuesPayload, absl::Cord(EncodeIssues(issues)));
+  return status;
+}
+
+std::vector<HttpIssue> IssuesOf(const absl::Status& status) {
+  auto payload = status.GetPayload(kIssuesPayload);
+  if (!payload) return {};
+  return DecodeIssues(std::string(*payload));
+}
+
+absl::Status WithIssuesOf(absl::Status to, const absl::Status& from) {
+  auto payload = from.GetPayload(kIssuesPayload);
+  if (payload && !to.ok()) to.SetPayload(kIssuesPayload, *payload);
+  return to;
 }
 
 int HttpStatusOf(const absl::Status& status) {

@@ -52,6 +52,12 @@ struct ElementInfo {
   bool is_choice = false;  // value[x]
   bool is_modifier = false;
   bool is_summary = false;
+  // For a `code` element with a required binding whose value set the generator
+  // could enumerate: the value set's URL (no version) and its codes, sorted.
+  // Empty otherwise (no binding, a weaker one, or a value set such as MIME types
+  // that is not a closed list), and then no code is enforced.
+  std::string_view required_value_set = {};
+  std::span<const std::string_view> required_codes = {};
 };
 
 struct TypeInfo {

@@ -2,8 +2,9 @@
 //
 // ParseResource is ParseJson plus the one check every FHIR endpoint needs: the
 // root is an object whose "resourceType" names a concrete R4 resource type.
-// UnknownElements is the start of structural validation: it lists the members
-// the R4 model does not define (typos, elements from other FHIR versions). It
+// UnknownElements lists the members the R4 model does not define (typos,
+// elements from other FHIR versions); full validation, which reports these
+// too, is ValidateResource in validate.h. It
 // reports data problems as a list, not as a Status: the input being wrong is
 // not our code failing.
 //

@@ -1,11 +1,14 @@
 #include "persist/resource_writes.h"
 
 #include <random>
+#include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "base/str.h"
 #include "fhir/model.h"
 #include "fhir/resource.h"
+#include "fhir/validate.h"
 #include "search/indexer.h"
 #include "base/http_error.h"
 #include "base/time.h"
@@ -44,6 +47,28 @@ void SetId(fhir::Json& resource, const std::string& id) {
 
 std::string TypeOf(const fhir::Json& resource) { return resource.Find("resourceType")->text(); }
 
+// 422 with every issue attached when any is an error; OK otherwise (warnings
+// alone do not stop a write). The message lists the first few issues, for edges
+// that report one line (import dead-letters); the REST edge reports them all.
+absl::Status ValidationError(const std::vector<fhir::ValidationIssue>& found) {
+  if (!fhir::HasErrors(found)) return absl::OkStatus();
+  constexpr size_t kInMessage = 3;
+  size_t errors = 0;
+  std::string summary;
+  std::vector<HttpIssue> issues;
+  for (const fhir::ValidationIssue& i : found) {
+    if (i.severity == "error") ++errors;
+    if (issues.size() < kInMessage) {
+      summary += StrCat(issues.empty() ? "" : "; ", i.expression, ": ", i.message);
+    }
+    issues.push_back({i.severity, i.code, i.expression, i.message});
+  }
+  if (issues.size() > kInMessage) summary += StrCat("; and ", issues.size() - kInMessage, " more");
+  std::string message = StrCat("resource failed validation (", errors,
+                               errors == 1 ? " error" : " errors", "): ", summary);
+  return HttpError(422, "processing", message, issues);
+}
+
 }  // namespace
 
 bool IsValidId(std::string_view id) {
@@ -77,9 +102,14 @@ ResourceWrites::ResourceWrites(const search::Registry& registry, WriteOptions op
   if (!options_.new_id) options_.new_id = RandomUuid;
 }
 
-absl::StatusOr<fhir::Json> ResourceWrites::ParseBody(std::string_view body) const {
+absl::StatusOr<fhir::Json> ResourceWrites::ParseBody(std::string_view body,
+                                                     std::string_view url_type) const {
   absl::StatusOr<fhir::Json> resource = fhir::ParseResource(body);
   if (!resource.ok()) return HttpError(400, "structure", Message(resource.status()));
+  if (!url_type.empty() && TypeOf(*resource) != url_type) {
+    return HttpError(400, "invalid", StrCat("resourceType '", TypeOf(*resource),
+                                            "' does not match the URL's type '", url_type, "'"));
+  }
   VIGIL_RETURN_IF_ERROR(Check(*resource));
   return resource;
 }
@@ -89,16 +119,7 @@ absl::Status ResourceWrites::Check(const fhir::Json& resource) const {
   if (type == nullptr || !type->is_string() || !fhir::FindType(type->text())) {
     return HttpError(400, "structure", "missing or unknown resourceType");
   }
-  if (options_.validate) {
-    std::vector<std::string> unknown = fhir::UnknownElements(resource);
-    if (!unknown.empty()) {
-      std::string list;
-      for (size_t i = 0; i < unknown.size() && i < 20; ++i) {
-        list += (i ? ", " : "") + unknown[i];
-      }
-      return HttpError(422, "structure", StrCat("unknown elements: ", list));
-    }
-  }
+  if (options_.validate) return ValidationError(fhir::ValidateResource(resource));
   return absl::OkStatus();
 }
 

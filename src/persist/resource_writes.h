@@ -29,7 +29,9 @@ struct WriteResult {
 };
 
 struct WriteOptions {
-  // Check every member against the R4 model before writing (422 otherwise).
+  // Validate every resource against the R4 StructureDefinitions before writing
+  // (fhir::ValidateResource; 422 with all issues attached otherwise). Off only for
+  // trusted bulk loads (`--no-validate`): then only resourceType is checked.
   bool validate = true;
   std::function<int64_t()> now_ms;       // the clock for meta.lastUpdated
   std::function<std::string()> new_id;   // ids for create
@@ -39,10 +41,15 @@ class ResourceWrites {
  public:
   ResourceWrites(const search::Registry& registry, WriteOptions options);
 
-  // Parses and checks a request body: JSON, a known resourceType, the model.
-  // Errors: 400 malformed JSON / unknown type, 422 members the model lacks.
-  absl::StatusOr<fhir::Json> ParseBody(std::string_view body) const;
-  // The model check of ParseBody for an already-parsed resource (Bundle entries).
+  // Parses and checks a request body: JSON, a known resourceType, validation.
+  // Errors: 400 malformed JSON / unknown type, or a resourceType other than
+  // url_type when that is given (the URL's type: wrong type wins over invalid
+  // content); 422 (issue code "processing") when validation finds errors, with
+  // every issue attached (IssuesOf in base/http_error.h), the first three in the
+  // message.
+  absl::StatusOr<fhir::Json> ParseBody(std::string_view body,
+                                       std::string_view url_type = "") const;
+  // The check of ParseBody for an already-parsed resource (Bundle entries).
   absl::Status Check(const fhir::Json& resource) const;
 
   // Creates resource with a new id (or `id` when given: transaction entries whose
