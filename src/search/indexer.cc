@@ -57,6 +57,12 @@ absl::StatusOr<IndexedResource> IndexResourceWithIssues(const Registry& registry
   IndexedResource out;
   for (const ParamDef* def : params) {
     if (!def->indexed()) continue;
+    if (def->type == ParamType::kComposite) {
+      for (std::string& error : AppendCompositeRows(*def, resource, options, &out.entries)) {
+        out.issues.push_back({std::string(def->code), std::move(error)});
+      }
+      continue;
+    }
     absl::StatusOr<fhirpath::Collection> values = def->compiled->Evaluate(resource, options);
     if (!values.ok()) {
       out.issues.push_back(

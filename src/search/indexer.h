@@ -23,11 +23,21 @@
 //   reference  Reference.reference, canonical and uri values: "Type/id" ->
 //              target_type/id; versioned references lose "/_history/n";
 //              absolute, urn: and conditional references keep only url;
-//              contained ("#x") references are skipped
+//              contained ("#x") references are skipped. Reference.identifier
+//              also yields a token row "<code>:identifier" (system, value)
+//              for the :identifier modifier.
 //   uri        uri/url/canonical/oid/uuid values, verbatim
 //
-// Composite and special parameters, and parameters without an expression, are
-// not indexed. Values that do not fit the parameter's type are skipped.
+//   composite  one store::CompositeRow per element of the composite's expression
+//              (its context: the Observation, each Observation.component, each
+//              useContext) and per combination of the component values found
+//              in that element; each component's expression is evaluated with
+//              the element as input (%resource = the resource) and its values
+//              converted as above by the component parameter's type. An
+//              element missing a component yields no row.
+//
+// Special parameters and parameters without an expression are not indexed.
+// Values that do not fit the parameter's type are skipped.
 //
 // Reference expressions such as `subject.where(resolve() is Patient)` work
 // without a store: resolve() answers a reference "T/id" (or an absolute URL

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <variant>
 
 #include "base/str.h"
 #include "search/normalize.h"
@@ -302,6 +303,110 @@ TEST(SearchIndexer, BadValuesAreReportedNotFatal) {
   EXPECT_EQ(indexed->issues[0].param, "birthdate");
   EXPECT_NE(indexed->issues[0].message.find("1980-13-45"), std::string::npos);
   EXPECT_EQ(Rows(indexed->entries.tokens, "gender").size(), 1u);
+}
+
+// A composite's string: "system|code" of token parts, the value of others,
+// " $ " between parts; one line per row.
+std::string DescribeComposites(const IndexEntries& ix, std::string_view param) {
+  std::string out;
+  for (const store::CompositeRow& row : ix.composites) {
+    if (row.param != param) continue;
+    for (size_t i = 0; i < row.parts.size(); ++i) {
+      if (i > 0) out += " $ ";
+      const store::CompositePart& p = row.parts[i];
+      if (auto* t = std::get_if<store::TokenRow>(&p)) {
+        out += StrCat(t->system, "|", t->code);
+      } else if (auto* q = std::get_if<store::QuantityRow>(&p)) {
+        out += StrCat(q->value, " ", q->code);
+      } else if (auto* s = std::get_if<store::StringRow>(&p)) {
+        out += s->exact;
+      } else if (auto* d = std::get_if<store::DateRow>(&p)) {
+        out += StrCat(d->low, "..", d->high);
+      } else if (auto* n = std::get_if<store::NumberRow>(&p)) {
+        out += StrCat(n->value);
+      } else {
+        out += "?";
+      }
+      if (std::visit([](const auto& r) { return !r.param.empty(); }, p)) out += "(param!)";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+TEST(SearchIndexer, CompositesPairValuesWithinOneElement) {
+  IndexEntries ix = Index(R"({
+    "resourceType": "Observation", "status": "final",
+    "code": {"coding": [{"system": "http://loinc.org", "code": "85354-9"},
+                        {"system": "http://snomed.info/sct", "code": "75367002"}]},
+    "component": [
+      {"code": {"coding": [{"system": "http://loinc.org", "code": "8480-6"}]},
+       "valueQuantity": {"value": 150, "unit": "mm[Hg]", "system": "http://unitsofmeasure.org",
+                         "code": "mm[Hg]"}},
+      {"code": {"coding": [{"system": "http://loinc.org", "code": "8462-4"}]},
+       "valueQuantity": {"value": 90, "unit": "mm[Hg]", "system": "http://unitsofmeasure.org",
+                         "code": "mm[Hg]"}},
+      {"code": {"coding": [{"system": "http://loinc.org", "code": "9999-9"}]}}
+    ]})");
+  EXPECT_EQ(DescribeComposites(ix, "component-code-value-quantity"),
+            "http://loinc.org|8480-6 $ 150 mm[Hg]\n"
+            "http://loinc.org|8462-4 $ 90 mm[Hg]\n");
+  // The Observation itself has no value: code-value-quantity has no row, the
+  // combo parameter only the components' ones.
+  EXPECT_EQ(DescribeComposites(ix, "code-value-quantity"), "");
+  EXPECT_EQ(DescribeComposites(ix, "combo-code-value-quantity"),
+            "http://loinc.org|8480-6 $ 150 mm[Hg]\n"
+            "http://loinc.org|8462-4 $ 90 mm[Hg]\n");
+}
+
+TEST(SearchIndexer, CompositesCrossProductOfCodingsAndValueKinds) {
+  IndexEntries ix = Index(R"({
+    "resourceType": "Observation", "status": "final",
+    "code": {"coding": [{"system": "http://loinc.org", "code": "2339-0"},
+                        {"system": "http://snomed.info/sct", "code": "33747003"}]},
+    "valueQuantity": {"value": 5.4, "system": "http://unitsofmeasure.org", "code": "mmol/L"}})");
+  EXPECT_EQ(DescribeComposites(ix, "code-value-quantity"),
+            "http://loinc.org|2339-0 $ 5.4 mmol/L\n"
+            "http://snomed.info/sct|33747003 $ 5.4 mmol/L\n");
+  EXPECT_EQ(DescribeComposites(ix, "combo-code-value-quantity"),
+            "http://loinc.org|2339-0 $ 5.4 mmol/L\n"
+            "http://snomed.info/sct|33747003 $ 5.4 mmol/L\n");
+  EXPECT_EQ(DescribeComposites(ix, "code-value-string"), "");
+
+  IndexEntries s = Index(R"({"resourceType": "Observation", "status": "final",
+    "code": {"coding": [{"code": "x"}]}, "valueString": "Hello"})");
+  EXPECT_EQ(DescribeComposites(s, "code-value-string"), "|x $ Hello\n");
+  IndexEntries d = Index(R"({"resourceType": "Observation", "status": "final",
+    "code": {"coding": [{"code": "x"}]}, "valueDateTime": "2020-01-01"})");
+  EXPECT_EQ(DescribeComposites(d, "code-value-date"),
+            StrCat("|x $ ", k2020, "..", k2020 + kDay - 1, "\n"));
+  IndexEntries c = Index(R"({"resourceType": "Observation", "status": "final",
+    "code": {"coding": [{"code": "x"}]},
+    "valueCodeableConcept": {"coding": [{"system": "s", "code": "a"}, {"system": "s", "code": "b"}]}})");
+  EXPECT_EQ(DescribeComposites(c, "code-value-concept"), "|x $ s|a\n|x $ s|b\n");
+}
+
+TEST(SearchIndexer, ThreeComponentCompositeAndResourceComponent) {
+  IndexEntries ix = Index(R"({
+    "resourceType": "MolecularSequence", "type": "dna", "coordinateSystem": 0,
+    "referenceSeq": {"chromosome": {"coding": [{"system": "http://x", "code": "1"}]},
+                     "windowStart": 10, "windowEnd": 20},
+    "variant": [{"start": 12, "end": 13}, {"start": 15}]})");
+  EXPECT_EQ(DescribeComposites(ix, "chromosome-window-coordinate"), "http://x|1 $ 10 $ 20\n");
+  // %resource reaches outside the variant; a variant without an end has no row.
+  EXPECT_EQ(DescribeComposites(ix, "chromosome-variant-coordinate"), "http://x|1 $ 12 $ 13\n");
+}
+
+TEST(SearchIndexer, ReferenceIdentifierIsATokenRow) {
+  IndexEntries ix = Index(R"({"resourceType": "Observation", "status": "final",
+    "code": {"text": "x"},
+    "subject": {"identifier": {"system": "http://hospital.org/mrn", "value": "123"}}})");
+  auto rows = Rows(ix.tokens, "subject:identifier");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].system, "http://hospital.org/mrn");
+  EXPECT_EQ(rows[0].code, "123");
+  EXPECT_TRUE(Rows(ix.references, "subject").empty());
+  EXPECT_EQ(Rows(ix.tokens, "patient:identifier").size(), 0u);  // resolve() cannot type it
 }
 
 TEST(SearchIndexer, RejectsNonResources) {

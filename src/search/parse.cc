@@ -59,6 +59,8 @@ class Parser {
   }
   absl::Status AddSort(std::string_view value);
   absl::Status AddInclude(std::string_view name, std::string_view value, bool reverse);
+  absl::Status AddIncludeAll(std::string_view name, std::string_view value,
+                             std::string_view source_type, bool iterate);
   absl::Status AddSummary(std::string_view value);
   absl::Status AddTotal(std::string_view value);
 
@@ -79,7 +81,7 @@ absl::Status Parser::AddSort(std::string_view value) {
     if (key != "_id") {
       const ParamDef* def = registry_.Find(type_, key);
       std::optional<store::RowKind> kind = def == nullptr ? std::nullopt : RowKindOf(def->type);
-      if (!kind || !def->indexed()) {
+      if (!kind || !def->indexed() || def->type == ParamType::kComposite) {
         return Bad(
             StrCat("cannot sort by '", key, "': not a sortable search parameter of ", type_));
       }
@@ -99,6 +101,9 @@ absl::Status Parser::AddInclude(std::string_view name, std::string_view value, b
   }
   std::vector<std::string_view> parts = internal::SplitUnescaped(value, ':');
   std::string_view base = reverse ? "_revinclude" : "_include";
+  if (!reverse && (value == "*" || (parts.size() == 2 && parts[1] == "*"))) {
+    return AddIncludeAll(name, value, parts.size() == 2 ? parts[0] : type_, iterate);
+  }
   if (parts.size() < 2 || parts.size() > 3) {
     return Bad(StrCat("malformed ", base, " '", value, "': expected Type:param[:TargetType]"));
   }
@@ -117,6 +122,21 @@ absl::Status Parser::AddInclude(std::string_view name, std::string_view value, b
   }
   (reverse ? out_.revincludes : out_.includes).push_back(std::move(include));
   (reverse ? revincludes_ : includes_).emplace_back(name, value);
+  return absl::OkStatus();
+}
+
+// _include=* / _include=Type:*: every reference parameter of the type, an
+// Include with an empty param.
+absl::Status Parser::AddIncludeAll(std::string_view name, std::string_view value,
+                                   std::string_view source_type, bool iterate) {
+  if (registry_.ForType(source_type).empty()) {
+    return Bad(StrCat("_include '", value, "': unknown resource type '", source_type, "'"));
+  }
+  if (!iterate && source_type != type_) {
+    return Bad(StrCat("_include '", value, "' must start with ", type_, " (or use :iterate)"));
+  }
+  out_.includes.push_back({std::string(source_type), "", "", iterate});
+  includes_.emplace_back(name, value);
   return absl::OkStatus();
 }
 

@@ -15,12 +15,20 @@
 //   date        YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDThh:mm[:ss[.fff]][Z|+hh:mm]
 //               -> [low, high] (no offset: UTC, as in search/values.h)
 //   token       system|code, |code, system|, code; :not, :text, :of-type
-//               (system|type-code|value -> a "<param>:of-type" clause)
+//               (system|type-code|value -> a "<param>:of-type" clause);
+//               :in / :not-in=<ValueSet url> (search/value_sets.h: each code
+//               as system|code and as |code; 400 when the value set cannot be
+//               expanded)
 //   string      starts-with (default), :exact, :contains
 //   reference   Type/id, id (typed when the param has one target), absolute
-//               URL, :Type modifier; _id
+//               URL, :Type modifier; _id; :identifier=system|value (a token
+//               clause on "<param>:identifier", the Reference.identifier rows)
 //   uri         exact, :below, :above
 //   quantity    [prefix]number|system|code, [prefix]number||code, [prefix]number
+//   composite   one value per component separated by '$' ("\$" is a literal),
+//               each read by its component parameter's type with no modifier
+//               (code-value-quantity=http://loinc.org|8480-6$gt140) -> a
+//               kComposite clause of CompositeMatch; only :missing as modifier
 //   any type    :missing=true|false
 //   chains      subject:Patient.name=x, patient.organization.name=x (any depth
 //               up to kMaxChainDepth). A reference param with several targets
@@ -31,6 +39,8 @@
 //   control     _sort=a,-b; _count (capped at max_count, 0 allowed); _offset;
 //               _total=none|estimate|accurate; _summary; _elements;
 //               _include / _revinclude (Type:param[:Target], :iterate);
+//               _include=* and _include=Type:* (every reference parameter:
+//               an Include with an empty param);
 //               _format and _pretty are ignored (REST handles them)
 //   _summary=count sets query.count to 0 (only the total is wanted).
 //
@@ -38,8 +48,10 @@
 // malformed dates or numbers, unknown prefixes, unknown or unsupported
 // modifiers, malformed token/quantity/reference values, a bad _sort param,
 // _count/_offset not a non-negative integer, bad _total/_summary/_include
-// values, an unknown resource type. Unknown or unsupported parameters
-// (composite, special, _text, _content, _list, _filter, ...) are an error in
+// values, an unknown resource type, a composite value with the wrong number
+// of components, an unknown or unexpandable value set for :in / :not-in.
+// Unknown or unsupported parameters (special ones such as Location.near,
+// _text, _content, _list, _filter, ...) are an error in
 // strict mode (Prefer: handling=strict) and a warning otherwise, and are left
 // out of the plan.
 //
@@ -68,7 +80,7 @@ inline constexpr int kMaxChainDepth = 4;
 
 struct Include {
   std::string source_type;
-  std::string param;
+  std::string param;  // empty = every reference parameter (_include=Type:*)
   std::string target_type;  // empty = every target of param
   bool iterate = false;
 };

@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <functional>
 #include <optional>
+#include <type_traits>
+#include <variant>
 
 #include "base/status.h"
 #include "base/str.h"
 #include "fhir/model.h"
 #include "search/normalize.h"
 #include "search/parse.h"
+#include "search/value_sets.h"
 #include "search/values.h"
 
 namespace vigil::search::internal {
@@ -129,6 +132,94 @@ absl::StatusOr<Predicate> ReferenceValue(const ParamDef& def, std::string_view m
   return r;
 }
 
+// One component of a composite value, read as the component's own parameter
+// reads a value without a modifier. `name` is the composite's code.
+absl::StatusOr<store::ComponentPredicate> ComponentValue(const CompiledComponent& component,
+                                                         std::string_view name,
+                                                         std::string_view raw) {
+  absl::StatusOr<Predicate> p = Bad(StrCat("composite parameter '", name,
+                                           "' has a component of an unsupported type"));
+  switch (component.type) {
+    case ParamType::kToken: p = TokenValue(name, raw); break;
+    case ParamType::kString:
+      p = store::StringMatch{store::StringMatch::Mode::kStartsWith, NormalizeString(Unescape(raw))};
+      break;
+    case ParamType::kDate: p = DateValue(name, raw); break;
+    case ParamType::kNumber: {
+      absl::StatusOr<store::NumberMatch> n = NumberValue(name, raw, raw);
+      if (n.ok()) p = *n;
+      else p = n.status();
+      break;
+    }
+    case ParamType::kQuantity: p = QuantityValue(name, raw); break;
+    case ParamType::kReference: p = ReferenceValue(*component.def, "", raw); break;
+    case ParamType::kUri: p = store::UriMatch{store::UriMatch::Mode::kExact, Unescape(raw)}; break;
+    case ParamType::kComposite:
+    case ParamType::kSpecial: break;
+  }
+  if (!p.ok()) return p.status();
+  return std::visit(
+      [&](auto&& m) -> absl::StatusOr<store::ComponentPredicate> {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_constructible_v<store::ComponentPredicate, T>) {
+          return store::ComponentPredicate(std::move(m));
+        } else {
+          return Bad(StrCat("composite parameter '", name, "': unsupported component value"));
+        }
+      },
+      std::move(*p));
+}
+
+// "a$b": one value per component, split at unescaped '$' (FHIR R4 search
+// §3.1.1.4.8), all matched within the same element.
+absl::StatusOr<Predicate> CompositeValue(const ParamDef& def, std::string_view raw) {
+  std::vector<std::string_view> parts = SplitUnescaped(raw, '$');
+  if (parts.size() != def.compiled_components.size()) {
+    return Bad(StrCat("composite parameter '", def.code, "' takes ",
+                      def.compiled_components.size(), " values separated by '$', not '", raw, "'"));
+  }
+  store::CompositeMatch match;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i].empty()) {
+      return Bad(StrCat("composite parameter '", def.code, "' has an empty component in '", raw,
+                        "'"));
+    }
+    VIGIL_ASSIGN_OR_RETURN(store::ComponentPredicate part,
+                           ComponentValue(def.compiled_components[i], def.code, parts[i]));
+    match.parts.push_back(std::move(part));
+  }
+  return match;
+}
+
+// Most codes one :in / :not-in clause may expand to (each becomes a bound
+// predicate).
+constexpr size_t kMaxValueSetCodes = 10000;
+
+// token:in=url[,url] / token:not-in: the codes of the value sets, OR-ed, as
+// system|code, then each distinct code once more as |code, because a plain
+// `code` element (Patient.gender) is indexed without a system: the value set
+// its binding names supplies it. An empty expansion matches nothing (:not-in
+// then matches everything).
+absl::StatusOr<Clause> ValueSetClause(Clause clause, std::string_view modifier,
+                                      std::string_view value) {
+  clause.negate = modifier == "not-in";
+  std::vector<std::string> bare;
+  for (std::string_view v : SplitUnescaped(value, ',')) {
+    if (v.empty()) continue;
+    VIGIL_ASSIGN_OR_RETURN(std::vector<ValueSetCode> codes, ExpandValueSet(Unescape(v)));
+    if (clause.any_of.size() + codes.size() > kMaxValueSetCodes) {
+      return Bad(StrCat("cannot expand '", v, "' for :", modifier, ": more than ",
+                        kMaxValueSetCodes, " codes"));
+    }
+    for (const ValueSetCode& c : codes) {
+      clause.any_of.push_back(store::TokenMatch{std::string(c.system), std::string(c.code)});
+      if (std::find(bare.begin(), bare.end(), c.code) == bare.end()) bare.emplace_back(c.code);
+    }
+  }
+  for (std::string& code : bare) clause.any_of.push_back(store::TokenMatch{"", std::move(code)});
+  return clause;
+}
+
 absl::StatusOr<bool> MissingValue(std::string_view name, std::string_view value) {
   if (value == "true") return true;
   if (value == "false") return false;
@@ -144,7 +235,7 @@ absl::Status UnsupportedModifier(std::string_view code, std::string_view modifie
 absl::StatusOr<Clause> ParseSimple(const ParamDef& def, std::string_view modifier,
                                    std::string_view value) {
   std::optional<RowKind> kind = RowKindOf(def.type);
-  if (!kind || def.compiled == nullptr) {
+  if (!kind || !def.indexed()) {
     return absl::NotFoundError(
         StrCat("unsupported ", ParamTypeName(def.type), " search parameter '", def.code, "'"));
   }
@@ -153,6 +244,9 @@ absl::StatusOr<Clause> ParseSimple(const ParamDef& def, std::string_view modifie
     VIGIL_ASSIGN_OR_RETURN(bool missing, MissingValue(def.code, value));
     clause.any_of.push_back(store::MissingMatch{missing});
     return clause;
+  }
+  if (def.type == ParamType::kToken && (modifier == "in" || modifier == "not-in")) {
+    return ValueSetClause(std::move(clause), modifier, value);
   }
   // Checks the modifier once, then parses each OR-ed value.
   using ValueParser = std::function<absl::StatusOr<Predicate>(std::string_view)>;
@@ -201,6 +295,12 @@ absl::StatusOr<Clause> ParseSimple(const ParamDef& def, std::string_view modifie
       if (modifier.empty()) parse = [code](std::string_view v) { return QuantityValue(code, v); };
       break;
     case ParamType::kReference: {
+      if (modifier == "identifier") {
+        clause.param = StrCat(def.code, ":identifier");
+        clause.kind = RowKind::kToken;
+        parse = [code](std::string_view v) { return TokenValue(code, v); };
+        break;
+      }
       std::string_view target;
       if (!modifier.empty()) {
         if (!fhir::IsResourceType(modifier)) break;
@@ -222,6 +322,10 @@ absl::StatusOr<Clause> ParseSimple(const ParamDef& def, std::string_view modifie
       break;
     }
     case ParamType::kComposite:
+      if (modifier.empty()) {
+        parse = [&def](std::string_view v) { return CompositeValue(def, v); };
+      }
+      break;
     case ParamType::kSpecial: break;
   }
   if (!parse) return UnsupportedModifier(def.code, modifier, def.type);
@@ -366,7 +470,7 @@ std::optional<RowKind> RowKindOf(ParamType type) {
     case ParamType::kQuantity: return RowKind::kQuantity;
     case ParamType::kReference: return RowKind::kReference;
     case ParamType::kUri: return RowKind::kUri;
-    case ParamType::kComposite:
+    case ParamType::kComposite: return RowKind::kComposite;
     case ParamType::kSpecial: return std::nullopt;
   }
   return std::nullopt;

@@ -24,7 +24,7 @@ std::vector<std::string_view> SplitUnescaped(std::string_view s, char sep);
 // Removes the backslash of "\,", "\|", "\$" and "\\".
 std::string Unescape(std::string_view s);
 
-// The index row kind a parameter type reads; nullopt for composite/special.
+// The index row kind a parameter type reads; nullopt for special.
 std::optional<store::RowKind> RowKindOf(ParamType type);
 
 }  // namespace vigil::search::internal

@@ -58,13 +58,25 @@ std::string DescribePredicate(const store::Predicate& p) {
       return StrCat("has(", m.reference_param, " <- ", Describe(*m.source), ")");
     }
     std::string operator()(const store::IdMatch& m) { return StrCat("id(", m.id, ")"); }
+    std::string operator()(const store::CompositeMatch& m) {
+      std::string s = "composite(";
+      for (size_t i = 0; i < m.parts.size(); ++i) {
+        s += (i ? " $ " : "") +
+             std::visit([](const auto& part) -> std::string { return DescribePredicate(part); },
+                        m.parts[i]);
+      }
+      return s + ")";
+    }
+    std::string operator()(const store::CompartmentMatch& m) {
+      return StrCat("compartment(", m.target_type, "/", m.target_id, ")");
+    }
   };
   return std::visit(V{}, p);
 }
 
 std::string DescribeClause(const Clause& c) {
-  static const char* const kKinds[] = {"token",    "string",    "date", "number",
-                                       "quantity", "reference", "uri",  "id"};
+  static const char* const kKinds[] = {"token",     "string", "date", "number",   "quantity",
+                                       "reference", "uri",    "id",   "composite"};
   std::string s =
       StrCat(c.negate ? "NOT " : "", c.param, "[", kKinds[static_cast<int>(c.kind)], "]:");
   for (size_t i = 0; i < c.any_of.size(); ++i) {
@@ -225,8 +237,8 @@ TEST(SearchParse, References) {
   EXPECT_EQ(Plan("Observation", {{"_id", "a,b"}}), "Observation{_id[id]: id(a) OR id(b)}");
   EXPECT_EQ(Error("Observation", {{"subject:Patient", "Group/1"}}),
             "reference 'Group/1' does not match the modifier :Patient");
-  EXPECT_EQ(Error("Observation", {{"subject:identifier", "x|1"}}),
-            "unknown or unsupported modifier ':identifier' on reference parameter 'subject'");
+  EXPECT_EQ(Error("Observation", {{"subject:below", "x|1"}}),
+            "unknown or unsupported modifier ':below' on reference parameter 'subject'");
   EXPECT_EQ(Error("Observation", {{"subject", "Nope/1"}}),
             "malformed reference 'Nope/1' for parameter 'subject': expected [Type/]id or an "
             "absolute URL");
@@ -370,9 +382,9 @@ TEST(SearchParse, UnknownParametersLenientAndStrict) {
             (std::vector<std::string>{"unknown search parameter 'foo' ignored",
                                       "unknown search parameter 'code-value-quantity' ignored",
                                       "unsupported search parameter '_text' ignored"}));
-  ParsedSearch composite = MustParse("Observation", {{"code-value-quantity", "x$5"}});
-  EXPECT_EQ(composite.warnings, (std::vector<std::string>{"unsupported composite search parameter "
-                                                          "'code-value-quantity' ignored"}));
+  ParsedSearch special = MustParse("Location", {{"near", "42.2|-83.1|10|km"}});
+  EXPECT_EQ(special.warnings, (std::vector<std::string>{"unsupported special search parameter "
+                                                        "'near' ignored"}));
   ParsedSearch chain = MustParse("Observation", {{"subject.nope", "x"}});
   EXPECT_EQ(chain.warnings,
             (std::vector<std::string>{"unknown chained search parameter 'subject.nope' ignored"}));
@@ -380,8 +392,8 @@ TEST(SearchParse, UnknownParametersLenientAndStrict) {
   SearchOptions strict;
   strict.strict = true;
   EXPECT_EQ(Error("Patient", {{"foo", "1"}}, strict), "unknown search parameter 'foo'");
-  EXPECT_EQ(Error("Observation", {{"code-value-quantity", "x$5"}}, strict),
-            "unsupported composite search parameter 'code-value-quantity'");
+  EXPECT_EQ(Error("Location", {{"near", "42.2|-83.1|10|km"}}, strict),
+            "unsupported special search parameter 'near'");
   // Unknown modifiers are errors in both modes.
   EXPECT_EQ(Error("Patient", {{"gender:foo", "male"}}),
             "unknown or unsupported modifier ':foo' on token parameter 'gender'");
@@ -408,6 +420,100 @@ TEST(SearchParse, SelfParamsInCanonicalOrder) {
       {"_elements", "code"},  {"_include", "Observation:patient"},
       {"_offset", "50"}};
   EXPECT_EQ(p.self_params, expected);
+}
+
+// FHIR R4 search §3.1.1.4.8: "$" separates the component values, each read by
+// its component parameter's type; all of them must match in one element.
+TEST(SearchParse, Composites) {
+  EXPECT_EQ(Plan("Observation", {{"code-value-quantity", "http://loinc.org|8480-6$gt140"}}),
+            "Observation{code-value-quantity[composite]: composite(token('http://loinc.org'|"
+            "'8480-6') $ quantity(gt 140 [139.5,140.5] * *))}");
+  EXPECT_EQ(Plan("Observation", {{"component-code-value-quantity",
+                                  "8480-6$lt60|http://unitsofmeasure.org|mm[Hg]"}}),
+            "Observation{component-code-value-quantity[composite]: composite(token(*|'8480-6') $ "
+            "quantity(lt 60 [59.5,60.5] 'http://unitsofmeasure.org' 'mm[Hg]'))}");
+  EXPECT_EQ(Plan("Observation", {{"combo-code-value-concept", "a$http://snomed.info/sct|123,b$c"}}),
+            "Observation{combo-code-value-concept[composite]: composite(token(*|'a') $ "
+            "token('http://snomed.info/sct'|'123')) OR composite(token(*|'b') $ token(*|'c'))}");
+  EXPECT_EQ(Plan("Observation", {{"code-value-date", "8302-2$ge2020"}}),
+            StrCat("Observation{code-value-date[composite]: composite(token(*|'8302-2') $ date(ge ",
+                   Low("2020"), "..", High("2020"), "))}"));
+  EXPECT_EQ(Plan("Observation", {{"code-value-string", "x\\$y$Héllo"}}),
+            "Observation{code-value-string[composite]: composite(token(*|'x$y') $ "
+            "string-starts(hello))}");
+  // Three components: token, number, number.
+  EXPECT_EQ(Plan("MolecularSequence", {{"chromosome-window-coordinate", "1$ge10$lt20"}}),
+            "MolecularSequence{chromosome-window-coordinate[composite]: composite(token(*|'1') $ "
+            "number(ge 10 [9.5,10.5]) $ number(lt 20 [19.5,20.5]))}");
+  EXPECT_EQ(Plan("Observation", {{"code-value-quantity:missing", "true"}}),
+            "Observation{code-value-quantity[composite]: missing(true)}");
+
+  EXPECT_EQ(Error("Observation", {{"code-value-quantity", "8480-6"}}),
+            "composite parameter 'code-value-quantity' takes 2 values separated by '$', not "
+            "'8480-6'");
+  EXPECT_EQ(Error("Observation", {{"code-value-quantity", "a$b$c"}}),
+            "composite parameter 'code-value-quantity' takes 2 values separated by '$', not "
+            "'a$b$c'");
+  EXPECT_EQ(Error("Observation", {{"code-value-quantity", "8480-6$"}}),
+            "composite parameter 'code-value-quantity' has an empty component in '8480-6$'");
+  EXPECT_EQ(Error("Observation", {{"code-value-quantity", "8480-6$gtx"}}),
+            "malformed number 'gtx' for parameter 'code-value-quantity'");
+  EXPECT_EQ(Error("Observation", {{"code-value-quantity:exact", "a$1"}}),
+            "unknown or unsupported modifier ':exact' on composite parameter "
+            "'code-value-quantity'");
+}
+
+TEST(SearchParse, ReferenceIdentifier) {
+  EXPECT_EQ(Plan("Observation", {{"subject:identifier", "http://hospital.org/mrn|123"}}),
+            "Observation{subject:identifier[token]: token('http://hospital.org/mrn'|'123')}");
+  EXPECT_EQ(Plan("Observation", {{"subject:identifier", "123,|456"}}),
+            "Observation{subject:identifier[token]: token(*|'123') OR token(''|'456')}");
+}
+
+TEST(SearchParse, TokenInAndNotInValueSets) {
+  const std::string kGender = "http://hl7.org/fhir/administrative-gender";
+  // Each code with its system, then without one (a bare `code` element).
+  const std::string kCodes =
+      StrCat("token('", kGender, "'|'female') OR token('", kGender, "'|'male') OR token('", kGender,
+             "'|'other') OR token('", kGender, "'|'unknown') OR token(''|'female') OR ",
+             "token(''|'male') OR token(''|'other') OR token(''|'unknown')}");
+  EXPECT_EQ(Plan("Patient", {{"gender:in", "http://hl7.org/fhir/ValueSet/administrative-gender"}}),
+            "Patient{gender[token]: " + kCodes);
+  // A version suffix is ignored; :not-in negates.
+  EXPECT_EQ(Plan("Patient",
+                 {{"gender:not-in", "http://hl7.org/fhir/ValueSet/administrative-gender|4.0.1"}}),
+            "Patient{NOT gender[token]: " + kCodes);
+  EXPECT_EQ(Error("Patient", {{"gender:in", "http://example.org/nope"}}),
+            "unknown value set 'http://example.org/nope'");
+  EXPECT_EQ(Error("Observation", {{"code:in", "http://hl7.org/fhir/ValueSet/observation-codes"}}),
+            "cannot expand value set 'http://hl7.org/fhir/ValueSet/observation-codes': it uses "
+            "filters or code systems this server does not hold");
+}
+
+TEST(SearchParse, IncludeEveryReferenceParam) {
+  ParsedSearch p = MustParse(
+      "Observation",
+      {{"_include", "*"}, {"_include", "Observation:*"}, {"_include:iterate", "Patient:*"}});
+  ASSERT_EQ(p.includes.size(), 3u);
+  EXPECT_EQ(p.includes[0].source_type, "Observation");
+  EXPECT_EQ(p.includes[0].param, "");
+  EXPECT_EQ(p.includes[0].target_type, "");
+  EXPECT_FALSE(p.includes[0].iterate);
+  EXPECT_EQ(p.includes[1].source_type, "Observation");
+  EXPECT_EQ(p.includes[1].param, "");
+  EXPECT_EQ(p.includes[2].source_type, "Patient");
+  EXPECT_TRUE(p.includes[2].iterate);
+  std::vector<std::pair<std::string, std::string>> expected = {{"_count", "50"},
+                                                               {"_include", "*"},
+                                                               {"_include", "Observation:*"},
+                                                               {"_include:iterate", "Patient:*"}};
+  EXPECT_EQ(p.self_params, expected);
+  EXPECT_EQ(Error("Observation", {{"_include", "Patient:*"}}),
+            "_include 'Patient:*' must start with Observation (or use :iterate)");
+  EXPECT_EQ(Error("Observation", {{"_include:iterate", "Nope:*"}}),
+            "_include 'Nope:*': unknown resource type 'Nope'");
+  EXPECT_EQ(Error("Observation", {{"_revinclude", "*"}}),
+            "malformed _revinclude '*': expected Type:param[:TargetType]");
 }
 
 }  // namespace

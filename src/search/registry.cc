@@ -69,7 +69,7 @@ Registry::Registry() {
   for (const params_data::RawBaseEntry& e : params_data::kByBase) {
     const params_data::RawParam& p = params_data::kParams[e.param];
     ParamDef def{e.base,       e.code,       p.id,    p.url,     p.type,       p.xpath_usage,
-                 e.expression, p.expression, p.bases, p.targets, p.components, nullptr};
+                 e.expression, p.expression, p.bases, p.targets, p.components, nullptr, {}};
     if (!e.expression.empty()) {
       std::string root = IsAbstractBase(e.base) ? "" : std::string(e.base);
       auto compiled = fhirpath::Expression::Compile(e.expression, {root});
@@ -82,6 +82,7 @@ Registry::Registry() {
     }
     defs_.push_back(def);
   }
+  ResolveComponents();
   std::vector<const ParamDef*> resource_level, domain_level;
   std::map<std::string_view, std::vector<const ParamDef*>> own;
   for (const ParamDef& def : defs_) {
@@ -106,6 +107,40 @@ Registry::Registry() {
   }
   build_ms_ =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+void Registry::ResolveComponents() {
+  std::map<std::string_view, const ParamDef*> by_url;
+  for (const ParamDef& def : defs_) by_url.emplace(def.url, &def);  // first base wins
+  for (ParamDef& def : defs_) {
+    if (def.type != ParamType::kComposite || def.components.empty()) continue;
+    auto list = std::make_unique<std::vector<CompiledComponent>>();
+    for (const ComponentDef& component : def.components) {
+      auto it = by_url.find(component.definition);
+      if (it == by_url.end() || it->second->type == ParamType::kComposite ||
+          it->second->type == ParamType::kSpecial) {
+        break;
+      }
+      // R4's code-value-date component says value.as(DateTime), the System
+      // type, which a FHIR dateTime is not; the plain value-date parameter
+      // says dateTime, as meant here too.
+      std::string text(component.expression);
+      for (size_t at; (at = text.find("as(DateTime)")) != std::string::npos;) {
+        text.replace(at, 12, "as(dateTime)");
+      }
+      auto compiled = fhirpath::Expression::Compile(text);
+      if (!compiled.ok()) {
+        compile_errors_.push_back(StrCat(def.base, ".", def.code, " component '",
+                                         component.expression, "': ", Message(compiled.status())));
+        break;
+      }
+      expressions_.push_back(std::make_unique<fhirpath::Expression>(std::move(*compiled)));
+      list->push_back({it->second->type, it->second, expressions_.back().get()});
+    }
+    if (list->size() != def.components.size()) continue;
+    def.compiled_components = *list;
+    components_.push_back(std::move(list));
+  }
 }
 
 const ParamDef* Registry::Find(std::string_view type, std::string_view code) const {

@@ -12,8 +12,9 @@
 // all of them, "DomainResource" (_text) to those deriving from DomainResource.
 // Find() and ForType() include them.
 //
-// Not indexed (ParamDef::indexed() is false): composite and special parameters,
-// and those without an expression (_text, _content, _query).
+// Not indexed (ParamDef::indexed() is false): special parameters, those
+// without an expression (_text, _content, _query), and composites whose
+// components cannot all be resolved and compiled (none in R4).
 //
 //   const search::Registry& r = search::Registry::Default();
 //   const search::ParamDef* code = r.Find("Observation", "code");
@@ -56,6 +57,17 @@ struct ComponentDef {
   std::string_view expression;  // relative to the composite's expression
 };
 
+struct ParamDef;
+
+// A composite's component, resolved: its own parameter's type (never
+// composite or special) and its expression compiled untyped, to be evaluated
+// with one element of the composite's context as input.
+struct CompiledComponent {
+  ParamType type = ParamType::kToken;
+  const ParamDef* def = nullptr;  // the component's own parameter (its first base)
+  const fhirpath::Expression* compiled = nullptr;
+};
+
 struct ParamDef {
   std::string_view base;  // "Observation", or "Resource" / "DomainResource"
   std::string_view code;  // "code", "_lastUpdated"
@@ -71,10 +83,14 @@ struct ParamDef {
   // Compiled `expression` (root type = base, untyped for the abstract bases);
   // nullptr when there is no expression or it failed to compile.
   const fhirpath::Expression* compiled = nullptr;
+  // Composite only: `components` resolved, in order; empty when any of them
+  // could not be (unknown definition, unsupported type, compile error).
+  std::span<const CompiledComponent> compiled_components;
 
   // Whether the indexer extracts rows for this parameter.
   bool indexed() const {
-    return compiled != nullptr && type != ParamType::kComposite && type != ParamType::kSpecial;
+    if (compiled == nullptr || type == ParamType::kSpecial) return false;
+    return type != ParamType::kComposite || !compiled_components.empty();
   }
 };
 
@@ -106,9 +122,11 @@ class Registry {
 
  private:
   Registry();
+  void ResolveComponents();
 
   std::vector<ParamDef> defs_;
   std::vector<std::unique_ptr<fhirpath::Expression>> expressions_;
+  std::vector<std::unique_ptr<std::vector<CompiledComponent>>> components_;
   // Resource type -> its applicable params (sorted by code for Find).
   std::map<std::string, std::vector<const ParamDef*>, std::less<>> by_type_;
   std::map<std::string, std::vector<const ParamDef*>, std::less<>> sorted_by_type_;

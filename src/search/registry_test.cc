@@ -84,13 +84,24 @@ TEST(SearchRegistry, ForTypeListsOwnThenInheritedParameters) {
   EXPECT_TRUE(R().ForType("Nope").empty());
 }
 
-TEST(SearchRegistry, CompositeAndSpecialAreNotIndexed) {
+TEST(SearchRegistry, CompositesAreIndexedSpecialIsNot) {
   const ParamDef* composite = R().Find("Observation", "code-value-quantity");
   ASSERT_NE(composite, nullptr);
   EXPECT_EQ(composite->type, ParamType::kComposite);
   ASSERT_EQ(composite->components.size(), 2u);
   EXPECT_EQ(composite->components[0].expression, "code");
-  EXPECT_FALSE(composite->indexed());
+  ASSERT_EQ(composite->compiled_components.size(), 2u);
+  EXPECT_EQ(composite->compiled_components[0].type, ParamType::kToken);
+  EXPECT_EQ(composite->compiled_components[0].def->code, "code");
+  EXPECT_EQ(composite->compiled_components[1].type, ParamType::kQuantity);
+  EXPECT_TRUE(composite->indexed());
+  // Every R4 composite resolves: its components are token, quantity, date,
+  // string, number or reference parameters.
+  for (const ParamDef& def : R().all()) {
+    if (def.type != ParamType::kComposite) continue;
+    EXPECT_EQ(def.compiled_components.size(), def.components.size()) << def.base << "." << def.code;
+    EXPECT_TRUE(def.indexed()) << def.base << "." << def.code;
+  }
   const ParamDef* near = R().Find("Location", "near");
   ASSERT_NE(near, nullptr);
   EXPECT_EQ(near->type, ParamType::kSpecial);

@@ -303,7 +303,16 @@ std::string RowWriter::Reference(const Value& v) {
   }
   const Json& json = *v.node().json;
   std::string_view type = v.TypeName();
-  if (type == "Reference") return AddReferenceText(Text(json, "reference"), false);
+  if (type == "Reference") {
+    // Reference.identifier, for the :identifier modifier: a token row of its own.
+    const Json* identifier = json.Find("identifier");
+    std::string_view value = identifier == nullptr ? "" : Text(*identifier, "value");
+    if (!value.empty()) {
+      out_->tokens.push_back({StrCat(code_, ":identifier"),
+                              std::string(Text(*identifier, "system")), std::string(value), ""});
+    }
+    return AddReferenceText(Text(json, "reference"), false);
+  }
   if (json.is_string()) return AddReferenceText(json.text(), type == "canonical");
   return {};
 }

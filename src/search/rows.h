@@ -4,6 +4,10 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "fhir/json.h"
+#include "fhirpath/fhirpath.h"
 
 #include "fhirpath/value.h"
 #include "search/registry.h"
@@ -17,5 +21,14 @@ namespace vigil::search {
 // error.
 std::string AppendRows(ParamType type, std::string_view code, const fhirpath::Value& value,
                        store::IndexEntries* out);
+
+// Appends the CompositeRows of composite parameter `def` (def.indexed()) for
+// `resource`: evaluates def's expression, then each component's expression
+// on every element it yields, and adds one row per combination of component
+// values within that element (an element lacking a component adds none).
+// Returns error messages for values that could not be read.
+std::vector<std::string> AppendCompositeRows(const ParamDef& def, const fhir::Json& resource,
+                                             const fhirpath::EvalOptions& options,
+                                             store::IndexEntries* out);
 
 }  // namespace vigil::search

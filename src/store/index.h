@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace vigil::store {
@@ -83,6 +84,24 @@ struct UriRow {
   std::string value;
 };
 
+// One value of one component of a composite parameter: the row the component
+// parameter would index on its own (its type decides the alternative), with
+// `param` left empty. Reference :identifier and token :of-type rows are not
+// made for components.
+using CompositePart =
+    std::variant<TokenRow, StringRow, DateRow, NumberRow, QuantityRow, ReferenceRow, UriRow>;
+
+// A composite parameter ("code-value-quantity", "component-code-value-quantity"):
+// the component values found in ONE element of the composite's context (the
+// Observation itself, one Observation.component, one useContext), parts[i]
+// for component i in definition order. An element whose components have
+// several values (a CodeableConcept with two codings) yields one row per
+// combination, so a match can never pair values taken from different elements.
+struct CompositeRow {
+  std::string param;
+  std::vector<CompositePart> parts;
+};
+
 // Every index row of one resource version.
 struct IndexEntries {
   std::vector<TokenRow> tokens;
@@ -92,10 +111,11 @@ struct IndexEntries {
   std::vector<QuantityRow> quantities;
   std::vector<ReferenceRow> references;
   std::vector<UriRow> uris;
+  std::vector<CompositeRow> composites;
 
   bool empty() const {
     return tokens.empty() && strings.empty() && dates.empty() && numbers.empty() &&
-           quantities.empty() && references.empty() && uris.empty();
+           quantities.empty() && references.empty() && uris.empty() && composites.empty();
   }
 };
 

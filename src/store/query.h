@@ -117,12 +117,50 @@ struct IdMatch {
   std::string id;
 };
 
+// One component of a CompositeMatch: the predicate its component parameter
+// would use on its own, matched against one CompositePart (index.h) with the
+// same semantics as against an ordinary row of that kind.
+using ComponentPredicate = std::variant<TokenMatch, StringMatch, NumberMatch, DateMatch,
+                                        QuantityMatch, ReferenceMatch, UriMatch>;
+
+// Composite ("code-value-quantity=http://loinc.org|8480-6$gt140"): some
+// CompositeRow of the clause's param (kind kComposite) has a part i matching
+// parts[i] for every i (a row with fewer parts does not match). All
+// components match on the SAME row, i.e. within one element of the
+// composite's context, never across elements. parts[i] must be of the kind
+// of the row's part i (both follow the component parameter's type); a
+// mismatch has no defined result.
+struct CompositeMatch {
+  std::vector<ComponentPredicate> parts;
+};
+
+// Compartment membership (search/compartments.h): some reference row whose
+// param is one of `params` targets target_type/target_id (any id of
+// target_type when target_id is empty). The clause's own param is ignored;
+// use kind kReference and param "_compartment".
+struct CompartmentMatch {
+  std::vector<std::string> params;
+  std::string target_type;
+  std::string target_id;
+};
+
 using Predicate = std::variant<TokenMatch, TokenTextMatch, StringMatch, NumberMatch, DateMatch,
                                QuantityMatch, ReferenceMatch, UriMatch, MissingMatch, ChainMatch,
-                               ReverseChainMatch, IdMatch>;
+                               ReverseChainMatch, IdMatch, CompartmentMatch, CompositeMatch>;
 
-// Which kind of index row a clause or sort key reads.
-enum class RowKind : uint8_t { kToken, kString, kDate, kNumber, kQuantity, kReference, kUri, kId };
+// Which kind of index row a clause or sort key reads. kComposite (CompositeRow)
+// is never a sort key.
+enum class RowKind : uint8_t {
+  kToken,
+  kString,
+  kDate,
+  kNumber,
+  kQuantity,
+  kReference,
+  kUri,
+  kId,
+  kComposite,
+};
 
 struct Clause {
   std::string param;

@@ -80,6 +80,16 @@ struct HistoryQuery {
   size_t count = 50;
 };
 
+// Bulk reads (Bulk Data $export): the current, non-deleted resources of one
+// type in id order (bytewise), resumed after the last id of the previous page
+// so that reading a million resources never re-reads skipped ones.
+struct ScanQuery {
+  std::string type;              // required
+  std::string after_id;          // only ids > after_id; "" = from the first
+  std::optional<int64_t> since;  // only resources with last_updated >= since
+  size_t count = 1000;
+};
+
 struct HistoryPage {
   std::vector<StoredResource> versions;  // tombstones included
   int64_t total = 0;
@@ -131,6 +141,8 @@ class Store : public Reader {
  public:
   virtual absl::StatusOr<std::unique_ptr<WriteTxn>> BeginWrite() = 0;
   virtual absl::StatusOr<HistoryPage> History(const HistoryQuery& query) = 0;
+  // At most query.count resources; fewer only at the end of the type.
+  virtual absl::StatusOr<std::vector<StoredResource>> Scan(const ScanQuery& query) = 0;
 };
 
 }  // namespace vigil::store

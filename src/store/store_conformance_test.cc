@@ -740,7 +740,200 @@ TEST_P(StoreTest, ReferencesForInclude) {
                                    ResourceKey{"Practitioner", "dr2"}));
 }
 
+// --- Compartments and bulk scans ---------------------------------------------------------
+
+TEST_P(StoreTest, CompartmentMatchAnyOfSeveralParams) {
+  IndexEntries by_performer = Ref("performer", "Patient", "p1");
+  by_performer.references.push_back({"subject", "Group", "g1", "Group/g1"});
+  IndexEntries wrong_param = Ref("based-on", "Patient", "p1");
+  IndexEntries other_type = Ref("subject", "Group", "p1");
+  Commit({
+      W("Observation", "subject", 1, Ref("subject", "Patient", "p1")),
+      W("Observation", "performer", 1, by_performer),
+      W("Observation", "wrong-param", 1, wrong_param),
+      W("Observation", "other-type", 1, other_type),
+      W("Observation", "other-patient", 1, Ref("subject", "Patient", "p2")),
+      W("Observation", "deleted", 1, Ref("subject", "Patient", "p1")),
+  });
+  Commit({Tombstone("Observation", "deleted", 2)});
+  auto in = [](std::string id) {
+    return C("_compartment", RowKind::kReference,
+             {CompartmentMatch{{"subject", "performer"}, "Patient", std::move(id)}});
+  };
+  EXPECT_THAT(Ids(Q("Observation", {in("p1")})), UnorderedElementsAre("subject", "performer"));
+  EXPECT_THAT(Ids(Q("Observation", {in("p2")})), UnorderedElementsAre("other-patient"));
+  EXPECT_THAT(Ids(Q("Observation", {in("nobody")})), IsEmpty());
+  // Combined with other clauses (the compartment is then not the driver).
+  EXPECT_THAT(Ids(Q("Observation", {C("_id", RowKind::kId, {IdMatch{"performer"}}), in("p1")})),
+              ElementsAre("performer"));
+  // OR of two compartments; an empty id means any resource of the target type.
+  Clause both = C("_compartment", RowKind::kReference,
+                  {CompartmentMatch{{"subject"}, "Patient", "p1"},
+                   CompartmentMatch{{"subject"}, "Patient", "p2"}});
+  EXPECT_THAT(Ids(Q("Observation", {both})), UnorderedElementsAre("subject", "other-patient"));
+  Clause any = C("_compartment", RowKind::kReference,
+                 {CompartmentMatch{{"subject", "performer"}, "Patient", ""}});
+  EXPECT_THAT(Ids(Q("Observation", {C("_id", RowKind::kId, {MissingMatch{false}}), any})),
+              UnorderedElementsAre("subject", "performer", "other-patient"));
+  Clause none = C("_compartment", RowKind::kReference, {CompartmentMatch{{}, "Patient", "p1"}});
+  EXPECT_THAT(Ids(Q("Observation", {none})), IsEmpty());
+  Query total = Q("Observation", {in("p1")});
+  total.count = 0;
+  EXPECT_EQ(Search(total).total, 2);
+}
+
+TEST_P(StoreTest, ScanWalksCurrentResourcesInIdOrder) {
+  std::vector<ResourceWrite> writes;
+  for (const char* id : {"c", "a", "e", "b", "d"}) writes.push_back(W("Patient", id));
+  writes.push_back(W("Observation", "x"));
+  Commit(std::move(writes));
+  ResourceWrite d2 = W("Patient", "d", 2);
+  d2.last_updated = Day(2023, 6, 1);
+  Commit({Tombstone("Patient", "b", 2), std::move(d2)});
+  auto ids = [&](ScanQuery q) {
+    std::vector<std::string> out;
+    absl::StatusOr<std::vector<StoredResource>> page = store_->Scan(q);
+    EXPECT_TRUE(page.ok()) << page.status();
+    for (const StoredResource& r : page.ok() ? *page : std::vector<StoredResource>{}) {
+      out.push_back(r.id);
+    }
+    return out;
+  };
+  EXPECT_THAT(ids({"Patient", "", std::nullopt, 10}), ElementsAre("a", "c", "d", "e"));
+  EXPECT_THAT(ids({"Patient", "", std::nullopt, 2}), ElementsAre("a", "c"));
+  EXPECT_THAT(ids({"Patient", "c", std::nullopt, 2}), ElementsAre("d", "e"));
+  EXPECT_THAT(ids({"Patient", "e", std::nullopt, 2}), IsEmpty());
+  EXPECT_THAT(ids({"Patient", "", Day(2023, 2, 1), 10}), ElementsAre("d"));
+  EXPECT_THAT(ids({"Nothing", "", std::nullopt, 10}), IsEmpty());
+  absl::StatusOr<std::vector<StoredResource>> d = store_->Scan({"Patient", "c", std::nullopt, 1});
+  ASSERT_TRUE(d.ok());
+  ASSERT_EQ(d->size(), 1u);
+  EXPECT_EQ((*d)[0].version, 2);
+  EXPECT_EQ((*d)[0].json, W("Patient", "d", 2).json);
+}
+
 // --- The stores under test ------------------------------------------------------------------
+
+// --- Composites: every component matches within the same CompositeRow ----------------------
+
+TokenRow PartToken(std::string system, std::string code) {
+  return {"", std::move(system), std::move(code), ""};
+}
+QuantityRow PartQty(double value, std::string code) {
+  return {"", value, value - 0.5, value + 0.5, "http://unitsofmeasure.org", code, code};
+}
+IndexEntries Composites(std::vector<CompositeRow> rows) {
+  IndexEntries ix;
+  ix.composites = std::move(rows);
+  return ix;
+}
+CompositeMatch CodeQty(std::string code, Prefix prefix, double value) {
+  return CompositeMatch{{TokenMatch{"http://loinc.org", std::move(code)},
+                         QuantityMatch{NumberMatch{prefix, value, value - 0.5, value + 0.5},
+                                       std::nullopt, "mm[Hg]"}}};
+}
+
+TEST_P(StoreTest, CompositeComponentsMatchWithinOneRow) {
+  const std::string kParam = "component-code-value-quantity";
+  auto bp = [&](double systolic, double diastolic) {
+    return Composites(
+        {{kParam, {PartToken("http://loinc.org", "8480-6"), PartQty(systolic, "mm[Hg]")}},
+         {kParam, {PartToken("http://loinc.org", "8462-4"), PartQty(diastolic, "mm[Hg]")}}});
+  };
+  IndexEntries high = bp(150, 90);
+  IndexEntries low = bp(120, 150);  // 150 only in the diastolic component
+  high.tokens.push_back({"code", "http://loinc.org", "85354-9", ""});
+  low.tokens.push_back({"code", "http://loinc.org", "85354-9", ""});
+  Commit({W("Observation", "high", 1, high), W("Observation", "low", 1, low),
+          W("Observation", "none")});
+  auto ids = [&](std::vector<Predicate> any_of, bool negate = false) {
+    return Ids(Q("Observation", {C(kParam, RowKind::kComposite, std::move(any_of), negate)}));
+  };
+  EXPECT_THAT(ids({CodeQty("8480-6", Prefix::kGt, 140)}), ElementsAre("high"));
+  EXPECT_THAT(ids({CodeQty("8462-4", Prefix::kGt, 140)}), ElementsAre("low"));
+  EXPECT_THAT(ids({CodeQty("8480-6", Prefix::kLt, 100)}), IsEmpty());
+  EXPECT_THAT(ids({CodeQty("8480-6", Prefix::kGt, 140), CodeQty("8462-4", Prefix::kGt, 140)}),
+              UnorderedElementsAre("high", "low"));
+  EXPECT_THAT(ids({CodeQty("8480-6", Prefix::kEq, 120)}), ElementsAre("low"));
+  // Any-code first component, unit mismatch.
+  EXPECT_THAT(
+      ids({CompositeMatch{{TokenMatch{}, QuantityMatch{NumberMatch{Prefix::kGe, 150, 149.5, 150.5},
+                                                       std::nullopt, std::nullopt}}}}),
+      UnorderedElementsAre("high", "low"));
+  EXPECT_THAT(
+      ids({CompositeMatch{{TokenMatch{}, QuantityMatch{NumberMatch{Prefix::kGe, 150, 149.5, 150.5},
+                                                       std::nullopt, "kg"}}}}),
+      IsEmpty());
+  EXPECT_THAT(ids({CodeQty("8480-6", Prefix::kGt, 140)}, true),
+              UnorderedElementsAre("low", "none"));
+  EXPECT_THAT(ids({MissingMatch{true}}), ElementsAre("none"));
+  EXPECT_THAT(ids({MissingMatch{false}}), UnorderedElementsAre("high", "low"));
+  // Beside a token clause (which a store may prefer to drive the search).
+  EXPECT_THAT(Ids(Q("Observation",
+                    {C("code", RowKind::kToken, {TokenMatch{"http://loinc.org", "85354-9"}}),
+                     C(kParam, RowKind::kComposite, {CodeQty("8462-4", Prefix::kLt, 100)})})),
+              ElementsAre("high"));
+  // An update replaces the composite rows.
+  Commit({W("Observation", "high", 2, bp(130, 80))});
+  EXPECT_THAT(ids({CodeQty("8480-6", Prefix::kGt, 140)}), IsEmpty());
+  EXPECT_THAT(ids({CodeQty("8480-6", Prefix::kEq, 130)}), ElementsAre("high"));
+}
+
+TEST_P(StoreTest, CompositePartsOfEveryKind) {
+  const int64_t d2020 = Day(2020, 1, 1);
+  IndexEntries a = Composites({
+      {"code-value-date", {PartToken("", "x"), DateRow{"", d2020, d2020 + kDayMs - 1}}},
+      {"code-value-string", {PartToken("", "x"), StringRow{"", "hello world", "Hello World"}}},
+      {"coordinate",
+       {PartToken("", "1"), NumberRow{"", 10, 9.5, 10.5}, NumberRow{"", 20, 19.5, 20.5}}},
+      {"relationship",
+       {ReferenceRow{"", "DocumentReference", "d1", "DocumentReference/d1"},
+        PartToken("", "replaces")}},
+      {"uri-pair", {UriRow{"", "http://a.org/x"}, PartToken("", "y")}},
+  });
+  Commit({W("Observation", "a", 1, a), W("Observation", "b")});
+  auto ids = [&](std::string param, std::vector<ComponentPredicate> parts) {
+    return Ids(Q("Observation",
+                 {C(std::move(param), RowKind::kComposite, {CompositeMatch{std::move(parts)}})}));
+  };
+  TokenMatch x{std::nullopt, "x"};
+  EXPECT_THAT(
+      ids("code-value-date", {x, DateMatch{Prefix::kEq, Day(2020, 1, 1), Day(2020, 12, 31)}}),
+      ElementsAre("a"));
+  EXPECT_THAT(ids("code-value-date", {x, DateMatch{Prefix::kGe, Day(2021, 1, 1), Day(2021, 2, 1)}}),
+              IsEmpty());
+  EXPECT_THAT(ids("code-value-date", {x, DateMatch{Prefix::kAp, Day(2020, 1, 2), Day(2020, 1, 3)}}),
+              ElementsAre("a"));
+  EXPECT_THAT(ids("code-value-date", {TokenMatch{std::nullopt, "y"},
+                                      DateMatch{Prefix::kEq, Day(2020, 1, 1), Day(2020, 12, 31)}}),
+              IsEmpty());
+  EXPECT_THAT(ids("code-value-string", {x, StringMatch{StringMatch::Mode::kStartsWith, "hell"}}),
+              ElementsAre("a"));
+  EXPECT_THAT(ids("code-value-string", {x, StringMatch{StringMatch::Mode::kContains, "world"}}),
+              ElementsAre("a"));
+  EXPECT_THAT(ids("code-value-string", {x, StringMatch{StringMatch::Mode::kExact, "hello world"}}),
+              IsEmpty());
+  EXPECT_THAT(
+      ids("coordinate", {TokenMatch{std::nullopt, "1"}, NumberMatch{Prefix::kGe, 10, 9.5, 10.5},
+                         NumberMatch{Prefix::kLe, 20, 19.5, 20.5}}),
+      ElementsAre("a"));
+  EXPECT_THAT(
+      ids("coordinate", {TokenMatch{std::nullopt, "1"}, NumberMatch{Prefix::kGt, 10, 9.5, 10.5},
+                         NumberMatch{Prefix::kLe, 20, 19.5, 20.5}}),
+      IsEmpty());
+  // A predicate with fewer parts reads the leading ones; a row with fewer never matches.
+  EXPECT_THAT(ids("coordinate", {TokenMatch{std::nullopt, "1"}}), ElementsAre("a"));
+  EXPECT_THAT(ids("code-value-date",
+                  {x, DateMatch{Prefix::kEq, Day(2020, 1, 1), Day(2020, 12, 31)}, TokenMatch{}}),
+              IsEmpty());
+  EXPECT_THAT(ids("relationship", {ReferenceMatch{"DocumentReference", "d1", ""},
+                                   TokenMatch{std::nullopt, "replaces"}}),
+              ElementsAre("a"));
+  EXPECT_THAT(ids("relationship", {ReferenceMatch{"", "d2", ""}, TokenMatch{}}), IsEmpty());
+  EXPECT_THAT(ids("uri-pair", {UriMatch{UriMatch::Mode::kBelow, "http://a.org"},
+                               TokenMatch{std::nullopt, "y"}}),
+              ElementsAre("a"));
+}
 
 INSTANTIATE_TEST_SUITE_P(
     Stores, StoreTest,

@@ -6,6 +6,7 @@
 #include <utility>
 #include <variant>
 
+#include "store/memory/memory_match.h"
 #include "store/range_match.h"
 
 namespace vigil::store::memory_internal {
@@ -17,10 +18,6 @@ struct Overloaded : Ts... {
 };
 template <class... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
-
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
 
 class Evaluator {
  public:
@@ -62,14 +59,10 @@ class Evaluator {
       case RowKind::kQuantity: return any(ix.quantities);
       case RowKind::kReference: return any(ix.references);
       case RowKind::kUri: return any(ix.uris);
+      case RowKind::kComposite: return any(ix.composites);
       case RowKind::kId: return true;
     }
     return false;
-  }
-
-  static bool NumberMatches(const NumberMatch& m, double value) {
-    Interval<double> s = NumberSearchInterval(m);
-    return RangeMatches(m.prefix, value, value, s.low, s.high);
   }
 
   bool MatchesPredicate(const Clause& c, const Predicate& p, const Entry& e) const {
@@ -77,64 +70,39 @@ class Evaluator {
     return std::visit(
         Overloaded{
             [&](const TokenMatch& m) {
-              return AnyRow(ix.tokens, c.param, [&](const TokenRow& r) {
-                return (!m.system || r.system == *m.system) && (!m.code || r.code == *m.code);
-              });
+              return AnyRow(ix.tokens, c.param,
+                            [&](const TokenRow& r) { return RowMatches(m, r); });
             },
             [&](const TokenTextMatch& m) {
-              return AnyRow(ix.tokens, c.param, [&](const TokenRow& r) {
-                return StartsWith(r.text, m.text) || r.text.find(" " + m.text) != std::string::npos;
-              });
+              return AnyRow(ix.tokens, c.param,
+                            [&](const TokenRow& r) { return RowMatches(m, r); });
             },
             [&](const StringMatch& m) {
-              return AnyRow(ix.strings, c.param, [&](const StringRow& r) {
-                switch (m.mode) {
-                  case StringMatch::Mode::kStartsWith: return StartsWith(r.normalized, m.value);
-                  case StringMatch::Mode::kExact: return r.exact == m.value;
-                  case StringMatch::Mode::kContains:
-                    return r.normalized.find(m.value) != std::string::npos;
-                }
-                return false;
-              });
+              return AnyRow(ix.strings, c.param,
+                            [&](const StringRow& r) { return RowMatches(m, r); });
             },
             [&](const NumberMatch& m) {
               return AnyRow(ix.numbers, c.param,
-                            [&](const NumberRow& r) { return NumberMatches(m, r.value); });
+                            [&](const NumberRow& r) { return RowMatches(m, r); });
             },
             [&](const DateMatch& m) {
-              Interval<int64_t> s{m.low, m.high};
-              if (m.prefix == Prefix::kAp) s = ApWidenDate(m, now_ms_);
-              return AnyRow(ix.dates, c.param, [&](const DateRow& r) {
-                return RangeMatches(m.prefix, r.low, r.high, s.low, s.high);
-              });
+              return AnyRow(ix.dates, c.param,
+                            [&](const DateRow& r) { return RowMatches(m, r, now_ms_); });
             },
             [&](const QuantityMatch& m) {
-              return AnyRow(ix.quantities, c.param, [&](const QuantityRow& r) {
-                if (m.system) {
-                  if (r.system != *m.system) return false;
-                  if (m.code && r.code != *m.code) return false;
-                } else if (m.code && r.code != *m.code && r.unit != *m.code) {
-                  return false;
-                }
-                return NumberMatches(m.number, r.value);
-              });
+              return AnyRow(ix.quantities, c.param,
+                            [&](const QuantityRow& r) { return RowMatches(m, r); });
             },
             [&](const ReferenceMatch& m) {
-              return AnyRow(ix.references, c.param, [&](const ReferenceRow& r) {
-                if (m.target_id.empty()) return r.url == m.url;
-                return r.target_id == m.target_id &&
-                       (m.target_type.empty() || r.target_type == m.target_type);
-              });
+              return AnyRow(ix.references, c.param,
+                            [&](const ReferenceRow& r) { return RowMatches(m, r); });
             },
             [&](const UriMatch& m) {
-              return AnyRow(ix.uris, c.param, [&](const UriRow& r) {
-                switch (m.mode) {
-                  case UriMatch::Mode::kExact: return r.value == m.value;
-                  case UriMatch::Mode::kBelow: return StartsWith(r.value, m.value);
-                  case UriMatch::Mode::kAbove: return StartsWith(m.value, r.value);
-                }
-                return false;
-              });
+              return AnyRow(ix.uris, c.param, [&](const UriRow& r) { return RowMatches(m, r); });
+            },
+            [&](const CompositeMatch& m) {
+              return AnyRow(ix.composites, c.param,
+                            [&](const CompositeRow& r) { return RowMatches(m, r, now_ms_); });
             },
             [&](const MissingMatch& m) { return HasRows(c, e) != m.missing; },
             [&](const ChainMatch& m) {
@@ -160,6 +128,16 @@ class Evaluator {
               return found;
             },
             [&](const IdMatch& m) { return e.current().id == m.id; },
+            [&](const CompartmentMatch& m) {
+              return std::any_of(ix.references.begin(), ix.references.end(),
+                                 [&](const ReferenceRow& r) {
+                                   return r.target_type == m.target_type &&
+                                          (m.target_id.empty() ? !r.target_id.empty()
+                                                               : r.target_id == m.target_id) &&
+                                          std::find(m.params.begin(), m.params.end(), r.param) !=
+                                              m.params.end();
+                                 });
+            },
         },
         p);
   }
@@ -206,6 +184,7 @@ std::optional<SortValue> SortValueOf(const SortKey& k, const Entry& e) {
     case RowKind::kUri:
       return Extreme(ix.uris, k.param, d, [](const UriRow& r) { return SortValue(r.value); });
     case RowKind::kId: return SortValue(e.current().id);
+    case RowKind::kComposite: return std::nullopt;  // not sortable
   }
   return std::nullopt;
 }

@@ -160,6 +160,7 @@ class MemoryStore : public Store {
     return std::make_unique<MemoryTxn>(*this, std::unique_lock(writer_mu_));
   }
   absl::StatusOr<HistoryPage> History(const HistoryQuery& q) override;
+  absl::StatusOr<std::vector<StoredResource>> Scan(const ScanQuery& q) override;
 
  private:
   friend class MemoryTxn;
@@ -183,6 +184,20 @@ absl::StatusOr<HistoryPage> MemoryStore::History(const HistoryQuery& q) {
     if (index >= q.offset && index - q.offset < q.count) page.versions.push_back(std::move(*v));
   }
   return page;
+}
+
+absl::StatusOr<std::vector<StoredResource>> MemoryStore::Scan(const ScanQuery& q) {
+  std::shared_lock lock(mu_);
+  std::vector<StoredResource> out;
+  auto t = state_.by_type.find(q.type);
+  if (t == state_.by_type.end()) return out;
+  for (auto it = t->second.upper_bound(q.after_id); it != t->second.end() && out.size() < q.count;
+       ++it) {
+    const StoredResource& cur = it->second.current();
+    if (cur.deleted || (q.since && cur.last_updated < *q.since)) continue;
+    out.push_back(cur);
+  }
+  return out;
 }
 
 MemoryTxn::MemoryTxn(MemoryStore& store, std::unique_lock<std::mutex> writer)

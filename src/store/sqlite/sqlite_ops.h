@@ -42,6 +42,7 @@ absl::StatusOr<std::vector<ResourceKey>> ReadReferences(Connection& c,
                                                         std::string_view param);
 absl::StatusOr<std::optional<std::string>> ReadMeta(Connection& c, std::string_view key);
 absl::StatusOr<HistoryPage> ReadHistory(Connection& c, const HistoryQuery& query);
+absl::StatusOr<std::vector<StoredResource>> ReadScan(Connection& c, const ScanQuery& query);
 
 // REQUIRES: inside a write transaction. FailedPrecondition on a wrong version
 // number (nothing written then); any other error may leave the transaction

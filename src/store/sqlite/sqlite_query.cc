@@ -22,12 +22,14 @@ const char* TableOf(RowKind kind) {
     case RowKind::kReference: return "idx_reference";
     case RowKind::kUri: return "idx_uri";
     case RowKind::kId: return nullptr;
+    case RowKind::kComposite: return "idx_composite";
   }
   return nullptr;
 }
 
 // The row table a predicate reads, or nullptr for resource-level predicates
-// (MissingMatch, ReverseChainMatch, IdMatch).
+// (MissingMatch, ReverseChainMatch, IdMatch, CompartmentMatch: the latter reads
+// idx_reference over several params, see CompartmentCondition).
 const char* RowTableOf(const Predicate& p) {
   if (std::holds_alternative<TokenMatch>(p) || std::holds_alternative<TokenTextMatch>(p)) {
     return "idx_token";
@@ -93,6 +95,7 @@ class Builder {
         break;
       case RowKind::kUri: column = "x.value"; break;
       case RowKind::kId: break;
+      case RowKind::kComposite: column = "NULL"; break;  // not sortable
     }
     Text(StrCat("(SELECT ", k.descending ? "MAX(" : "MIN(", column, ") FROM ", TableOf(k.kind),
                 " x WHERE x.rid = ", r, ".rid AND x.param = "));
@@ -114,6 +117,12 @@ class Builder {
     };
     if (all([](const Predicate& p) { return std::holds_alternative<IdMatch>(p); })) return 0;
     if (all([](const Predicate& p) {
+          auto* m = std::get_if<CompartmentMatch>(&p);
+          return m != nullptr && !m->target_id.empty();
+        })) {
+      return 1;
+    }
+    if (all([](const Predicate& p) {
           auto* ref = std::get_if<ReferenceMatch>(&p);
           return (ref != nullptr && !ref->target_id.empty()) ||
                  std::holds_alternative<ChainMatch>(p);
@@ -125,6 +134,14 @@ class Builder {
           return t != nullptr && t->code.has_value();
         })) {
       return 2;
+    }
+    if (all([](const Predicate& p) {
+          auto* m = std::get_if<CompositeMatch>(&p);
+          auto* t =
+              m == nullptr || m->parts.empty() ? nullptr : std::get_if<TokenMatch>(&m->parts[0]);
+          return t != nullptr && t->code.has_value();
+        })) {
+      return 2;  // idx_composite_code
     }
     if (all([](const Predicate& p) {
           auto* s = std::get_if<StringMatch>(&p);
@@ -154,11 +171,32 @@ class Builder {
   }
 
   void DriverClause(const Clause& c, const std::string& r) {
+    if (std::holds_alternative<CompositeMatch>(c.any_of[0])) {
+      Text(r + ".rid IN (");
+      for (size_t i = 0; i < c.any_of.size(); ++i) {
+        if (i > 0) Text(" UNION ");
+        CompositeSelect(std::get<CompositeMatch>(c.any_of[i]), c.param, "");
+      }
+      Text(")");
+      return;
+    }
     if (std::holds_alternative<IdMatch>(c.any_of[0])) {
       Text(r + ".id IN (");
       for (size_t i = 0; i < c.any_of.size(); ++i) {
         if (i > 0) Text(", ");
         Arg(std::get<IdMatch>(c.any_of[i]).id);
+      }
+      Text(")");
+      return;
+    }
+    if (std::holds_alternative<CompartmentMatch>(c.any_of[0])) {
+      std::string x = NewAlias('x');
+      Text(StrCat(r, ".rid IN (SELECT ", x, ".rid FROM idx_reference ", x, " WHERE "));
+      for (size_t i = 0; i < c.any_of.size(); ++i) {
+        if (i > 0) Text(" OR ");
+        Text("(");
+        CompartmentCondition(std::get<CompartmentMatch>(c.any_of[i]), x);
+        Text(")");
       }
       Text(")");
       return;
@@ -223,10 +261,66 @@ class Builder {
                   ".type AND "));
       Where(*rc->source, s);
       Text(")");
+    } else if (auto* m = std::get_if<CompositeMatch>(&p)) {
+      Text("EXISTS (");
+      CompositeSelect(*m, c.param, r);
+      Text(")");
     } else if (auto* id = std::get_if<IdMatch>(&p)) {
       Text(r + ".id = ");
       Arg(id->id);
+    } else if (auto* m = std::get_if<CompartmentMatch>(&p)) {
+      std::string x = NewAlias('x');
+      Text(StrCat("EXISTS (SELECT 1 FROM idx_reference ", x, " WHERE ", x, ".rid = ", r, ".rid AND "));
+      CompartmentCondition(*m, x);
+      Text(")");
     }
+  }
+
+  // Reference row x is one of m.params pointing at m's target.
+  // "SELECT x0.rid FROM idx_composite x0 JOIN idx_composite x1 ON <same rid,
+  // param and grp, part 1> ... WHERE x0.param = ? AND x0.part = 0 AND <part
+  // conditions>": the rids with a composite row of `param` matching m. With a
+  // resource alias r the select is correlated to it (for EXISTS) and every
+  // alias is read through its primary key.
+  void CompositeSelect(const CompositeMatch& m, const std::string& param, const std::string& r) {
+    std::vector<std::string> xs;
+    for (size_t i = 0; i < std::max<size_t>(m.parts.size(), 1); ++i) xs.push_back(NewAlias('x'));
+    Text(StrCat("SELECT ", xs[0], ".rid FROM idx_composite ", xs[0]));
+    for (size_t i = 1; i < xs.size(); ++i) {
+      Text(StrCat(" JOIN idx_composite ", xs[i], " ON ", xs[i], ".rid = ", xs[0], ".rid AND ",
+                  xs[i], ".param = ", xs[0], ".param AND ", xs[i], ".grp = ", xs[0], ".grp AND ",
+                  xs[i], ".part = ", i));
+    }
+    Text(" WHERE ");
+    if (!r.empty()) Text(StrCat(xs[0], ".rid = ", r, ".rid AND "));
+    Eq(xs[0] + ".param", param);
+    Text(StrCat(" AND ", xs[0], ".part = 0"));
+    for (size_t i = 0; i < m.parts.size(); ++i) {
+      Text(" AND (");
+      Predicate p = std::visit([](const auto& part) -> Predicate { return part; }, m.parts[i]);
+      RowCondition(p, (i > 0 || !r.empty() ? "+" : "") + xs[i]);
+      Text(")");
+    }
+  }
+
+  void CompartmentCondition(const CompartmentMatch& m, const std::string& x) {
+    if (m.params.empty()) {
+      Text("0");
+      return;
+    }
+    Text(x + ".param IN (");
+    for (size_t i = 0; i < m.params.size(); ++i) {
+      if (i > 0) Text(", ");
+      Arg(m.params[i]);
+    }
+    Text(") AND ");
+    if (m.target_id.empty()) {
+      Text(x + ".target_id <> ''");
+    } else {
+      Eq(x + ".target_id", m.target_id);
+    }
+    Text(" AND ");
+    Eq(x + ".target_type", m.target_type);
   }
 
   // Row interval columns low/high, or one point column for numbers (range_match.h).

@@ -156,4 +156,28 @@ absl::StatusOr<HistoryPage> ReadHistory(Connection& c, const HistoryQuery& query
   return page;
 }
 
+absl::StatusOr<std::vector<StoredResource>> ReadScan(Connection& c, const ScanQuery& query) {
+  // Walks the UNIQUE(type, id) index from after_id on; deleted and older rows
+  // are skipped by the scan, never sorted.
+  std::string sql = StrCat("SELECT ", kColumns,
+                           " AND v.version = r.version WHERE r.type = ? AND r.id > ? "
+                           "AND r.deleted = 0");
+  std::vector<SqlValue> args = {query.type, query.after_id};
+  if (query.since) {
+    sql += " AND r.last_updated >= ?";
+    args.push_back(*query.since);
+  }
+  sql += " ORDER BY r.id LIMIT ?";
+  args.push_back(static_cast<int64_t>(std::min<size_t>(query.count, INT64_MAX)));
+  VIGIL_ASSIGN_OR_RETURN(Statement st, c.Prepare(sql));
+  BindArgs(st, args);
+  std::vector<StoredResource> out;
+  while (true) {
+    VIGIL_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(ToStored(st));
+  }
+  return out;
+}
+
 }  // namespace vigil::store::sqlite_internal

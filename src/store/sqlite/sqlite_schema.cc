@@ -5,7 +5,9 @@
 namespace vigil::store::sqlite_internal {
 namespace {
 
-constexpr int64_t kSchemaVersion = 1;
+// 2: idx_composite. A version-1 file gains the (empty) table on open; its
+// resources need a re-index before composite searches find them.
+constexpr int64_t kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS resources(
@@ -43,7 +45,17 @@ CREATE TABLE IF NOT EXISTS idx_uri(
   rid INTEGER NOT NULL, param TEXT NOT NULL, value TEXT NOT NULL,
   PRIMARY KEY(rid, param, value)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS idx_uri_value ON idx_uri(param, value);
-PRAGMA user_version = 1;
+-- One row per component value of a composite row (store/index.h CompositeRow):
+-- grp numbers the resource's composite rows, part the component. The value
+-- columns are those of the component's own row table, so that a component
+-- predicate reads them with the same SQL; they have no type affinity (dates
+-- store integers, numbers reals, uri values text) and unused ones hold ''/0.
+CREATE TABLE IF NOT EXISTS idx_composite(
+  rid INTEGER NOT NULL, param TEXT NOT NULL, grp INTEGER NOT NULL, part INTEGER NOT NULL,
+  system, code, norm, exact, low, high, value, unit, target_type, target_id, url,
+  PRIMARY KEY(rid, param, grp, part)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS idx_composite_code ON idx_composite(param, part, code, system);
+PRAGMA user_version = 2;
 )sql";
 
 }  // namespace

@@ -204,6 +204,10 @@ class SqliteStore : public Store {
     return InReadTxn(*c,
                      [&](Connection& conn) { return sqlite_internal::ReadHistory(conn, query); });
   }
+  absl::StatusOr<std::vector<StoredResource>> Scan(const ScanQuery& query) override {
+    VIGIL_ASSIGN_OR_RETURN(ReaderPool::Lease c, readers_.Acquire());
+    return sqlite_internal::ReadScan(*c, query);
+  }
   absl::StatusOr<std::unique_ptr<WriteTxn>> BeginWrite() override {
     std::unique_lock lock(writer_mu_);
     VIGIL_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));

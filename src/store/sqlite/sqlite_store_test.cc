@@ -247,6 +247,22 @@ TEST_F(SqliteStoreTest, HotQueriesUseIndexes) {
       {"subject", RowKind::kReference, false, {ReferenceMatch{"Patient", "p1", ""}}});
   p = plan(rev);
   EXPECT_EQ(p.find("SCAN"), std::string::npos) << p;
+  // A composite alone drives through its first component's code; beside a
+  // token clause it is probed by primary key.
+  CompositeMatch bp{
+      {TokenMatch{"http://loinc.org", "8480-6"},
+       QuantityMatch{NumberMatch{Prefix::kGt, 140, 139.5, 140.5}, std::nullopt, std::nullopt}}};
+  Query composite;
+  composite.type = "Observation";
+  composite.all_of.push_back({"component-code-value-quantity", RowKind::kComposite, false, {bp}});
+  p = plan(composite);
+  EXPECT_EQ(p.find("SCAN"), std::string::npos) << p;
+  EXPECT_NE(p.find("idx_composite_code"), std::string::npos) << p;
+  Query both = ByCode("1234-5");
+  both.all_of.push_back(composite.all_of[0]);
+  p = plan(both);
+  EXPECT_EQ(p.find("SCAN"), std::string::npos) << p;
+  EXPECT_NE(p.find("idx_token_code"), std::string::npos) << p;
   sqlite3_close(db);
 }
 

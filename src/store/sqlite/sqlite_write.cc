@@ -1,6 +1,8 @@
 // Put and PutMeta: the import hot path. Every statement here comes from the
 // connection's statement cache; a Put is one lookup, one resources write, one
 // versions insert and one insert per index row.
+#include <variant>
+
 #include "base/status.h"
 #include "base/str.h"
 #include "store/sqlite/sqlite_ops.h"
@@ -12,7 +14,7 @@ const std::string kDeleteIndexRows[] = {
     "DELETE FROM idx_token WHERE rid = ?",    "DELETE FROM idx_string WHERE rid = ?",
     "DELETE FROM idx_date WHERE rid = ?",     "DELETE FROM idx_number WHERE rid = ?",
     "DELETE FROM idx_quantity WHERE rid = ?", "DELETE FROM idx_reference WHERE rid = ?",
-    "DELETE FROM idx_uri WHERE rid = ?"};
+    "DELETE FROM idx_uri WHERE rid = ?",      "DELETE FROM idx_composite WHERE rid = ?"};
 
 absl::Status DeleteIndexRows(Connection& c, int64_t rid) {
   for (const std::string& sql : kDeleteIndexRows) {
@@ -34,6 +36,70 @@ absl::Status InsertRows(Connection& c, const std::vector<Row>& rows, const std::
     bind(st, row);
     VIGIL_RETURN_IF_ERROR(st.Run());
     st.Reset();
+  }
+  return absl::OkStatus();
+}
+
+// Binds one composite part's value columns (?5 system .. ?15 url, see the
+// idx_composite schema); the columns its kind does not use get ''/0.
+struct PartBinder {
+  Statement& st;
+
+  void Clear() {
+    for (int i : {5, 6, 7, 8, 12, 13, 14, 15}) st.Bind(i, std::string_view());
+    for (int i : {9, 10, 11}) st.Bind(i, int64_t{0});
+  }
+  void operator()(const TokenRow& r) {
+    st.Bind(5, r.system);
+    st.Bind(6, r.code);
+  }
+  void operator()(const StringRow& r) {
+    st.Bind(7, r.normalized);
+    st.Bind(8, r.exact);
+  }
+  void operator()(const DateRow& r) {
+    st.Bind(9, r.low);
+    st.Bind(10, r.high);
+  }
+  void operator()(const NumberRow& r) {
+    st.Bind(9, r.low);
+    st.Bind(10, r.high);
+    st.Bind(11, r.value);
+  }
+  void operator()(const QuantityRow& r) {
+    st.Bind(5, r.system);
+    st.Bind(6, r.code);
+    st.Bind(9, r.low);
+    st.Bind(10, r.high);
+    st.Bind(11, r.value);
+    st.Bind(12, r.unit);
+  }
+  void operator()(const ReferenceRow& r) {
+    st.Bind(13, r.target_type);
+    st.Bind(14, r.target_id);
+    st.Bind(15, r.url);
+  }
+  void operator()(const UriRow& r) { st.Bind(11, r.value); }
+};
+
+absl::Status InsertCompositeRows(Connection& c, int64_t rid,
+                                 const std::vector<CompositeRow>& rows) {
+  if (rows.empty()) return absl::OkStatus();
+  VIGIL_ASSIGN_OR_RETURN(Statement st, c.Prepare("INSERT OR IGNORE INTO idx_composite VALUES "
+                                                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  for (size_t grp = 0; grp < rows.size(); ++grp) {
+    const CompositeRow& row = rows[grp];
+    for (size_t part = 0; part < row.parts.size(); ++part) {
+      PartBinder binder{st};
+      binder.Clear();
+      st.Bind(1, rid);
+      st.Bind(2, row.param);
+      st.Bind(3, static_cast<int64_t>(grp));
+      st.Bind(4, static_cast<int64_t>(part));
+      std::visit(binder, row.parts[part]);
+      VIGIL_RETURN_IF_ERROR(st.Run());
+      st.Reset();
+    }
   }
   return absl::OkStatus();
 }
@@ -88,11 +154,12 @@ absl::Status InsertIndexRows(Connection& c, int64_t rid, const IndexEntries& ix)
                                      st.Bind(4, r.target_id);
                                      st.Bind(5, r.url);
                                    }));
-  return InsertRows(c, ix.uris, "INSERT OR IGNORE INTO idx_uri VALUES (?, ?, ?)", rid,
-                    [](Statement& st, const UriRow& r) {
-                      st.Bind(2, r.param);
-                      st.Bind(3, r.value);
-                    });
+  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.uris, "INSERT OR IGNORE INTO idx_uri VALUES (?, ?, ?)",
+                                   rid, [](Statement& st, const UriRow& r) {
+                                     st.Bind(2, r.param);
+                                     st.Bind(3, r.value);
+                                   }));
+  return InsertCompositeRows(c, rid, ix.composites);
 }
 
 }  // namespace
