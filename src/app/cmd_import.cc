@@ -21,7 +21,7 @@ void RegisterImport(CLI::App& app, int& exit_code) {
       "import", "Load FHIR resources from NDJSON files, Bundles or folders of them into the store");
   cmd->add_option("--data", args->data, "data folder (default: $VIGIL_DATA or ~/.local/share/vigil)");
   cmd->add_flag("--no-validate", args->no_validate,
-                "skip the check against the R4 model (trusted bulk loads)");
+                "skip validation against the R4 definitions (trusted bulk loads)");
   cmd->add_option("files", args->files, "NDJSON or Bundle files, or folders of them")->required();
   cmd->callback([args, &exit_code] {
     std::string dir = args->data.empty() ? DefaultDataDir() : args->data;

@@ -20,6 +20,7 @@ struct ServeArgs {
   std::string host = "127.0.0.1";
   uint16_t port = 8080;
   int threads = 0;
+  int read_timeout_s = 30;
   bool no_validate = false;
   bool no_demo = false;
   std::string base_url;
@@ -54,6 +55,7 @@ int Serve(const ServeArgs& args) {
   const search::Registry& registry = search::Registry::Default();
   server::FhirApiOptions options;
   options.write.validate = !args.no_validate;
+  options.export_dir = (std::filesystem::path(dir) / "exports").string();
   if (default_dir && !args.no_demo) {
     persist::ResourceWrites writes(registry, options.write);
     if (absl::Status loaded = LoadDemo(**store, writes, dir); !loaded.ok()) {
@@ -73,6 +75,7 @@ int Serve(const ServeArgs& args) {
   http.address = args.host;
   http.port = args.port;
   http.threads = args.threads;
+  http.read_timeout = std::chrono::seconds(args.read_timeout_s);
   std::unique_ptr<server::FhirApi> api;
   server::HttpServer httpd(
       http, [&api](const server::HttpRequest& request) { return api->Handle(request); },
@@ -91,6 +94,8 @@ int Serve(const ServeArgs& args) {
   sigwait(&signals, &signal);
   std::fprintf(stderr, "vigil serve: stopping (%s)\n", signal == SIGINT ? "SIGINT" : "SIGTERM");
   httpd.Stop();
+  // No request runs any more: stop the $export worker before the store goes.
+  if (api) api->Stop();
   return 0;
 }
 
@@ -105,9 +110,13 @@ void RegisterServe(CLI::App& app, int& exit_code) {
   cmd->add_option("--host", args->host, "address to listen on (default 127.0.0.1: loopback only)");
   cmd->add_option("--port", args->port, "TCP port (default 8080; 0 picks a free one)");
   cmd->add_option("--threads", args->threads, "HTTP worker threads (default: one per core)");
+  cmd->add_option("--read-timeout", args->read_timeout_s,
+                  "seconds a client may take to send a request's headers or body (default 30)")
+      ->check(CLI::Range(1, 3600));
   cmd->add_option("--base-url", args->base_url,
                   "public base URL for links (default http://HOST:PORT/fhir)");
-  cmd->add_flag("--no-validate", args->no_validate, "skip the R4 model check on writes");
+  cmd->add_flag("--no-validate", args->no_validate,
+                "skip validation against the R4 definitions on writes (trusted bulk loads)");
   cmd->add_flag("--no-demo", args->no_demo, "do not load demo data into an empty default store");
   cmd->callback([args, &exit_code] { exit_code = Serve(*args); });
 }

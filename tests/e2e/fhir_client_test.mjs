@@ -1,7 +1,8 @@
 // Drives a running `vigil serve` with the npm FHIR client fhir-kit-client, as an
 // application would: CRUD, versioning, conditional create, a transaction with
 // urn:uuid references, searches with chaining and _include, history, paging to
-// the end. Usage: node fhir_client_test.mjs BASE_URL   (exit 0 = all passed)
+// the end, Patient/$everything and a Bulk Data $export.
+// Usage: node fhir_client_test.mjs BASE_URL   (exit 0 = all passed)
 import assert from 'node:assert/strict';
 import { Client } from 'fhir-kit-client';
 
@@ -189,6 +190,65 @@ await check('bad input gets an OperationOutcome', async () => {
   await assert.rejects(
     client.search({ resourceType: 'Observation', searchParams: { date: 'gt2024-13-45' } }),
     (e) => e.response?.status === 400);
+});
+
+await check('Patient/$everything has the compartment and the referenced Organization', async () => {
+  const found = await client.search({ resourceType: 'Patient', searchParams: { name: 'Transaction' } });
+  const id = found.entry[0].resource.id;
+  let bundle = await client.operation({
+    name: 'everything', resourceType: 'Patient', id, method: 'GET', input: { _count: '4' },
+  });
+  const matches = [];
+  const included = [];
+  while (bundle) {
+    for (const e of bundle.entry ?? []) {
+      (e.search?.mode === 'include' ? included : matches).push(`${e.resource.resourceType}/${e.resource.id}`);
+    }
+    bundle = await client.nextPage({ bundle });
+  }
+  assert.equal(matches[0], `Patient/${id}`);
+  assert.equal(matches.filter((k) => k.startsWith('Observation/')).length, observationCount);
+  assert.equal(new Set(matches).size, matches.length);
+  assert.ok(included.some((k) => k.startsWith('Organization/')), JSON.stringify(included));
+});
+
+// Bulk Data $export is asynchronous and answers NDJSON, which is not what a
+// FHIR client library speaks: plain fetch, as a bulk client would.
+await check('Patient-level $export: kick-off, poll, download NDJSON', async () => {
+  const patients = await client.search({ resourceType: 'Patient', searchParams: { _summary: 'count' } });
+  const refused = await fetch(`${baseUrl}/Patient/$export`);
+  assert.equal(refused.status, 400);  // no Prefer: respond-async
+  const kickOff = await fetch(`${baseUrl}/Patient/$export?_type=Patient,Observation`, {
+    headers: { Prefer: 'respond-async', Accept: 'application/fhir+json' },
+  });
+  assert.equal(kickOff.status, 202);
+  const statusUrl = kickOff.headers.get('content-location');
+  assert.ok(statusUrl.startsWith(`${baseUrl}/$export-status/`), statusUrl);
+  let status;
+  for (let i = 0; i < 300; i++) {
+    status = await fetch(statusUrl);
+    if (status.status !== 202) break;
+    assert.ok(status.headers.get('x-progress'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.equal(status.status, 200);
+  const manifest = await status.json();
+  assert.equal(manifest.requiresAccessToken, false);
+  assert.deepEqual(manifest.error, []);
+  const counts = {};
+  for (const output of manifest.output) {
+    const file = await fetch(output.url);
+    assert.equal(file.status, 200);
+    assert.match(file.headers.get('content-type'), /ndjson/);
+    const lines = (await file.text()).split('\n').filter((l) => l.length > 0);
+    assert.equal(lines.length, output.count);
+    for (const line of lines) assert.equal(JSON.parse(line).resourceType, output.type);
+    counts[output.type] = (counts[output.type] ?? 0) + lines.length;
+  }
+  assert.deepEqual(counts, { Patient: patients.total, Observation: observationCount });
+  const cancelled = await fetch(statusUrl, { method: 'DELETE' });
+  assert.equal(cancelled.status, 202);
+  assert.equal((await fetch(statusUrl)).status, 404);
 });
 
 if (failures) {

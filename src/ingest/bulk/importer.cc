@@ -128,11 +128,13 @@ absl::Status Importer::ImportNdjson(const std::string& path, const std::string& 
     if (!txn) {
       VIGIL_ASSIGN_OR_RETURN(txn, store_.BeginWrite());
     }
-    const fhir::Json* id = resource->Find("id");
+    // Copied out first: the resource is moved into the write below.
+    const fhir::Json* id_member = resource->Find("id");
+    std::string type = TypeOf(*resource);
+    std::string id = id_member != nullptr && id_member->is_string() ? id_member->text() : "";
     absl::StatusOr<persist::WriteResult> written =
-        id != nullptr && id->is_string()
-            ? writes_.Update(*txn, TypeOf(*resource), id->text(), *std::move(resource), std::nullopt)
-            : writes_.Create(*txn, *std::move(resource));
+        !id.empty() ? writes_.Update(*txn, type, id, *std::move(resource), std::nullopt)
+                    : writes_.Create(*txn, *std::move(resource));
     if (!written.ok()) {
       if (!HasHttpStatus(written.status())) return written.status();  // the store failed
       Reject(path, line_no, Message(written.status()), line);

@@ -43,9 +43,24 @@ const std::string* StringMember(const fhir::Json& object, std::string_view name)
   return member != nullptr && member->is_string() ? &member->text() : nullptr;
 }
 
+// status, located in entry index: the message gets a "Bundle.entry[i]: " prefix
+// and attached issues (validation findings) keep their detail, with expressions
+// rooted at the Bundle ("Patient.name[0]" becomes "Bundle.entry[2].resource.name[0]").
 absl::Status EntryError(size_t index, const absl::Status& status) {
+  std::vector<HttpIssue> issues = IssuesOf(status);
+  std::string root = StrCat("Bundle.entry[", index, "].resource");
+  for (HttpIssue& issue : issues) {
+    const std::string& e = issue.expression;
+    if (e.empty()) continue;
+    if (e[0] < 'A' || e[0] > 'Z') {  // not rooted at a type: "resourceType"
+      issue.expression = StrCat(root, ".", e);
+      continue;
+    }
+    size_t type_end = std::min(e.find_first_of(".["), e.size());
+    issue.expression = root + e.substr(type_end);
+  }
   return HttpError(HttpStatusOf(status), IssueOf(status).code,
-                   StrCat("Bundle.entry[", index, "]: ", Message(status)));
+                   StrCat("Bundle.entry[", index, "]: ", Message(status)), issues);
 }
 
 }  // namespace
@@ -248,7 +263,7 @@ fhir::Json BundleProcessor::ResponseEntry(const Entry& entry,
   fhir::Json response = fhir::Json::Object();
   if (!result.ok()) {
     response.Set("status", fhir::Json::String(StatusLine(HttpStatusOf(result.status()))));
-    response.Set("outcome", OperationOutcome({IssueOf(result.status())}));
+    response.Set("outcome", OperationOutcome(IssuesFor(result.status())));
     out.Set("response", std::move(response));
     return out;
   }

@@ -23,6 +23,27 @@ fhir::Json Codes(std::initializer_list<std::string_view> codes, std::string_view
   return list;
 }
 
+fhir::Json Operation(std::string_view name, std::string_view definition) {
+  fhir::Json op = fhir::Json::Object();
+  op.Set("name", Str(name));
+  op.Set("definition", Str(definition));
+  return op;
+}
+
+// Patient/[id]/$everything (everything.cc) and the Bulk Data kick-offs (export.h).
+void AddOperations(std::string_view type, bool exports, fhir::Json* resource) {
+  fhir::Json ops = fhir::Json::Array();
+  if (type == "Patient") {
+    ops.Push(Operation("everything", "http://hl7.org/fhir/OperationDefinition/Patient-everything"));
+    if (exports) {
+      ops.Push(Operation("export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export"));
+    }
+  } else if (type == "Group" && exports) {
+    ops.Push(Operation("export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export"));
+  }
+  if (!ops.items().empty()) resource->Set("operation", std::move(ops));
+}
+
 fhir::Json ResourceEntry(const search::Registry& registry, std::string_view type) {
   fhir::Json resource = fhir::Json::Object();
   resource.Set("type", Str(type));
@@ -81,9 +102,15 @@ InteractionResult FhirApi::Capabilities() const {
   for (const fhir::TypeInfo& type : fhir::AllTypes()) {
     if (type.kind != fhir::TypeKind::kResource || type.is_abstract) continue;
     resources.Push(ResourceEntry(registry_, type.name));
+    AddOperations(type.name, exports_ != nullptr, &resources.items().back());
   }
   rest.Set("resource", std::move(resources));
   rest.Set("interaction", Codes({"transaction", "batch", "history-system"}, "code"));
+  if (exports_) {
+    fhir::Json ops = fhir::Json::Array();
+    ops.Push(Operation("export", "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"));
+    rest.Set("operation", std::move(ops));
+  }
   cs.Set("rest", fhir::Json::Array());
   cs.Find("rest")->Push(std::move(rest));
   InteractionResult result;

@@ -9,7 +9,9 @@
 #include "base/str.h"
 #include "fhir/model.h"
 #include "server/http/url.h"
+#include "search/compartments.h"
 #include "server/rest/bundle_processor.h"
+#include "server/rest/export.h"
 #include "server/rest/outcome.h"
 #include "server/rest/response.h"
 
@@ -40,6 +42,19 @@ FhirApi::FhirApi(store::Store& store, const search::Registry& registry, FhirApiO
       options_(std::move(options)),
       writes_(registry, options_.write) {
   options_.search.base_url = options_.base_url;
+  if (!options_.export_dir.empty()) {
+    ExportOptions exports;
+    exports.dir = options_.export_dir;
+    exports.base_url = options_.base_url;
+    exports.now_ms = [this] { return writes_.Now(); };
+    exports_ = std::make_unique<ExportManager>(store_, std::move(exports));
+  }
+}
+
+FhirApi::~FhirApi() { Stop(); }
+
+void FhirApi::Stop() {
+  if (exports_) exports_->Stop();
 }
 
 HttpResponse FhirApi::Handle(const HttpRequest& request) const {
@@ -55,7 +70,18 @@ HttpResponse FhirApi::Handle(const HttpRequest& request) const {
 }
 
 absl::StatusOr<HttpResponse> FhirApi::HandleOrError(const HttpRequest& http) const {
+  if (http.path.find("/$export-file/") != std::string::npos && !http.Header("accept").empty()) {
+    // Bulk clients ask for the NDJSON files with Accept: application/fhir+ndjson,
+    // which the JSON-only content negotiation would refuse (406).
+    HttpRequest without_accept = http;
+    std::erase_if(without_accept.headers, [](const auto& h) { return h.first == "accept"; });
+    return HandleOrError(without_accept);
+  }
   VIGIL_ASSIGN_OR_RETURN(FhirRequest request, ParseFhirRequest(http, options_.base_path));
+  if (ExportManager::Handles(request.segments)) {
+    if (!exports_) return HttpError(501, "not-supported", "Bulk Data $export is not enabled");
+    return exports_->Handle(request);
+  }
   if (request.segments.empty() && request.method == "POST") {
     VIGIL_ASSIGN_OR_RETURN(fhir::Json bundle, ParseRequestBody(request));
     BundleProcessor processor(*this, request);
@@ -103,8 +129,11 @@ absl::StatusOr<InteractionResult> FhirApi::Dispatch(const FhirRequest& request,
     if (s.size() == 2) return Read(reader, request, type, s[1]);
     if (s.size() == 3 && s[2] == "_history") return History(request, type, s[1]);
     if (s.size() == 4 && s[2] == "_history") return VRead(reader, type, s[1], s[3]);
-    if (s.size() == 3 && IsResourceType(s[2]) && type == "Patient") {
-      return CompartmentSearch(reader, request, s[1], s[2]);
+    if (s.size() == 3 && type == "Patient" && s[2] == "$everything") {
+      return Everything(reader, request, s[1]);
+    }
+    if (s.size() == 3 && IsResourceType(s[2]) && search::IsCompartmentType(type)) {
+      return CompartmentSearch(reader, request, type, s[1], s[2]);
     }
     if (s.size() >= 2 && (s.back().starts_with('$'))) {
       return HttpError(501, "not-supported", StrCat("operation ", s.back(), " is not supported yet"));
@@ -149,7 +178,9 @@ absl::StatusOr<fhir::Json> FhirApi::ParseRequestBody(const FhirRequest& request)
                      StrCat("Content-Type '", type, "' is not supported; send application/fhir+json"));
   }
   if (request.body.empty()) return HttpError(400, "required", "the request needs a resource body");
-  return writes_.ParseBody(request.body);
+  // A resource route's type is checked before the content is validated.
+  bool typed = !request.segments.empty() && IsResourceType(request.segments[0]);
+  return writes_.ParseBody(request.body, typed ? request.segments[0] : "");
 }
 
 std::string FhirApi::ResourceUrl(const store::StoredResource& resource) const {

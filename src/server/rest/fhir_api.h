@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -27,6 +28,8 @@
 
 namespace vigil::server {
 
+class ExportManager;
+
 struct FhirApiOptions {
   std::string base_path = "/fhir";
   // Absolute base for fullUrl, Location and links, e.g. "http://127.0.0.1:8080/fhir".
@@ -34,6 +37,9 @@ struct FhirApiOptions {
   persist::WriteOptions write;
   SearchSettings search;  // base_url is filled in from base_url above
   size_t max_bundle_entries = 10000;
+  // Folder for Bulk Data $export jobs and files ("" = $export answers 501).
+  // `vigil serve` uses DATA/exports.
+  std::string export_dir;
   std::string software_version = "0.1.0";
 };
 
@@ -50,8 +56,17 @@ struct InteractionResult {
 class FhirApi {
  public:
   FhirApi(store::Store& store, const search::Registry& registry, FhirApiOptions options);
+  // Stops background work (Stop()).
+  ~FhirApi();
 
   HttpResponse Handle(const HttpRequest& request) const;
+
+  // Cancels and joins the $export worker; $export kick-offs are refused (503)
+  // afterwards. Call before the store is destroyed, after the HTTP server has
+  // stopped. Idempotent.
+  void Stop();
+  // The $export jobs (nullptr when export_dir is empty); for tests.
+  ExportManager* exports() const { return exports_.get(); }
 
  private:
   friend class BundleProcessor;
@@ -73,8 +88,12 @@ class FhirApi {
                                            const std::string& type, const Params& params) const;
   absl::StatusOr<InteractionResult> CompartmentSearch(store::Reader& reader,
                                                       const FhirRequest& request,
+                                                      const std::string& owner_type,
                                                       const std::string& id,
                                                       const std::string& type) const;
+  // Patient/[id]/$everything (everything.cc).
+  absl::StatusOr<InteractionResult> Everything(store::Reader& reader, const FhirRequest& request,
+                                               const std::string& id) const;
   absl::StatusOr<InteractionResult> History(const FhirRequest& request, const std::string& type,
                                             const std::string& id) const;
   InteractionResult Capabilities() const;
@@ -104,6 +123,7 @@ class FhirApi {
   const search::Registry& registry_;
   FhirApiOptions options_;
   persist::ResourceWrites writes_;
+  std::unique_ptr<ExportManager> exports_;
 };
 
 // Whether name is a concrete R4 resource type ("Patient"; not "Resource").

@@ -221,6 +221,33 @@ TEST_F(FhirApiTest, BadInputGetsOperationOutcomes) {
   EXPECT_EQ(Call("GET", "/fhir/Patient?birthdate=notadate").status, 400);
 }
 
+TEST_F(FhirApiTest, InvalidResourceGets422WithEveryIssue) {
+  HttpResponse r = Call("POST", "/fhir/Patient",
+                        R"({"resourceType":"Patient","gender":"F","birthDate":"1970-13-01"})");
+  ASSERT_EQ(r.status, 422) << r.body;
+  fhir::Json outcome = Body(r);
+  ASSERT_EQ(outcome.Find("issue")->items().size(), 2u) << r.body;
+  EXPECT_EQ(Text(outcome, {"issue", "0", "severity"}), "error");
+  EXPECT_EQ(Text(outcome, {"issue", "0", "code"}), "value");
+  EXPECT_EQ(Text(outcome, {"issue", "0", "expression", "0"}), "Patient.gender");
+  EXPECT_EQ(Text(outcome, {"issue", "1", "code"}), "value");
+  EXPECT_EQ(Text(outcome, {"issue", "1", "expression", "0"}), "Patient.birthDate");
+  EXPECT_NE(Text(outcome, {"issue", "1", "diagnostics"}).find("date"), std::string::npos);
+  EXPECT_EQ(Call("GET", "/fhir/Patient").body.find("\"Patient\","), std::string::npos);
+}
+
+TEST_F(FhirApiTest, InvalidBatchEntryKeepsItsIssues) {
+  std::string bundle = R"({"resourceType":"Bundle","type":"batch","entry":[
+    {"resource":{"resourceType":"Observation","status":"done"},"request":{"method":"POST","url":"Observation"}}]})";
+  HttpResponse r = Call("POST", "/fhir", bundle);
+  ASSERT_EQ(r.status, 422) << r.body;
+  fhir::Json outcome = Body(r);
+  ASSERT_EQ(outcome.Find("issue")->items().size(), 2u) << r.body;
+  EXPECT_EQ(Text(outcome, {"issue", "0", "expression", "0"}), "Bundle.entry[0].resource.status");
+  EXPECT_EQ(Text(outcome, {"issue", "1", "code"}), "required");
+  EXPECT_EQ(Text(outcome, {"issue", "1", "expression", "0"}), "Bundle.entry[0].resource.code");
+}
+
 TEST_F(FhirApiTest, SearchBundleWithPagingAndTotal) {
   for (int i = 0; i < 5; ++i) Call("POST", "/fhir/Patient", kPatient);
   HttpResponse r = Call("GET", "/fhir/Patient?family=chal&_count=2");

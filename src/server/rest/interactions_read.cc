@@ -1,8 +1,9 @@
-// read, vread, search (type and Patient compartment), history.
+// read, vread, search (type and compartment), history.
 #include <charconv>
 
 #include "base/status.h"
 #include "base/str.h"
+#include "search/compartments.h"
 #include "search/values.h"
 #include "server/http/url.h"
 #include "server/rest/bundle_writer.h"
@@ -88,24 +89,23 @@ absl::StatusOr<InteractionResult> FhirApi::Search(store::Reader& reader,
   return result;
 }
 
-// Patient compartment: resources of `type` whose "patient" parameter (or, for
-// types without one, "subject") refers to Patient/id. The full
-// CompartmentDefinition (several parameters per type) is not applied yet.
+// Compartment search (GET /fhir/Patient/123/Observation): resources of `type`
+// that one of the compartment's parameters for that type (the spec's
+// CompartmentDefinition, search/compartments.h) refers to owner_type/id through.
 absl::StatusOr<InteractionResult> FhirApi::CompartmentSearch(store::Reader& reader,
                                                              const FhirRequest& request,
+                                                             const std::string& owner_type,
                                                              const std::string& id,
                                                              const std::string& type) const {
-  std::string param = registry_.Find(type, "patient") ? "patient"
-                      : registry_.Find(type, "subject") ? "subject"
-                                                        : "";
-  if (param.empty()) {
+  std::vector<std::string> params = search::CompartmentParamList(owner_type, type);
+  if (params.empty()) {
     return HttpError(400, "not-supported",
-                     StrCat(type, " has no patient or subject parameter for a compartment search"));
+                     StrCat(type, " is not part of the ", owner_type, " compartment"));
   }
   store::Clause clause;
-  clause.param = param;
+  clause.param = "_compartment";
   clause.kind = store::RowKind::kReference;
-  clause.any_of.push_back(store::ReferenceMatch{"Patient", id, ""});
+  clause.any_of.push_back(store::CompartmentMatch{std::move(params), owner_type, id});
   SearchCall call;
   call.type = type;
   call.params = &request.params;
@@ -113,7 +113,7 @@ absl::StatusOr<InteractionResult> FhirApi::CompartmentSearch(store::Reader& read
   call.pretty = request.pretty;
   call.now_ms = writes_.Now();
   call.extra_clauses.push_back(std::move(clause));
-  call.link_path = StrCat("Patient/", id, "/", type);
+  call.link_path = StrCat(owner_type, "/", id, "/", type);
   InteractionResult result;
   VIGIL_ASSIGN_OR_RETURN(result.body, RunSearch(reader, registry_, options_.search, call));
   return result;

@@ -1,6 +1,8 @@
 #include "server/rest/outcome.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "server/rest/response.h"
 
@@ -15,6 +17,18 @@ OutcomeIssue IssueOf(const absl::Status& status) {
                           : std::string(status.message());
   issue.severity = "error";
   return issue;
+}
+
+std::vector<OutcomeIssue> IssuesFor(const absl::Status& status) {
+  std::vector<HttpIssue> attached = IssuesOf(status);
+  if (attached.empty()) return {IssueOf(status)};
+  std::vector<OutcomeIssue> issues;
+  issues.reserve(attached.size());
+  for (HttpIssue& a : attached) {
+    issues.push_back({std::move(a.severity), std::move(a.code), std::move(a.diagnostics),
+                      std::move(a.expression)});
+  }
+  return issues;
 }
 
 fhir::Json OperationOutcome(const std::vector<OutcomeIssue>& issues) {
@@ -38,7 +52,7 @@ fhir::Json OperationOutcome(const std::vector<OutcomeIssue>& issues) {
 }
 
 HttpResponse ErrorResponse(const absl::Status& status) {
-  return FhirResponse(HttpStatusOf(status), OperationOutcome({IssueOf(status)}), false);
+  return FhirResponse(HttpStatusOf(status), OperationOutcome(IssuesFor(status)), false);
 }
 
 HttpResponse ServerErrorResponse(int http_status, std::string_view message) {

@@ -25,9 +25,14 @@ struct OutcomeIssue {
 };
 
 fhir::Json OperationOutcome(const std::vector<OutcomeIssue>& issues);
+// The one issue a status makes: its issue code and message.
 OutcomeIssue IssueOf(const absl::Status& status);
+// Every issue of a status: one per HttpIssue attached to it (validation findings,
+// each with its expression), or IssueOf(status) when none is attached.
+std::vector<OutcomeIssue> IssuesFor(const absl::Status& status);
 
-// A complete response: status from HttpStatusOf, body an OperationOutcome.
+// A complete response: status from HttpStatusOf, body an OperationOutcome with
+// IssuesFor(status).
 HttpResponse ErrorResponse(const absl::Status& status);
 // For the HTTP server's own errors (400, 408, 413, 431, 500, 503).
 HttpResponse ServerErrorResponse(int http_status, std::string_view message);

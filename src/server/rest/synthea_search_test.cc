@@ -290,5 +290,91 @@ TEST_F(SyntheaSearchTest, SortDescendingByBirthDate) {
   EXPECT_EQ(dates.size(), 16u);
 }
 
+// Whether `element` (an Observation or one of its components) has code
+// loinc|code and a valueQuantity whose value passes `keep`.
+bool CodeAndValue(const fhir::Json& element, std::string_view code,
+                  const std::function<bool(double)>& keep) {
+  const fhir::Json* q = element.Find("valueQuantity");
+  if (!HasCoding(element.Find("code"), "http://loinc.org", code) || q == nullptr) return false;
+  const fhir::Json* value = q->Find("value");
+  return value != nullptr && keep(std::stod(value->text()));
+}
+
+TEST_F(SyntheaSearchTest, CompositeComponentCodeValueQuantityMatchesWithinOneComponent) {
+  // Blood pressure panels: systolic (8480-6) and diastolic (8462-4) are two
+  // components of one Observation; the composite pairs code and value of the
+  // SAME component.
+  auto with_component = [](std::string_view code, std::function<bool(double)> keep) {
+    return [=](const fhir::Json& r) {
+      const fhir::Json* components = r.Find("component");
+      if (components == nullptr) return false;
+      for (const fhir::Json& c : components->items()) {
+        if (CodeAndValue(c, code, keep)) return true;
+      }
+      return false;
+    };
+  };
+  auto systolic_over_130 =
+      Expected("Observation", with_component("8480-6", [](double v) { return v > 130; }));
+  EXPECT_FALSE(systolic_over_130.empty());
+  EXPECT_EQ(SearchIds("Observation", "component-code-value-quantity=http://loinc.org|8480-6$gt130"),
+            systolic_over_130);
+  EXPECT_EQ(SearchIds("Observation", "combo-code-value-quantity=http://loinc.org|8480-6$gt130"),
+            systolic_over_130);
+  auto diastolic_from_80 =
+      Expected("Observation", with_component("8462-4", [](double v) { return v >= 80; }));
+  EXPECT_FALSE(diastolic_from_80.empty());
+  EXPECT_EQ(SearchIds("Observation", "component-code-value-quantity=8462-4$ge80"),
+            diastolic_from_80);
+  // No diastolic value is above 130: pairing values across components would
+  // find every panel with a systolic above 130.
+  EXPECT_TRUE(
+      Expected("Observation", with_component("8462-4", [](double v) { return v > 130; })).empty());
+  EXPECT_TRUE(
+      SearchIds("Observation", "component-code-value-quantity=http://loinc.org|8462-4$gt130")
+          .empty());
+}
+
+TEST_F(SyntheaSearchTest, CompositeCodeValueQuantity) {
+  auto weight = [](std::function<bool(double)> keep) {
+    return [=](const fhir::Json& r) { return CodeAndValue(r, "29463-7", keep); };
+  };
+  auto over90 = Expected("Observation", weight([](double v) { return v > 90; }));
+  EXPECT_FALSE(over90.empty());
+  EXPECT_EQ(SearchIds("Observation", "code-value-quantity=http://loinc.org|29463-7$gt90"), over90);
+  EXPECT_EQ(
+      SearchIds("Observation", "code-value-quantity=29463-7$le60|http://unitsofmeasure.org|kg"),
+      Expected("Observation", weight([](double v) { return v <= 60; })));
+  EXPECT_TRUE(
+      SearchIds("Observation", "code-value-quantity=http://loinc.org|8302-2$gt1000").empty());
+}
+
+TEST_F(SyntheaSearchTest, IncludeEveryReferenceParam) {
+  std::string patient = *Expected("Patient", [](const fhir::Json&) { return true; }).begin();
+  std::string id = patient.substr(patient.find('/') + 1);
+  std::set<std::string> referenced = {patient};
+  for (const fhir::Json& r : fixture->resources) {
+    if (Str(r, "resourceType") == "Observation" && RefId(r, "subject") == id &&
+        HasCoding(r.Find("code"), "", "8302-2")) {
+      referenced.insert("Encounter/" + RefId(r, "encounter"));
+    }
+  }
+  for (const char* include : {"*", "Observation:*"}) {
+    std::set<std::string> found =
+        SearchIds("Observation", "subject=" + patient + "&code=8302-2&_include=" + include);
+    std::erase_if(found, [](const std::string& k) { return k.starts_with("Observation/"); });
+    EXPECT_EQ(found, referenced) << include;
+  }
+}
+
+TEST_F(SyntheaSearchTest, TokenInAndNotInAValueSet) {
+  auto all = Expected("Patient", [](const fhir::Json& r) { return !Str(r, "gender").empty(); });
+  EXPECT_EQ(SearchIds("Patient", "gender:in=http://hl7.org/fhir/ValueSet/administrative-gender"),
+            all);
+  EXPECT_TRUE(
+      SearchIds("Patient", "gender:not-in=http://hl7.org/fhir/ValueSet/administrative-gender")
+          .empty());
+}
+
 }  // namespace
 }  // namespace vigil::server
