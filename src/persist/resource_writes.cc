@@ -143,6 +143,46 @@ absl::StatusOr<WriteResult> ResourceWrites::Write(store::WriteTxn& txn, fhir::Js
   return result;
 }
 
+absl::StatusOr<PreparedWrite> ResourceWrites::Prepare(fhir::Json resource) const {
+  VIGIL_RETURN_IF_ERROR(Check(resource));
+  PreparedWrite prepared;
+  prepared.type = TypeOf(resource);
+  const fhir::Json* id = resource.Find("id");
+  prepared.id = id != nullptr && id->is_string() ? id->text() : options_.new_id();
+  if (!IsValidId(prepared.id)) {
+    return HttpError(400, "invalid", StrCat("invalid id '", prepared.id, "'"));
+  }
+  prepared.last_updated = options_.now_ms();
+  SetId(resource, prepared.id);
+  SetMeta(resource, 1, prepared.last_updated);
+  VIGIL_ASSIGN_OR_RETURN(prepared.index, search::IndexResource(registry_, resource));
+  prepared.json = fhir::WriteJson(resource);
+  return prepared;  // the tree is freed here, on the preparing thread
+}
+
+absl::StatusOr<WriteResult> ResourceWrites::CommitPrepared(store::WriteTxn& txn,
+                                                           PreparedWrite prepared) const {
+  VIGIL_ASSIGN_OR_RETURN(auto current, txn.Read(prepared.type, prepared.id));
+  int64_t version = current ? current->version + 1 : 1;
+  if (version != 1) {  // rare in bulk loads: re-parse to set the real versionId
+    VIGIL_ASSIGN_OR_RETURN(fhir::Json resource, fhir::ParseJson(prepared.json));
+    SetMeta(resource, version, prepared.last_updated);
+    prepared.json = fhir::WriteJson(resource);
+  }
+  store::ResourceWrite write;
+  write.type = prepared.type;
+  write.id = prepared.id;
+  write.version = version;
+  write.last_updated = prepared.last_updated;
+  write.json = std::move(prepared.json);
+  write.index = std::move(prepared.index);
+  WriteResult result;
+  result.stored = {write.type, write.id, version, write.last_updated, false, write.json};
+  result.created = !current || current->deleted;
+  VIGIL_RETURN_IF_ERROR(txn.Put(std::move(write)));
+  return result;
+}
+
 absl::StatusOr<WriteResult> ResourceWrites::Create(store::WriteTxn& txn, fhir::Json resource,
                                                    std::string id) const {
   if (id.empty()) id = options_.new_id();

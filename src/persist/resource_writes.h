@@ -28,6 +28,17 @@ struct WriteResult {
   bool created = false;          // a new resource (201), not a new version (200)
 };
 
+// A resource made ready for writing outside any transaction: checked, id and
+// meta set (assuming version 1), indexed and serialized. Bulk import prepares
+// on several threads and leaves the single writer only CommitPrepared.
+struct PreparedWrite {
+  std::string type;
+  std::string id;
+  store::IndexEntries index;
+  std::string json;  // serialized with meta.versionId "1"
+  int64_t last_updated = 0;
+};
+
 struct WriteOptions {
   // Validate every resource against the R4 StructureDefinitions before writing
   // (fhir::ValidateResource; 422 with all issues attached otherwise). Off only for
@@ -66,6 +77,14 @@ class ResourceWrites {
   absl::StatusOr<std::optional<WriteResult>> Delete(store::WriteTxn& txn, std::string_view type,
                                                     std::string_view id,
                                                     std::optional<int64_t> if_match) const;
+
+  // Prepare + CommitPrepared is Update (resource with an id) or Create (without),
+  // split so that the expensive part runs outside the transaction. Prepare is
+  // thread-safe. Errors: those of ParseBody's check, 400 for an invalid id.
+  absl::StatusOr<PreparedWrite> Prepare(fhir::Json resource) const;
+  // Writes a prepared resource as the next version of type/id (re-serializing
+  // only when that is not version 1).
+  absl::StatusOr<WriteResult> CommitPrepared(store::WriteTxn& txn, PreparedWrite prepared) const;
 
   std::string NewId() const { return options_.new_id(); }
   int64_t Now() const { return options_.now_ms(); }

@@ -57,6 +57,9 @@ absl::StatusOr<IndexedResource> IndexResourceWithIssues(const Registry& registry
   IndexedResource out;
   for (const ParamDef* def : params) {
     if (!def->indexed()) continue;
+    // _id is matched and sorted on the store's own id column (RowKind::kId), so
+    // a token row per resource would only cost writes.
+    if (def->code == "_id") continue;
     if (def->type == ParamType::kComposite) {
       for (std::string& error : AppendCompositeRows(*def, resource, options, &out.entries)) {
         out.issues.push_back({std::string(def->code), std::move(error)});

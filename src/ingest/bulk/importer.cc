@@ -2,9 +2,12 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
+#include <future>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "base/http_error.h"
 #include "base/status.h"
@@ -89,61 +92,111 @@ absl::Status Importer::ImportFile(const std::string& path) {
   return ImportNdjson(path, text);
 }
 
+namespace {
+
+struct Line {
+  int64_t number = 0;
+  std::string_view text;
+};
+
+struct Batch {
+  std::vector<Line> lines;
+  size_t end = 0;  // file offset just after the batch's last line
+};
+
+struct PreparedLine {
+  Line line;
+  absl::StatusOr<persist::PreparedWrite> write;
+};
+
+// The next batch of up to `size` non-blank lines starting at *pos.
+Batch NextBatch(const std::string& text, size_t size, size_t* pos, int64_t* line_no) {
+  Batch batch;
+  while (*pos < text.size() && batch.lines.size() < size) {
+    size_t end = text.find('\n', *pos);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + *pos, end - *pos);
+    *pos = std::min(end + 1, text.size());
+    ++*line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    batch.lines.push_back({*line_no, line});
+  }
+  batch.end = *pos;
+  return batch;
+}
+
+// Parses, checks, indexes and serializes a batch on `threads` threads.
+std::vector<PreparedLine> PrepareBatch(const Batch& batch, const persist::ResourceWrites& writes,
+                                       unsigned threads) {
+  std::vector<PreparedLine> out;
+  out.reserve(batch.lines.size());
+  for (const Line& line : batch.lines) {
+    out.push_back({line, absl::UnknownError("not prepared")});
+  }
+  auto work = [&](unsigned first) {
+    for (size_t i = first; i < out.size(); i += threads) {
+      absl::StatusOr<fhir::Json> resource = writes.ParseBody(out[i].line.text);
+      out[i].write = resource.ok() ? writes.Prepare(*std::move(resource))
+                                   : absl::StatusOr<persist::PreparedWrite>(resource.status());
+    }
+  };
+  std::vector<std::thread> workers;
+  for (unsigned t = 1; t < threads; ++t) workers.emplace_back(work, t);
+  work(0);
+  for (std::thread& worker : workers) worker.join();
+  return out;
+}
+
+}  // namespace
+
+// A two-stage pipeline: while the writer puts batch k into the store (SQLite
+// work, one thread), batch k + 1 is parsed, validated and indexed on the other
+// cores. Each batch is one transaction that also records the file offset it
+// reached, so a killed import resumes after its last committed batch.
 absl::Status Importer::ImportNdjson(const std::string& path, const std::string& text) {
   std::string identity = FileIdentity(path);
-  size_t offset = static_cast<size_t>(ResumeOffset(store_, path, identity));
+  size_t pos = static_cast<size_t>(ResumeOffset(store_, path, identity));
   int64_t line_no = 0;
   // Count the lines skipped on resume so error line numbers stay true.
-  for (size_t i = 0; i < offset && i < text.size(); ++i) line_no += text[i] == '\n';
+  for (size_t i = 0; i < pos && i < text.size(); ++i) line_no += text[i] == '\n';
   stats_.skipped_lines += line_no;
+  unsigned cores = std::max(2u, std::thread::hardware_concurrency());
+  unsigned prepare_threads = std::max(1u, cores - 1);
 
-  std::unique_ptr<store::WriteTxn> txn;
-  size_t in_batch = 0;
-  auto commit = [&](size_t end) -> absl::Status {
-    if (!txn) return absl::OkStatus();
+  auto prepare = [&](Batch batch) {
+    return std::async(std::launch::async, [this, prepare_threads, batch = std::move(batch)] {
+      return std::make_pair(PrepareBatch(batch, writes_, prepare_threads), batch.end);
+    });
+  };
+  auto pending = prepare(NextBatch(text, options_.batch_size, &pos, &line_no));
+  while (true) {
+    auto [prepared, end] = pending.get();
+    bool more = pos < text.size();
+    if (more) pending = prepare(NextBatch(text, options_.batch_size, &pos, &line_no));
+    VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<store::WriteTxn> txn, store_.BeginWrite());
+    for (PreparedLine& p : prepared) {
+      absl::Status status = p.write.status();
+      if (status.ok()) {
+        absl::StatusOr<persist::WriteResult> written =
+            writes_.CommitPrepared(*txn, *std::move(p.write));
+        status = written.status();
+        if (!status.ok() && !HasHttpStatus(status)) return status;  // the store failed
+      }
+      if (!status.ok()) {
+        Reject(path, p.line.number, Message(status), p.line.text);
+        continue;
+      }
+      ++stats_.resources;
+    }
     VIGIL_RETURN_IF_ERROR(txn->PutMeta(CheckpointKey(path), StrCat(identity, " ", end)));
     VIGIL_RETURN_IF_ERROR(txn->Commit());
-    txn.reset();
-    in_batch = 0;
     if (options_.on_progress) {
       options_.on_progress({path, static_cast<int64_t>(end), static_cast<int64_t>(text.size()),
                             stats_.resources, stats_.errors});
     }
-    return absl::OkStatus();
-  };
-  size_t pos = offset;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line(text.data() + pos, end - pos);
-    pos = end + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
-    absl::StatusOr<fhir::Json> resource = writes_.ParseBody(line);
-    if (!resource.ok()) {
-      Reject(path, line_no, Message(resource.status()), line);
-      continue;
-    }
-    if (!txn) {
-      VIGIL_ASSIGN_OR_RETURN(txn, store_.BeginWrite());
-    }
-    // Copied out first: the resource is moved into the write below.
-    const fhir::Json* id_member = resource->Find("id");
-    std::string type = TypeOf(*resource);
-    std::string id = id_member != nullptr && id_member->is_string() ? id_member->text() : "";
-    absl::StatusOr<persist::WriteResult> written =
-        !id.empty() ? writes_.Update(*txn, type, id, *std::move(resource), std::nullopt)
-                    : writes_.Create(*txn, *std::move(resource));
-    if (!written.ok()) {
-      if (!HasHttpStatus(written.status())) return written.status();  // the store failed
-      Reject(path, line_no, Message(written.status()), line);
-      continue;
-    }
-    ++stats_.resources;
-    if (++in_batch >= options_.batch_size) VIGIL_RETURN_IF_ERROR(commit(std::min(pos, text.size())));
+    if (!more) return absl::OkStatus();
   }
-  return commit(text.size());
 }
 
 absl::Status Importer::ImportBundle(const std::string& path, const std::string& text,
