@@ -9,7 +9,8 @@
 #      entries (resources/s); server memory (VmRSS) after the reads.
 # Results are printed and appended to bench/server/out/results.txt.
 #
-# Usage: bench/server/run.sh [SIZE] [--duration SECONDS]   (from any directory)
+# Usage: bench/server/run.sh [SIZE] [--duration SECONDS] [--serve-only]
+#        (--serve-only: skip the import and reuse the store of an earlier run)
 # Env:   VIGIL_BUILD_DIR (default build-release: Release + LTO), VIGIL_SHARED_DIR
 set -euo pipefail
 
@@ -20,9 +21,11 @@ BUILD="${VIGIL_BUILD_DIR:-build-release}"
 SHARED="${VIGIL_SHARED_DIR:-$ROOT/../shared}"
 SIZE=1000000
 DURATION=20
+SERVE_ONLY=0
 while (($#)); do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
+    --serve-only) SERVE_ONLY=1; shift ;;
     [0-9]*) SIZE="$1"; shift ;;
     *) echo "usage: $0 [SIZE] [--duration SECONDS]" >&2; exit 2 ;;
   esac
@@ -38,14 +41,15 @@ VIGIL="$BUILD/vigil"
 
 DATA="$OUT/data-$SIZE.ndjson"
 [[ -f "$DATA" ]] || python3 "$HERE/make_ndjson.py" "$SIZE" "$DATA" "$SHARED/data/synthea-r4"
+STORE="$OUT/store-$SIZE"
+log() { echo "$*" | tee -a "$OUT/results.txt"; }
+log "== $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), SIZE=$SIZE"
+
+if ((SERVE_ONLY == 0)); then
 CHUNK=$(( (SIZE + 9) / 10 ))
 rm -f "$OUT"/chunk-*
 split -l "$CHUNK" -d -a 2 "$DATA" "$OUT/chunk-"
-
-STORE="$OUT/store-$SIZE"
 rm -rf "$STORE" "$OUT/raw.db"*
-log() { echo "$*" | tee -a "$OUT/results.txt"; }
-log "== $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), SIZE=$SIZE"
 
 echo "-- import, in 10 chunks of $CHUNK"
 first="" last="" total_s=0
@@ -61,11 +65,12 @@ for chunk in "$OUT"/chunk-*; do
   echo "   $(basename "$chunk"): $lines resources, $rate/s"
 done
 overall=$(python3 -c "print(round($SIZE / $total_s))")
-raw=$("$BUILD/raw_insert" "$DATA" "$OUT/raw.db" | sed 's/.*: \([0-9]*\) rows\/s/\1/')
+raw=$("$BUILD/bench/raw_insert" "$DATA" "$OUT/raw.db" | sed 's/.*: \([0-9]*\) rows\/s/\1/')
 log "import: $overall resources/s overall; first chunk $first/s, last chunk $last/s ($(python3 -c "print(round(100 * $last / $first))")% of the first)"
 log "raw SQLite insert of the same bytes: $raw rows/s; Vigil import = $(python3 -c "print(round(100 * $overall / $raw, 1))")% of it"
 log "store size: $(du -sh "$STORE" | cut -f1) for $(du -sh "$DATA" | cut -f1) of NDJSON"
 rm -f "$OUT"/chunk-* "$OUT/raw.db"*
+fi
 
 LOG="$OUT/serve.log"
 "$VIGIL" serve --data "$STORE" --port 0 2>"$LOG" &
@@ -86,7 +91,9 @@ out=$(IDS_FILE="$DATA.ids" wrk -t2 -c64 -d"${DURATION}s" --latency -s "$HERE/rea
 log "read by id (wrk -t2 -c64 -d${DURATION}s): $(summarize "$out")"
 out=$(PAIRS_FILE="$DATA.pairs" wrk -t2 -c64 -d"${DURATION}s" --latency -s "$HERE/search.lua" "$HOSTPORT")
 log "Observation?patient=X&code=Y (wrk -t2 -c64 -d${DURATION}s): $(summarize "$out")"
-log "server memory after the reads: $(grep VmRSS /proc/$PID/status | tr -s ' ' | cut -d' ' -f2-)"
+# VmRSS counts the database pages the readers touched through mmap (shared with the
+# OS page cache); RssAnon is the server's own memory (heap, stacks, SQLite caches).
+log "server memory after the reads: VmRSS $(grep VmRSS /proc/$PID/status | tr -s ' ' | cut -d' ' -f2-), RssAnon $(grep RssAnon /proc/$PID/status | tr -s ' ' | cut -d' ' -f2-)"
 out=$(wrk -t2 -c4 -d"${DURATION}s" --latency -s "$HERE/transaction.lua" "$HOSTPORT")
 rps=$(sed -n 's/Requests\/sec: *\([0-9.]*\)/\1/p' <<<"$out")
 log "transactions of 100 entries (wrk -t2 -c4 -d${DURATION}s): $(python3 -c "print(round($rps * 100))") resources/s ($(summarize "$out"))"
