@@ -4,6 +4,14 @@
 
 namespace vigil::server {
 
+fhir::Json SearchModeMember(std::string_view mode) {
+  fhir::Json search = fhir::Json::Object();
+  search.Set("mode", fhir::Json::String(std::string(mode)));
+  fhir::Json extra = fhir::Json::Object();
+  extra.Set("search", std::move(search));
+  return extra;
+}
+
 BundleWriter::BundleWriter(std::string_view bundle_type) : type_(bundle_type) {}
 
 void BundleWriter::AddLink(std::string_view relation, std::string_view url) {

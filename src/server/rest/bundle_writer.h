@@ -13,6 +13,9 @@
 
 namespace vigil::server {
 
+// The entry members {"search": {"mode": mode}} ("match", "include", "outcome").
+fhir::Json SearchModeMember(std::string_view mode);
+
 class BundleWriter {
  public:
   explicit BundleWriter(std::string_view bundle_type);

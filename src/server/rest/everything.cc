@@ -99,14 +99,6 @@ store::Query CompartmentQuery(std::string_view type, const std::string& patient_
   return query;
 }
 
-fhir::Json SearchMode(std::string_view mode) {
-  fhir::Json search = fhir::Json::Object();
-  search.Set("mode", fhir::Json::String(std::string(mode)));
-  fhir::Json extra = fhir::Json::Object();
-  extra.Set("search", std::move(search));
-  return extra;
-}
-
 // The resources `matches` refer to that are not matches of $everything
 // themselves (not on this page, not the patient, not in its compartment).
 absl::StatusOr<std::vector<store::StoredResource>> Referenced(
@@ -221,10 +213,10 @@ absl::StatusOr<InteractionResult> FhirApi::Everything(store::Reader& reader,
   }
   if (p.offset > 0 && p.count > 0) bundle.AddLink("previous", link(p.offset > p.count ? p.offset - p.count : 0));
   for (const auto& r : matches) {
-    bundle.AddEntry(ResourceUrl(r), r.json, SearchMode("match"));
+    bundle.AddEntry(ResourceUrl(r), r.json, SearchModeMember("match"));
   }
   for (const auto& r : included) {
-    bundle.AddEntry(ResourceUrl(r), r.json, SearchMode("include"));
+    bundle.AddEntry(ResourceUrl(r), r.json, SearchModeMember("include"));
   }
   InteractionResult result;
   result.body = bundle.Finish(request.pretty);

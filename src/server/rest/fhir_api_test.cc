@@ -5,11 +5,15 @@
 #include <gtest/gtest.h>
 
 #include "search/registry.h"
-#include "server/http/url.h"
+#include "server/rest/rest_test_util.h"
 #include "store/memory/memory_store.h"
 
 namespace vigil::server {
 namespace {
+
+using testing::Body;
+using testing::Header;
+using testing::Text;
 
 class FhirApiTest : public ::testing::Test {
  protected:
@@ -23,44 +27,8 @@ class FhirApiTest : public ::testing::Test {
 
   HttpResponse Call(std::string method, std::string target, std::string body = "",
                     std::vector<std::pair<std::string, std::string>> headers = {}) {
-    HttpRequest request;
-    request.method = std::move(method);
-    request.target = target;
-    size_t q = target.find('?');
-    request.path = PercentDecode(target.substr(0, q), false);
-    request.query = q == std::string::npos ? "" : target.substr(q + 1);
-    request.body = std::move(body);
-    if (!request.body.empty()) request.headers.emplace_back("content-type", "application/fhir+json");
-    for (auto& h : headers) request.headers.push_back(std::move(h));
-    return api_->Handle(request);
-  }
-
-  static std::string Header(const HttpResponse& r, std::string_view name) {
-    for (const auto& [n, v] : r.headers) {
-      if (n == name) return v;
-    }
-    return "";
-  }
-
-  static fhir::Json Body(const HttpResponse& r) {
-    auto json = fhir::ParseJson(r.body);
-    EXPECT_TRUE(json.ok()) << r.body;
-    return json.ok() ? *json : fhir::Json();
-  }
-
-  static std::string Text(const fhir::Json& json, std::initializer_list<std::string_view> path) {
-    const fhir::Json* node = &json;
-    for (std::string_view step : path) {
-      if (node->is_array()) {
-        size_t index = std::stoul(std::string(step));
-        if (index >= node->items().size()) return "<missing>";
-        node = &node->items()[index];
-      } else {
-        node = node->Find(step);
-      }
-      if (node == nullptr) return "<missing>";
-    }
-    return node->is_string() || node->is_number() ? node->text() : "<not text>";
+    return testing::Call(*api_, std::move(method), std::move(target), std::move(body),
+                         std::move(headers));
   }
 
   int64_t now_ = 1'700'000'000'000;

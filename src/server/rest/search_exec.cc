@@ -26,14 +26,6 @@ std::string LinkUrl(const SearchSettings& settings, const SearchCall& call,
   return url;
 }
 
-fhir::Json SearchMode(std::string_view mode) {
-  fhir::Json search = fhir::Json::Object();
-  search.Set("mode", fhir::Json::String(std::string(mode)));
-  fhir::Json extra = fhir::Json::Object();
-  extra.Set("search", std::move(search));
-  return extra;
-}
-
 // Adds the resources that _include / _revinclude name, skipping ones already in
 // the page. :iterate includes run again over what was included, up to 4 rounds.
 absl::Status AddIncludes(store::Reader& reader, const search::ParsedSearch& parsed,
@@ -127,18 +119,18 @@ absl::StatusOr<std::string> RunSearch(store::Reader& reader, const search::Regis
   }
   for (const auto& r : page.resources) {
     bundle.AddEntry(StrCat(settings.base_url, "/", r.type, "/", r.id), EntryJson(r, parsed),
-                    SearchMode("match"));
+                    SearchModeMember("match"));
   }
   for (const auto& r : included) {
     bundle.AddEntry(StrCat(settings.base_url, "/", r.type, "/", r.id), EntryJson(r, parsed),
-                    SearchMode("include"));
+                    SearchModeMember("include"));
   }
   if (!parsed.warnings.empty()) {
     std::vector<OutcomeIssue> issues;
     for (const std::string& warning : parsed.warnings) {
       issues.push_back({"warning", "not-supported", warning, ""});
     }
-    bundle.AddEntry("", fhir::WriteJson(OperationOutcome(issues)), SearchMode("outcome"));
+    bundle.AddEntry("", fhir::WriteJson(OperationOutcome(issues)), SearchModeMember("outcome"));
   }
   return bundle.Finish(call.pretty);
 }
