@@ -44,7 +44,7 @@ struct ImportError {
 };
 
 struct ImportOptions {
-  size_t batch_size = 2000;  // resources per transaction
+  size_t batch_size = 5000;  // resources per transaction
   // Where rejected input goes (JSON lines: file, line, error, text); empty: nowhere.
   std::string dead_letter_path;
   // Called after every committed batch and at the end of each file.

@@ -21,7 +21,8 @@
 //     (SIGKILL) but an OS crash or power loss may roll back the last few;
 //     the database is never corrupted. Faster for bulk imports that can be
 //     resumed (checkpoints in meta), and for tests.
-// Either way an uncommitted or interrupted transaction leaves no trace.
+// Either way an uncommitted or interrupted transaction leaves no trace. The WAL
+// (vigil.db-wal) is checkpointed every 64Ki pages, so it may grow to ~256 MiB.
 //
 // One process at a time should open a given directory (the writer mutex is
 // per process; a second process would wait on SQLite's lock, then fail with
