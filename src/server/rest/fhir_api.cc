@@ -126,7 +126,8 @@ absl::StatusOr<InteractionResult> FhirApi::Dispatch(const FhirRequest& request,
       return Search(reader, request, type, params);
     }
     if (s.size() == 2 && s[1] == "_history") return History(request, type, "");
-    if (s.size() == 2) return Read(reader, request, type, s[1]);
+    // An id never starts with '$' ([A-Za-z0-9\-.]): "Patient/$lastn" is an operation.
+    if (s.size() == 2 && !s[1].starts_with('$')) return Read(reader, request, type, s[1]);
     if (s.size() == 3 && s[2] == "_history") return History(request, type, s[1]);
     if (s.size() == 4 && s[2] == "_history") return VRead(reader, type, s[1], s[3]);
     if (s.size() == 3 && type == "Patient" && s[2] == "$everything") {

@@ -176,6 +176,8 @@ TEST_F(FhirApiTest, BadInputGetsOperationOutcomes) {
   EXPECT_EQ(code(malformed), "OperationOutcome");
   EXPECT_EQ(Call("POST", "/fhir/Patient", R"({"resourceType":"Observation","status":"final"})").status, 400);
   EXPECT_EQ(Call("GET", "/fhir/Nonsense/1").status, 404);
+  EXPECT_EQ(Call("GET", "/fhir/Observation/$lastn").status, 501);  // an operation, not an id
+  EXPECT_EQ(Call("GET", "/fhir/Patient/$everything").status, 501);
   EXPECT_EQ(Call("PATCH", "/fhir/metadata").status, 405);
   EXPECT_EQ(Call("POST", "/fhir/Patient", R"({"resourceType":"Patient","fmaily":"x"})").status, 422);
   EXPECT_EQ(Call("PUT", "/fhir/Patient/a", R"({"resourceType":"Patient","id":"b"})").status, 400);
