@@ -25,6 +25,8 @@ import json
 import os
 import sys
 
+from value_set_expansion import Expander
+
 FHIR_TYPE_EXT = "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type"
 SYSTEM_PREFIX = "http://hl7.org/fhirpath/System."
 
@@ -70,58 +72,12 @@ class ValueSets:
     """Expands the value sets of required bindings into code lists."""
 
     def __init__(self, fhir_dir):
-        self.value_sets, self.code_systems = {}, {}
-        for name in ("valuesets.json", "v3-codesystems.json"):
-            with open(os.path.join(fhir_dir, name), encoding="utf-8") as f:
-                bundle = json.load(f)
-            for entry in bundle["entry"]:
-                r = entry["resource"]
-                if r["resourceType"] == "ValueSet":
-                    self.value_sets.setdefault(r["url"], r)
-                elif r["resourceType"] == "CodeSystem":
-                    self.code_systems.setdefault(r["url"], r)
+        self.expander = Expander(fhir_dir)
 
-    def expand(self, url, seen=()):
+    def expand(self, url):
         """The sorted codes of value set url, or None when it cannot be enumerated."""
-        url = url.split("|", 1)[0]
-        vs = self.value_sets.get(url)
-        if vs is None or url in seen or "compose" not in vs:
-            return None
-        codes = set()
-        for inc in vs["compose"].get("include", []):
-            part = self.expand_include(inc, seen + (url,))
-            if part is None:
-                return None
-            codes |= part
-        for exc in vs["compose"].get("exclude", []):
-            if "concept" not in exc or "filter" in exc or "valueSet" in exc:
-                return None
-            codes -= {c["code"] for c in exc["concept"]}
-        return tuple(sorted(codes)) if codes else None
-
-    def expand_include(self, inc, seen):
-        if "filter" in inc or ("system" in inc) == ("valueSet" in inc):
-            return None
-        if "valueSet" in inc:
-            codes = set()
-            for url in inc["valueSet"]:
-                part = self.expand(url, seen)
-                if part is None:
-                    return None
-                codes |= set(part)
-            return codes
-        if "concept" in inc:
-            return {c["code"] for c in inc["concept"]}
-        cs = self.code_systems.get(inc["system"])
-        if cs is None or cs.get("content") != "complete":
-            return None
-        return set(all_concepts(cs.get("concept", [])))
-
-
-def all_concepts(concepts):
-    for c in concepts:
-        yield c["code"]
-        yield from all_concepts(c.get("concept", []))
+        pairs = self.expander.expand(url)
+        return tuple(sorted({code for _, code in pairs})) if pairs else None
 
 
 def load_definitions(fhir_dir):
