@@ -8,12 +8,11 @@
 #include <string>
 
 #include "absl/strings/str_format.h"
-#include "fhirpath/calendar_math.h"
+#include "base/calendar.h"
 
 namespace vigil::fhirpath {
 namespace {
 
-using internal::DaysInMonth;
 
 // The largest offsets in use: -12:00 (Baker Island) and +14:00 (Kiribati).
 constexpr int kMinOffsetMinutes = -12 * 60;
@@ -175,19 +174,17 @@ std::optional<int> CompareComponents(const Temporal& a, const Temporal& b) {
 
 // The same instant at offset 0. REQUIRES: a DateTime with a clock and an offset.
 Temporal ToUtc(const Temporal& t) {
-  int64_t days = internal::DaysFromCivil(t.year, t.month, t.day);
-  int64_t ms = days * internal::kMsPerDay + t.hour * internal::kMsPerHour +
-               t.minute * internal::kMsPerMinute + t.second * internal::kMsPerSecond +
-               t.millisecond - *t.tz_offset_minutes * internal::kMsPerMinute;
+  int64_t ms = EpochMs(t.year, t.month, t.day, t.hour, t.minute, t.second, t.millisecond) -
+               *t.tz_offset_minutes * kMsPerMinute;
   Temporal r = t;
-  internal::CivilDate date = internal::CivilFromDays(internal::FloorDiv(ms, internal::kMsPerDay));
-  int64_t of_day = internal::FloorMod(ms, internal::kMsPerDay);
+  CivilDate date = CivilFromDays(FloorDiv(ms, kMsPerDay));
+  int64_t of_day = FloorMod(ms, kMsPerDay);
   r.year = date.year;
   r.month = date.month;
   r.day = date.day;
-  r.hour = static_cast<int>(of_day / internal::kMsPerHour);
-  r.minute = static_cast<int>(of_day / internal::kMsPerMinute % 60);
-  r.second = static_cast<int>(of_day / internal::kMsPerSecond % 60);
+  r.hour = static_cast<int>(of_day / kMsPerHour);
+  r.minute = static_cast<int>(of_day / kMsPerMinute % 60);
+  r.second = static_cast<int>(of_day / kMsPerSecond % 60);
   r.millisecond = static_cast<int>(of_day % 1000);
   r.tz_offset_minutes = 0;
   return r;

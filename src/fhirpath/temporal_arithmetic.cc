@@ -4,7 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "fhirpath/calendar_math.h"
+#include "base/calendar.h"
 #include "fhirpath/calendar_unit.h"
 #include "fhirpath/temporal.h"
 
@@ -12,7 +12,6 @@ namespace vigil::fhirpath {
 namespace {
 
 using internal::CalendarUnit;
-using internal::DaysInMonth;
 
 constexpr int64_t kDaysPerMonth = 30;  // calendar-duration conversion (FHIRPath/CQL)
 constexpr int64_t kDaysPerYear = 365;
@@ -28,11 +27,11 @@ CalendarUnit UnitOfPrecision(TemporalPrecision p) {
 // Milliseconds in a definite unit (week and finer).
 int64_t MillisOf(CalendarUnit u) {
   switch (u) {
-    case CalendarUnit::kWeek: return 7 * internal::kMsPerDay;
-    case CalendarUnit::kDay: return internal::kMsPerDay;
-    case CalendarUnit::kHour: return internal::kMsPerHour;
-    case CalendarUnit::kMinute: return internal::kMsPerMinute;
-    case CalendarUnit::kSecond: return internal::kMsPerSecond;
+    case CalendarUnit::kWeek: return 7 * kMsPerDay;
+    case CalendarUnit::kDay: return kMsPerDay;
+    case CalendarUnit::kHour: return kMsPerHour;
+    case CalendarUnit::kMinute: return kMsPerMinute;
+    case CalendarUnit::kSecond: return kMsPerSecond;
     default: return 1;
   }
 }
@@ -55,7 +54,7 @@ int64_t ToPrecisionUnits(__int128 n, CalendarUnit from, CalendarUnit to) {
   if (to == CalendarUnit::kYear && from == CalendarUnit::kMonth)
     return static_cast<int64_t>(n / 12);
   if (to <= CalendarUnit::kMonth) {
-    __int128 days = n * MillisOf(from) / internal::kMsPerDay;
+    __int128 days = n * MillisOf(from) / kMsPerDay;
     return static_cast<int64_t>(days / (to == CalendarUnit::kYear ? kDaysPerYear : kDaysPerMonth));
   }
   return static_cast<int64_t>(n * MillisOf(from) / MillisOf(to));
@@ -65,40 +64,40 @@ void ClampDay(Temporal& t) { t.day = std::min(t.day, DaysInMonth(t.year, t.month
 
 void AddMonths(Temporal& t, int64_t months) {
   int64_t total = int64_t{t.year} * 12 + (t.month - 1) + months;
-  t.year = static_cast<int>(internal::FloorDiv(total, 12));
-  t.month = static_cast<int>(internal::FloorMod(total, 12)) + 1;
+  t.year = static_cast<int>(FloorDiv(total, 12));
+  t.month = static_cast<int>(FloorMod(total, 12)) + 1;
   ClampDay(t);
 }
 
 int64_t MillisOfDay(const Temporal& t) {
-  return t.hour * internal::kMsPerHour + t.minute * internal::kMsPerMinute +
-         t.second * internal::kMsPerSecond + t.millisecond;
+  return t.hour * kMsPerHour + t.minute * kMsPerMinute +
+         t.second * kMsPerSecond + t.millisecond;
 }
 
 void SetMillisOfDay(Temporal& t, int64_t ms) {
-  t.hour = static_cast<int>(ms / internal::kMsPerHour);
-  t.minute = static_cast<int>(ms / internal::kMsPerMinute % 60);
-  t.second = static_cast<int>(ms / internal::kMsPerSecond % 60);
+  t.hour = static_cast<int>(ms / kMsPerHour);
+  t.minute = static_cast<int>(ms / kMsPerMinute % 60);
+  t.second = static_cast<int>(ms / kMsPerSecond % 60);
   t.millisecond = static_cast<int>(ms % 1000);
 }
 
 // Adds a definite number of milliseconds; a Time wraps around midnight.
 void AddMillis(Temporal& t, __int128 delta) {
   if (t.kind == TemporalKind::kTime) {
-    auto wrapped = static_cast<int64_t>(delta % internal::kMsPerDay);
-    SetMillisOfDay(t, internal::FloorMod(MillisOfDay(t) + wrapped, internal::kMsPerDay));
+    auto wrapped = static_cast<int64_t>(delta % kMsPerDay);
+    SetMillisOfDay(t, FloorMod(MillisOfDay(t) + wrapped, kMsPerDay));
     return;
   }
   __int128 ms =
-      static_cast<__int128>(internal::DaysFromCivil(t.year, t.month, t.day)) * internal::kMsPerDay +
+      static_cast<__int128>(DaysFromCivil(t.year, t.month, t.day)) * kMsPerDay +
       MillisOfDay(t) + delta;
-  auto days = static_cast<int64_t>(ms / internal::kMsPerDay);
-  int64_t of_day = static_cast<int64_t>(ms % internal::kMsPerDay);
+  auto days = static_cast<int64_t>(ms / kMsPerDay);
+  int64_t of_day = static_cast<int64_t>(ms % kMsPerDay);
   if (of_day < 0) {
-    of_day += internal::kMsPerDay;
+    of_day += kMsPerDay;
     --days;
   }
-  internal::CivilDate date = internal::CivilFromDays(days);
+  CivilDate date = CivilFromDays(days);
   t.year = date.year;
   t.month = date.month;
   t.day = date.day;
@@ -117,7 +116,7 @@ absl::Status ApplyAmount(Temporal& t, int64_t n, CalendarUnit unit) {
     if (!WithinRange(n, kMaxYears * 12)) return out_of_range;
     AddMonths(t, unit == CalendarUnit::kYear ? n * 12 : n);
   } else {
-    if (!WithinRange(n, kMaxYears * 366 * internal::kMsPerDay / MillisOf(unit)))
+    if (!WithinRange(n, kMaxYears * 366 * kMsPerDay / MillisOf(unit)))
       return out_of_range;
     AddMillis(t, static_cast<__int128>(n) * MillisOf(unit));
   }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "base/calendar.h"
 #include "fhir/model.h"
 
 namespace vigil::search {
@@ -12,24 +13,6 @@ namespace {
 
 using fhirpath::TemporalKind;
 using fhirpath::TemporalPrecision;
-
-constexpr int64_t kMsPerMinute = 60'000;
-constexpr int64_t kMsPerDay = 86'400'000;
-
-// Days since 1970-01-01 (H. Hinnant's days_from_civil).
-int64_t DaysFromCivil(int y, int m, int d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-int64_t EpochMs(int year, int month, int day, int hour, int minute, int second, int ms) {
-  return DaysFromCivil(year, month, day) * kMsPerDay + hour * 3'600'000LL + minute * kMsPerMinute +
-         second * 1000LL + ms;
-}
 
 // Splits "a/b/c" into segments.
 std::vector<std::string_view> Segments(std::string_view s) {
@@ -65,9 +48,9 @@ std::optional<TimeRange> TemporalRange(const fhirpath::Temporal& t) {
                            : EpochMs(t.year, t.month + 1, 1, 0, 0, 0, 0);
       break;
     case TemporalPrecision::kDay: next = low + kMsPerDay; break;
-    case TemporalPrecision::kHour: next = low + 3'600'000; break;
+    case TemporalPrecision::kHour: next = low + kMsPerHour; break;
     case TemporalPrecision::kMinute: next = low + kMsPerMinute; break;
-    case TemporalPrecision::kSecond: next = low + 1000; break;
+    case TemporalPrecision::kSecond: next = low + kMsPerSecond; break;
     case TemporalPrecision::kMillisecond: next = low + 1; break;
   }
   // No offset (dates, or a dateTime without one): read as UTC, see values.h.

@@ -227,17 +227,25 @@ def _():
 
 @check("SIGKILL during a transaction: all of it or none of it, store consistent")
 def _():
-    n = 3000
+    # 9,000 Observations with 10 components each (~16 MB, a few seconds of indexing on
+    # 2 cores; the entry limit is 10,000), so that the kill lands while the server
+    # is inside the transaction, which the assertion below checks.
+    n = 9000
+    components = [{"code": {"coding": [{"system": "http://loinc.org", "code": f"{k}-1"}]},
+                   "valueQuantity": {"value": k, "unit": "mm", "system": "http://unitsofmeasure.org",
+                                     "code": "mm"}} for k in range(10)]
     bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [
-        {"resource": {"resourceType": "Patient", "id": f"kill-{i}", "gender": "other"},
-         "request": {"method": "PUT", "url": f"Patient/kill-{i}"}} for i in range(n)]}
+        {"resource": {"resourceType": "Observation", "id": f"kill-{i}", "status": "final",
+                      "code": {"text": "x"}, "component": components},
+         "request": {"method": "PUT", "url": f"Observation/kill-{i}"}} for i in range(n)]}
     body = json.dumps(bundle).encode()
     t = threading.Thread(target=lambda: request(base, "POST", "", body, timeout=120), daemon=True)
     t.start()
-    time.sleep(0.3)
+    time.sleep(1.0)
+    assert t.is_alive(), "the transaction finished before the kill: make it bigger"
     server.kill9()
     store = os.path.join(tmp, "store")
-    got = count_resources(store, "type = 'Patient' AND id LIKE 'kill-%'")
+    got = count_resources(store, "type = 'Observation' AND id LIKE 'kill-%'")
     assert got in (0, n), f"{got} of {n} transaction entries survived"
 
 

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <future>
 #include <map>
@@ -43,7 +44,10 @@ int64_t ResumeOffset(store::Store& store, const std::string& path, const std::st
   std::string_view value = **saved;
   size_t space = value.rfind(' ');
   if (space == std::string_view::npos || value.substr(0, space) != identity) return 0;
-  return std::stoll(std::string(value.substr(space + 1)));
+  int64_t offset = 0;  // a malformed checkpoint restarts the file from the top
+  std::string_view digits = value.substr(space + 1);
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), offset);
+  return ec == std::errc() && end == digits.data() + digits.size() ? offset : 0;
 }
 
 std::string TypeOf(const fhir::Json& resource) { return resource.Find("resourceType")->text(); }

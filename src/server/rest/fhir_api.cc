@@ -25,6 +25,12 @@ absl::Status MethodNotAllowed(const FhirRequest& request) {
                    StrCat(request.method, " is not supported on ", path.empty() ? "/" : path));
 }
 
+// Stored JSON re-printed with indentation (for _pretty=true).
+std::string PrettyJson(const std::string& json) {
+  absl::StatusOr<fhir::Json> parsed = fhir::ParseJson(json);
+  return parsed.ok() ? fhir::WriteJson(*parsed, true) : json;
+}
+
 bool IsWrite(std::string_view method) {
   return method == "POST" || method == "PUT" || method == "DELETE" || method == "PATCH";
 }
@@ -208,9 +214,8 @@ HttpResponse FhirApi::ToHttpResponse(const FhirRequest& request,
   } else if (result.resource->deleted) {
     response.status = result.status;
   } else {
-    response = FhirResponse(result.status, request.pretty
-                                               ? fhir::WriteJson(*fhir::ParseJson(result.resource->json), true)
-                                               : result.resource->json);
+    response = FhirResponse(result.status, request.pretty ? PrettyJson(result.resource->json)
+                                                          : result.resource->json);
   }
   if (result.resource) {
     std::string location = result.location ? StrCat(ResourceUrl(*result.resource), "/_history/",

@@ -1,6 +1,5 @@
 #include "store/memory/memory_store.h"
 
-#include <chrono>
 #include <map>
 #include <mutex>
 #include <shared_mutex>
@@ -9,6 +8,7 @@
 #include <vector>
 
 #include "base/str.h"
+#include "base/time.h"
 #include "store/memory/memory_eval.h"
 
 namespace vigil::store {
@@ -119,13 +119,7 @@ class MemoryTxn : public WriteTxn, private View {
 class MemoryStore : public Store {
  public:
   explicit MemoryStore(MemoryStoreOptions options) : options_(std::move(options)) {
-    if (!options_.now_ms) {
-      options_.now_ms = [] {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-            .count();
-      };
-    }
+    if (!options_.now_ms) options_.now_ms = NowMs;
   }
 
   absl::StatusOr<std::optional<StoredResource>> Read(std::string_view type,

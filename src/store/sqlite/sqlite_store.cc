@@ -1,6 +1,5 @@
 #include "store/sqlite/sqlite_store.h"
 
-#include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
@@ -9,6 +8,7 @@
 
 #include "base/status.h"
 #include "base/str.h"
+#include "base/time.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/sqlite_ops.h"
 
@@ -162,13 +162,7 @@ class SqliteStore : public Store {
         writer_(std::move(writer)),
         readers_(std::move(path), options.durability == SqliteOptions::Durability::kFull,
                  options.max_readers) {
-    if (!options_.now_ms) {
-      options_.now_ms = [] {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-            .count();
-      };
-    }
+    if (!options_.now_ms) options_.now_ms = NowMs;
   }
 
   absl::StatusOr<std::optional<StoredResource>> Read(std::string_view type,

@@ -1,11 +1,11 @@
-// Proleptic Gregorian calendar arithmetic for the temporal values.
-//
-// Internal to the value library; not part of its API.
+// Proleptic Gregorian calendar arithmetic on UTC milliseconds since the Unix
+// epoch: FHIRPath's temporal values and the search index's date intervals both
+// convert civil dates with these functions.
 #pragma once
 
 #include <cstdint>
 
-namespace vigil::fhirpath::internal {
+namespace vigil {
 
 inline constexpr int64_t kMsPerSecond = 1000;
 inline constexpr int64_t kMsPerMinute = 60 * kMsPerSecond;
@@ -27,6 +27,13 @@ constexpr int64_t DaysFromCivil(int y, int m, int d) {
   const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
   const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + doe - 719468;
+}
+
+// Milliseconds since 1970-01-01T00:00:00Z of a UTC civil date and time.
+constexpr int64_t EpochMs(int year, int month, int day, int hour, int minute, int second,
+                          int millisecond) {
+  return DaysFromCivil(year, month, day) * kMsPerDay + hour * kMsPerHour + minute * kMsPerMinute +
+         second * kMsPerSecond + millisecond;
 }
 
 struct CivilDate {
@@ -51,4 +58,4 @@ constexpr int64_t FloorDiv(int64_t a, int64_t b) {
 }
 constexpr int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
 
-}  // namespace vigil::fhirpath::internal
+}  // namespace vigil
