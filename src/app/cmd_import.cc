@@ -25,7 +25,11 @@ void RegisterImport(CLI::App& app, int& exit_code) {
   cmd->add_option("files", args->files, "NDJSON or Bundle files, or folders of them")->required();
   cmd->callback([args, &exit_code] {
     std::string dir = args->data.empty() ? DefaultDataDir() : args->data;
-    absl::StatusOr<std::unique_ptr<store::Store>> store = OpenDataDir(dir);
+    store::SqliteOptions store_options;
+    // Import transactions are large (ImportOptions::batch_size): their dirty
+    // index pages must fit in the cache, or SQLite spills them to the WAL twice.
+    store_options.writer_cache_mib = 1024;
+    absl::StatusOr<std::unique_ptr<store::Store>> store = OpenDataDir(dir, store_options);
     if (!store.ok()) {
       std::fprintf(stderr, "vigil import: %s\n", std::string(Message(store.status())).c_str());
       exit_code = 1;

@@ -19,8 +19,9 @@ std::string DefaultDataDir() {
   return "vigil-data";
 }
 
-absl::StatusOr<std::unique_ptr<store::Store>> OpenDataDir(const std::string& dir) {
-  absl::StatusOr<std::unique_ptr<store::Store>> store = store::OpenSqliteStore(dir);
+absl::StatusOr<std::unique_ptr<store::Store>> OpenDataDir(const std::string& dir,
+                                                          const store::SqliteOptions& options) {
+  absl::StatusOr<std::unique_ptr<store::Store>> store = store::OpenSqliteStore(dir, options);
   if (!store.ok()) {
     return absl::Status(store.status().code(),
                         StrCat("cannot open the data folder ", dir, ": ", Message(store.status())));

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
 namespace vigil::app {
@@ -15,7 +16,8 @@ std::string DefaultDataDir();
 
 // Opens the SQLite store in dir (created if missing), with a message that names
 // the folder when it cannot be opened.
-absl::StatusOr<std::unique_ptr<store::Store>> OpenDataDir(const std::string& dir);
+absl::StatusOr<std::unique_ptr<store::Store>> OpenDataDir(const std::string& dir,
+                                                          const store::SqliteOptions& options = {});
 
 // The demo data shipped beside the source tree (the Synthea bundles in
 // ../shared/data/synthea-r4), or "" when it is not there.

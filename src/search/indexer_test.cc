@@ -232,7 +232,7 @@ TEST(SearchIndexer, ObservationWithQuantityAndPeriod) {
   ASSERT_EQ(encounter.size(), 1u);  // history stripped
   EXPECT_EQ(encounter[0].target_type, "Encounter");
   EXPECT_EQ(encounter[0].target_id, "e1");
-  EXPECT_EQ(encounter[0].url, "Encounter/e1");
+  EXPECT_EQ(encounter[0].url, "");  // matched by type and id only
   auto performer = Rows(e.references, "performer");
   ASSERT_EQ(performer.size(), 1u);  // the contained one is skipped
   EXPECT_EQ(performer[0].target_type, "");

@@ -291,6 +291,9 @@ std::string RowWriter::Quantity(const Value& v) {
 std::string RowWriter::AddReferenceText(std::string_view text, bool canonical) {
   std::optional<ParsedReference> ref = ParseReferenceText(text, canonical);
   if (!ref) return {};  // contained or empty
+  // A local reference is matched by type and id; its text would only make the
+  // row, and the reference-target index, larger.
+  if (!ref->id.empty()) ref->url.clear();
   out_->references.push_back(
       {std::string(code_), std::move(ref->type), std::move(ref->id), std::move(ref->url)});
   return {};

@@ -68,10 +68,9 @@ struct QuantityRow {
   std::string unit;    // the human unit text (Quantity.unit); may be empty
 };
 
-// A reference to another resource. Local references ("Patient/123", or an
-// absolute URL on this server's base) have target_type and target_id; other
-// absolute or canonical references keep only url. url is the reference text as
-// written (without a "|version" suffix for canonicals).
+// A reference to another resource. Relative references ("Patient/123") have
+// target_type and target_id and an empty url; other absolute or canonical references keep only url, the
+// reference text as written (without a "|version" suffix for canonicals).
 struct ReferenceRow {
   std::string param;
   std::string target_type;

@@ -113,10 +113,13 @@ struct PreparedLine {
   absl::StatusOr<persist::PreparedWrite> write;
 };
 
-// The next batch of up to `size` non-blank lines starting at *pos.
-Batch NextBatch(const std::string& text, size_t size, size_t* pos, int64_t* line_no) {
+// The next batch of up to `size` non-blank lines, and about `bytes` bytes,
+// starting at *pos.
+Batch NextBatch(const std::string& text, size_t size, size_t bytes, size_t* pos,
+                int64_t* line_no) {
   Batch batch;
-  while (*pos < text.size() && batch.lines.size() < size) {
+  const size_t start = *pos;
+  while (*pos < text.size() && batch.lines.size() < size && *pos - start < bytes) {
     size_t end = text.find('\n', *pos);
     if (end == std::string::npos) end = text.size();
     std::string_view line(text.data() + *pos, end - *pos);
@@ -173,11 +176,17 @@ absl::Status Importer::ImportNdjson(const std::string& path, const std::string& 
       return std::make_pair(PrepareBatch(batch, writes_, prepare_threads), batch.end);
     });
   };
-  auto pending = prepare(NextBatch(text, options_.batch_size, &pos, &line_no));
+  size_t batch_size = std::min(options_.first_batch_size, options_.batch_size);
+  auto next_batch = [&] {
+    Batch batch = NextBatch(text, batch_size, options_.batch_bytes, &pos, &line_no);
+    batch_size = std::min(batch_size * 2, options_.batch_size);
+    return batch;
+  };
+  auto pending = prepare(next_batch());
   while (true) {
     auto [prepared, end] = pending.get();
     bool more = pos < text.size();
-    if (more) pending = prepare(NextBatch(text, options_.batch_size, &pos, &line_no));
+    if (more) pending = prepare(next_batch());
     VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<store::WriteTxn> txn, store_.BeginWrite());
     for (PreparedLine& p : prepared) {
       absl::Status status = p.write.status();

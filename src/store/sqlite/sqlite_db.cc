@@ -64,7 +64,8 @@ std::string Statement::Text(int col) const {
 }
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bool writer,
-                                                             bool synchronous_full) {
+                                                             bool synchronous_full,
+                                                             int cache_mib) {
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
@@ -89,14 +90,11 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& 
       !s.ok()) {
     return s;
   }
-  // The writer's cache holds the hot parts of the index b-trees that every
-  // write touches (256 MiB); readers share the OS page cache through mmap.
-  if (absl::Status s = conn->Exec(writer ? "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-262144"
-                                         : "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-32768;"
-                                           " PRAGMA mmap_size=1073741824");
-      !s.ok()) {
-    return s;
-  }
+  // The writer's cache holds the hot parts of the index b-trees that writes
+  // touch; readers share the OS page cache through mmap.
+  std::string pragmas = StrCat("PRAGMA temp_store=MEMORY; PRAGMA cache_size=-", cache_mib * 1024,
+                               writer ? ";" : "; PRAGMA mmap_size=1073741824");
+  if (absl::Status s = conn->Exec(pragmas.c_str()); !s.ok()) return s;
   if (!writer) {
     if (absl::Status s = conn->Exec("PRAGMA query_only=1"); !s.ok()) return s;
   }

@@ -76,9 +76,11 @@ class Statement {
 class Connection {
  public:
   // Opens (creating if needed) the database at `path` and applies the
-  // per-connection pragmas. `writer` = the one connection that writes.
+  // per-connection pragmas. `writer` = the one connection that writes;
+  // `cache_mib` = its SQLite page cache (readers also map the file).
   static absl::StatusOr<std::unique_ptr<Connection>> Open(const std::string& path, bool writer,
-                                                          bool synchronous_full);
+                                                          bool synchronous_full,
+                                                          int cache_mib = 32);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;

@@ -231,7 +231,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir,
   std::string path = (std::filesystem::path(dir) / "vigil.db").string();
   bool full = options.durability == SqliteOptions::Durability::kFull;
   VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
-                         Connection::Open(path, /*writer=*/true, full));
+                         Connection::Open(path, /*writer=*/true, full, options.writer_cache_mib));
   VIGIL_RETURN_IF_ERROR(sqlite_internal::InitSchema(*writer));
   return std::make_unique<SqliteStore>(std::move(writer), std::move(path), options);
 }

@@ -44,6 +44,10 @@ struct SqliteOptions {
   Durability durability = Durability::kFull;
   // Reader connections kept open; more readers than this wait for one.
   int max_readers = 8;
+  // Page cache of the writer connection. It holds the index b-tree pages that
+  // writes touch; a bulk load with large transactions wants more (vigil import
+  // uses 1 GiB) than a server, whose cache only grows, needs. Allocated lazily.
+  int writer_cache_mib = 256;
   // Current time in ms since the Unix epoch, for the date `ap` prefix. Empty =
   // the system clock.
   std::function<int64_t()> now_ms;
