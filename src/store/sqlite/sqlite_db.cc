@@ -78,10 +78,10 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& 
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
   sqlite3_extended_result_codes(db, 1);
   if (writer) {
-    // Checkpoint every 64Ki pages (256 MiB of WAL) instead of SQLite's 1,000: a page
-    // that several commits dirty is copied into the database once, which made
-    // a 300k-resource import 30% faster. Durability is unchanged (the WAL is fsynced
-    // at each commit under synchronous=FULL).
+    // Checkpoints are run by a Checkpointer (sqlite_checkpointer.h) every 64Ki
+    // pages (256 MiB of WAL) instead of SQLite's 1,000: a page that several commits
+    // dirty is copied into the database once, which made a 300k-resource import
+    // 30% faster. The same interval is set here for a writer without one.
     absl::Status s = conn->Exec("PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=65536");
     if (!s.ok()) return s;
   }

@@ -9,12 +9,14 @@
 #include "base/status.h"
 #include "base/str.h"
 #include "base/time.h"
+#include "store/sqlite/sqlite_checkpointer.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/sqlite_ops.h"
 
 namespace vigil::store {
 namespace {
 
+using sqlite_internal::Checkpointer;
 using sqlite_internal::Connection;
 
 // Reader connections, opened on demand up to a maximum.
@@ -157,9 +159,11 @@ class SqliteTxn : public WriteTxn {
 
 class SqliteStore : public Store {
  public:
-  SqliteStore(std::unique_ptr<Connection> writer, std::string path, const SqliteOptions& options)
+  SqliteStore(std::unique_ptr<Connection> writer, std::unique_ptr<Checkpointer> checkpointer,
+              std::string path, const SqliteOptions& options)
       : options_(options),
         writer_(std::move(writer)),
+        checkpointer_(std::move(checkpointer)),
         readers_(std::move(path), options.durability == SqliteOptions::Durability::kFull,
                  options.max_readers) {
     if (!options_.now_ms) options_.now_ms = NowMs;
@@ -214,7 +218,8 @@ class SqliteStore : public Store {
   SqliteOptions options_;
   std::mutex writer_mu_;                // held by the open SqliteTxn
   std::unique_ptr<Connection> writer_;  // used only under writer_mu_
-  ReaderPool readers_;                  // destroyed before writer_
+  std::unique_ptr<Checkpointer> checkpointer_;  // hooked to writer_, destroyed before it
+  ReaderPool readers_;                          // destroyed before writer_
 };
 
 absl::StatusOr<SearchPage> SqliteTxn::Search(const Query& query) {
@@ -233,7 +238,10 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir,
   VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
                          Connection::Open(path, /*writer=*/true, full, options.writer_cache_mib));
   VIGIL_RETURN_IF_ERROR(sqlite_internal::InitSchema(*writer));
-  return std::make_unique<SqliteStore>(std::move(writer), std::move(path), options);
+  VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<Checkpointer> checkpointer, Checkpointer::Open(path, options.checkpoint_pages));
+  checkpointer->Attach(*writer);
+  return std::make_unique<SqliteStore>(std::move(writer), std::move(checkpointer),
+                                       std::move(path), options);
 }
 
 }  // namespace vigil::store

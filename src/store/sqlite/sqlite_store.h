@@ -48,6 +48,9 @@ struct SqliteOptions {
   // writes touch; a bulk load with large transactions wants more (vigil import
   // uses 1 GiB) than a server, whose cache only grows, needs. Allocated lazily.
   int writer_cache_mib = 256;
+  // WAL pages after which a background thread copies the WAL into the database
+  // file (sqlite_checkpointer.h): 64Ki pages = 256 MiB.
+  int checkpoint_pages = 65536;
   // Current time in ms since the Unix epoch, for the date `ap` prefix. Empty =
   // the system clock.
   std::function<int64_t()> now_ms;

@@ -69,6 +69,37 @@ class SqliteStoreTest : public ::testing::Test {
   std::string dir_;
 };
 
+// The writer's commits wake the checkpointer thread, which copies the WAL into
+// the database file while the store stays open (SQLite's own automatic
+// checkpoint is replaced by it, so without it the file would not grow).
+TEST_F(SqliteStoreTest, BackgroundCheckpointCopiesTheWalIntoTheDatabaseFile) {
+  SqliteOptions options;
+  options.checkpoint_pages = 16;
+  auto store = Open(options);
+  ASSERT_NE(store, nullptr);
+  const std::string db = dir_ + "/vigil.db";
+  const auto initial = std::filesystem::file_size(db);
+  for (int t = 0; t < 20; ++t) {
+    auto txn = store->BeginWrite();
+    ASSERT_TRUE(txn.ok()) << txn.status();
+    for (int i = 0; i < 10; ++i) {
+      ResourceWrite w = W("o" + std::to_string(t * 10 + i));
+      w.json = "{\"pad\":\"" + std::string(4000, 'x') + "\"}";
+      ASSERT_TRUE((*txn)->Put(std::move(w)).ok());
+    }
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::filesystem::file_size(db) < initial + 200 * 4000 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(std::filesystem::file_size(db), initial + 200 * 4000);
+  auto page = store->Search(ByCode("x"));
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->total, 200);
+}
+
 TEST_F(SqliteStoreTest, CreatesDatabaseFileInDir) {
   auto store = Open();
   ASSERT_NE(store, nullptr);
