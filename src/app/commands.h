@@ -15,4 +15,7 @@ void RegisterServe(CLI::App& app, int& exit_code);
 // `vigil import [--data DIR] FILE|FOLDER...`: bulk load NDJSON and Bundles.
 void RegisterImport(CLI::App& app, int& exit_code);
 
+// `vigil view --input FILE... [--format csv|ndjson|json] VIEW.json`: SQL-on-FHIR rows.
+void RegisterView(CLI::App& app, int& exit_code);
+
 }  // namespace vigil::app

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   vigil::app::RegisterFhirpath(app, exit_code);
   vigil::app::RegisterServe(app, exit_code);
   vigil::app::RegisterImport(app, exit_code);
+  vigil::app::RegisterView(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

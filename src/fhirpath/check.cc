@@ -67,6 +67,11 @@ bool IteratesOverInput(std::string_view fn) {
   return std::find(std::begin(kNames), std::end(kNames), fn) != std::end(kNames);
 }
 
+// Functions whose argument is a type specifier, not an expression.
+bool TakesTypeArgument(std::string_view fn) {
+  return fn == "is" || fn == "as" || fn == "ofType" || fn == "getReferenceKey";
+}
+
 // Functions whose result has the same types as their input.
 bool PreservesType(std::string_view fn) {
   static constexpr std::string_view kNames[] = {
@@ -164,6 +169,7 @@ class Checker {
       focus = std::move(*t);
     }
     if (IsTypeFunction(node.name)) return TypeFunctionResult(node);
+    if (TakesTypeArgument(node.name)) return Types();  // getReferenceKey(Patient): Strings
     Types last_arg;
     bool iterates = IteratesOverInput(node.name);
     for (auto& arg : node.args) {
@@ -203,8 +209,7 @@ absl::Status ResolveNames(Node& node) {
     if (auto s = CheckTypeName(node, node.type_namespace, node.literal->string()); !s.ok())
       return s;
   }
-  if (node.kind == NodeKind::kFunction &&
-      (node.name == "is" || node.name == "as" || node.name == "ofType") && node.args.size() == 1) {
+  if (node.kind == NodeKind::kFunction && TakesTypeArgument(node.name) && node.args.size() == 1) {
     auto type = TypeArgument(*node.args[0]);
     if (!type.ok()) return CheckError(node, Message(type.status()));
     if (auto s = CheckTypeName(node, type->first, type->second); !s.ok()) return s;
@@ -215,8 +220,7 @@ absl::Status ResolveNames(Node& node) {
   for (auto& c : node.children) {
     if (auto s = ResolveNames(*c); !s.ok()) return s;
   }
-  bool type_argument = node.kind == NodeKind::kFunction &&
-                       (node.name == "is" || node.name == "as" || node.name == "ofType");
+  bool type_argument = node.kind == NodeKind::kFunction && TakesTypeArgument(node.name);
   if (type_argument) return absl::OkStatus();  // the argument is a type name, not an expression
   for (auto& a : node.args) {
     if (auto s = ResolveNames(*a); !s.ok()) return s;

@@ -109,10 +109,12 @@ Result Indexer(const Node& node, const Collection& input, const EvalContext& ctx
   auto index = Eval(*node.children[1], input, ctx);
   if (!index.ok()) return index;
   if (index->empty()) return Collection{};
-  if (index->size() > 1 || (*index)[0].kind() != ValueKind::kInteger) {
+  // A FHIR integer (an element, or a view's constant) indexes like a System Integer.
+  std::optional<Value> iv = index->size() == 1 ? (*index)[0].AsSystem() : std::nullopt;
+  if (!iv || iv->kind() != ValueKind::kInteger) {
     return EvalError(node, "index must be a single Integer");
   }
-  int64_t i = (*index)[0].integer();
+  int64_t i = iv->integer();
   if (i < 0 || static_cast<size_t>(i) >= base->size()) return Collection{};
   return Single((*base)[static_cast<size_t>(i)]);
 }

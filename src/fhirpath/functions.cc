@@ -12,7 +12,7 @@ namespace {
 std::vector<const FunctionDef*> BuildIndex() {
   std::vector<const FunctionDef*> index;
   for (auto table : {ExistenceFunctions(), FilteringFunctions(), StringFunctions(), MathFunctions(),
-                     ConversionFunctions(), FhirFunctions(), UtilityFunctions()}) {
+                     ConversionFunctions(), FhirFunctions(), UtilityFunctions(), SofFunctions()}) {
     for (const FunctionDef& def : table) index.push_back(&def);
   }
   std::sort(index.begin(), index.end(),

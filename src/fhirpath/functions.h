@@ -67,6 +67,7 @@ std::span<const FunctionDef> MathFunctions();        // functions_math.cc
 std::span<const FunctionDef> ConversionFunctions();  // functions_conversion.cc
 std::span<const FunctionDef> FhirFunctions();        // functions_fhir.cc
 std::span<const FunctionDef> UtilityFunctions();     // functions_utility.cc
+std::span<const FunctionDef> SofFunctions();         // functions_sof.cc (SQL-on-FHIR keys)
 
 // Boolean singleton evaluation (spec 4.5): empty -> nullopt; one Boolean -> it;
 // one other item -> true; several -> error.
