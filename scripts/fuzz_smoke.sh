@@ -3,7 +3,7 @@
 # for a bounded time from its seed corpus. Fails on any crash, sanitizer report,
 # timeout (>5 s for one input) or memory blow-up (>2 GB).
 #
-# Usage: scripts/fuzz_smoke.sh [json|fhirpath|hl7v2|mllp_framer]...     (default: all targets)
+# Usage: scripts/fuzz_smoke.sh [json|fhirpath|hl7v2|jwt|mllp_framer]...     (default: all targets)
 # Env:   VIGIL_FUZZ_SECONDS   time per target (default 20)
 #        VIGIL_FUZZ_BUILD_DIR build directory (default build-fuzz)
 # A crashing input is saved under $VIGIL_FUZZ_BUILD_DIR/artifacts/; reproduce with
@@ -15,7 +15,7 @@ cd "$ROOT"
 BUILD="${VIGIL_FUZZ_BUILD_DIR:-build-fuzz}"
 SECONDS_PER_TARGET="${VIGIL_FUZZ_SECONDS:-20}"
 TARGETS=("$@")
-((${#TARGETS[@]})) || TARGETS=(json fhirpath hl7v2 mllp_framer)
+((${#TARGETS[@]})) || TARGETS=(json fhirpath hl7v2 jwt mllp_framer)
 
 CXX_FOR_FUZZ="$(command -v clang++ || command -v clang++-14 || true)"
 [[ -n "$CXX_FOR_FUZZ" ]] || { echo "fuzz_smoke: clang++ not found (run scripts/setup.sh)" >&2; exit 1; }

@@ -2,10 +2,14 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "app/commands.h"
 #include "app/data_dir.h"
 #include "app/import_run.h"
+#include "auth/jwks.h"
+#include "auth/token_verifier.h"
 #include "base/str.h"
 #include "search/registry.h"
 #include "server/http/http_server.h"
@@ -24,7 +28,51 @@ struct ServeArgs {
   bool no_validate = false;
   bool no_demo = false;
   std::string base_url;
+  std::string auth;  // "" (none) or "smart"
+  std::string issuer;
+  std::string audience;
+  std::string jwks;  // JWKS file
+  bool insecure_listen_anywhere = false;
 };
+
+bool IsLoopback(const std::string& host) {
+  return host.starts_with("127.") || host == "::1" || host == "localhost";
+}
+
+// The bearer-token verifier for --auth smart; null without --auth. Errors:
+// a missing option or a JWKS file that cannot be read or trusted.
+absl::StatusOr<std::shared_ptr<const auth::TokenVerifier>> MakeVerifier(const ServeArgs& args) {
+  if (args.auth.empty()) return nullptr;
+  if (args.issuer.empty() || args.audience.empty() || args.jwks.empty()) {
+    return absl::InvalidArgumentError("--auth smart needs --issuer, --audience and --jwks");
+  }
+  std::ifstream file(args.jwks, std::ios::binary);
+  std::stringstream text;
+  text << file.rdbuf();
+  if (!file) return absl::InvalidArgumentError(StrCat("cannot read the JWKS file ", args.jwks));
+  absl::StatusOr<auth::JwkSet> keys = auth::JwkSet::Parse(text.str());
+  if (!keys.ok()) {
+    return absl::InvalidArgumentError(StrCat(args.jwks, ": ", Message(keys.status())));
+  }
+  auth::TokenVerifierOptions options;
+  options.claims.issuer = args.issuer;
+  options.claims.audience = args.audience;
+  return std::make_shared<const auth::TokenVerifier>(*std::move(keys), std::move(options));
+}
+
+void LogSecurity(const ServeArgs& args) {
+  if (!args.auth.empty()) {
+    std::fprintf(stderr,
+                 "vigil serve: authentication: SMART bearer tokens (JWT) from issuer %s for "
+                 "audience %s; keys from %s\n",
+                 args.issuer.c_str(), args.audience.c_str(), args.jwks.c_str());
+    return;
+  }
+  std::fprintf(stderr,
+               "vigil serve: WARNING: unauthenticated (no --auth): anyone who can connect to %s "
+               "can read and change all data\n",
+               args.host.c_str());
+}
 
 // Loads the demo data into a fresh default store, so that the README's run
 // command shows a working server.
@@ -45,6 +93,19 @@ absl::Status LoadDemo(store::Store& store, const persist::ResourceWrites& writes
 }
 
 int Serve(const ServeArgs& args) {
+  if (args.auth.empty() && !IsLoopback(args.host) && !args.insecure_listen_anywhere) {
+    std::fprintf(stderr,
+                 "vigil serve: refusing to listen on %s without authentication: use --auth smart "
+                 "(see README, Security), or --insecure-listen-anywhere if a proxy in front "
+                 "authenticates every request\n",
+                 args.host.c_str());
+    return 1;
+  }
+  absl::StatusOr<std::shared_ptr<const auth::TokenVerifier>> verifier = MakeVerifier(args);
+  if (!verifier.ok()) {
+    std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(verifier.status())).c_str());
+    return 1;
+  }
   bool default_dir = args.data.empty();
   std::string dir = default_dir ? DefaultDataDir() : args.data;
   absl::StatusOr<std::unique_ptr<store::Store>> store = OpenDataDir(dir);
@@ -56,6 +117,8 @@ int Serve(const ServeArgs& args) {
   server::FhirApiOptions options;
   options.write.validate = !args.no_validate;
   options.export_dir = (std::filesystem::path(dir) / "exports").string();
+  options.verifier = *verifier;
+  options.smart.issuer = args.issuer;
   if (default_dir && !args.no_demo) {
     persist::ResourceWrites writes(registry, options.write);
     if (absl::Status loaded = LoadDemo(**store, writes, dir); !loaded.ok()) {
@@ -90,6 +153,7 @@ int Serve(const ServeArgs& args) {
   api = std::make_unique<server::FhirApi>(**store, registry, options);
   std::fprintf(stderr, "vigil serve: FHIR R4 at %s (data: %s)\n", options.base_url.c_str(),
                dir.c_str());
+  LogSecurity(args);
   int signal = 0;
   sigwait(&signals, &signal);
   std::fprintf(stderr, "vigil serve: stopping (%s)\n", signal == SIGINT ? "SIGINT" : "SIGTERM");
@@ -118,6 +182,16 @@ void RegisterServe(CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-validate", args->no_validate,
                 "skip validation against the R4 definitions on writes (trusted bulk loads)");
   cmd->add_flag("--no-demo", args->no_demo, "do not load demo data into an empty default store");
+  cmd->add_option("--auth", args->auth,
+                  "require SMART on FHIR bearer tokens (JWT) on every request but GET metadata")
+      ->check(CLI::IsMember({"smart"}));
+  cmd->add_option("--issuer", args->issuer, "--auth smart: the trusted token issuer (iss)");
+  cmd->add_option("--audience", args->audience,
+                  "--auth smart: this server's audience (aud), usually its FHIR base URL");
+  cmd->add_option("--jwks", args->jwks,
+                  "--auth smart: JWKS file with the issuer's public keys (RSA 2048+ / EC P-256)");
+  cmd->add_flag("--insecure-listen-anywhere", args->insecure_listen_anywhere,
+                "allow a non-loopback --host without --auth (only behind an authenticating proxy)");
   cmd->callback([args, &exit_code] { exit_code = Serve(*args); });
 }
 

@@ -112,6 +112,7 @@ absl::StatusOr<std::vector<BundleProcessor::Entry>> BundleProcessor::ParseEntrie
     if (!parsed.ok()) return EntryError(i, parsed.status());
     r = *std::move(parsed);
     r.prefer_return = outer_.prefer_return;
+    r.token = outer_.token;  // each entry is authorized as its own interaction
     if (const std::string* if_match = StringMember(*request, "ifMatch")) {
       r.if_match = ParseVersionTag(*if_match);
       if (!r.if_match) return EntryError(i, HttpError(400, "invalid", "malformed ifMatch"));
@@ -141,6 +142,12 @@ absl::Status BundleProcessor::ResolveIdentities(store::WriteTxn& txn, std::vecto
     std::string id;
     if (e.request.method == "POST" && s.size() == 1) {
       if (!e.request.if_none_exist.empty()) {
+        // A match answers the entry without Dispatch: authorize what it does here.
+        for (auth::Interaction i : {auth::Interaction::kCreate, auth::Interaction::kSearch,
+                                    auth::Interaction::kRead}) {
+          absl::Status allowed = api_.AllowUnconfined(e.request, i, s[0]);
+          if (!allowed.ok()) return EntryError(e.index, allowed);
+        }
         std::string_view query = e.request.if_none_exist;
         if (size_t q = query.find('?'); q != std::string_view::npos) query.remove_prefix(q + 1);
         auto matches = FindConditional(txn, api_.registry_, s[0], ParseQueryString(query),
@@ -160,6 +167,8 @@ absl::Status BundleProcessor::ResolveIdentities(store::WriteTxn& txn, std::vecto
       if (id.empty()) id = e.assigned_id = api_.writes_.NewId();
     } else if (e.request.method == "PUT" && s.size() == 1) {
       // Conditional update: becomes an update of the match, or of a new id.
+      absl::Status allowed = api_.AllowUnconfined(e.request, auth::Interaction::kSearch, s[0]);
+      if (!allowed.ok()) return EntryError(e.index, allowed);
       auto matches = FindConditional(txn, api_.registry_, s[0], e.request.params, api_.writes_.Now());
       if (!matches.ok()) return EntryError(e.index, matches.status());
       if (matches->size() > 1) {
@@ -189,6 +198,7 @@ absl::Status BundleProcessor::RewriteReferences(store::WriteTxn& txn, fhir::Json
         if (q == std::string_view::npos || !IsResourceType(ref.substr(0, q))) return std::nullopt;
         // A conditional reference: it must match exactly one resource.
         std::string type(ref.substr(0, q));
+        VIGIL_RETURN_IF_ERROR(api_.AllowUnconfined(outer_, auth::Interaction::kSearch, type));
         VIGIL_ASSIGN_OR_RETURN(auto matches,
                                FindConditional(txn, api_.registry_, type,
                                                ParseQueryString(ref.substr(q + 1)),

@@ -13,6 +13,22 @@ namespace {
 
 fhir::Json Str(std::string_view s) { return fhir::Json::String(std::string(s)); }
 
+// rest.security under `vigil serve --auth smart` (SMART App Launch 2, "Conformance").
+fhir::Json SmartSecurity() {
+  fhir::Json coding = fhir::Json::Object();
+  coding.Set("system", Str("http://terminology.hl7.org/CodeSystem/restful-security-service"));
+  coding.Set("code", Str("SMART-on-FHIR"));
+  fhir::Json service = fhir::Json::Object();
+  service.Set("coding", fhir::Json::Array());
+  service.Find("coding")->Push(std::move(coding));
+  fhir::Json security = fhir::Json::Object();
+  security.Set("service", fhir::Json::Array());
+  security.Find("service")->Push(std::move(service));
+  security.Set("description", Str("Bearer access tokens (JWT) with SMART scopes; see "
+                                  ".well-known/smart-configuration"));
+  return security;
+}
+
 fhir::Json Codes(std::initializer_list<std::string_view> codes, std::string_view key) {
   fhir::Json list = fhir::Json::Array();
   for (std::string_view code : codes) {
@@ -98,6 +114,7 @@ InteractionResult FhirApi::Capabilities() const {
   cs.Set("format", std::move(formats));
   fhir::Json rest = fhir::Json::Object();
   rest.Set("mode", Str("server"));
+  if (options_.verifier) rest.Set("security", SmartSecurity());
   fhir::Json resources = fhir::Json::Array();
   for (const fhir::TypeInfo& type : fhir::AllTypes()) {
     if (type.kind != fhir::TypeKind::kResource || type.is_abstract) continue;

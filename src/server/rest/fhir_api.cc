@@ -10,6 +10,7 @@
 #include "fhir/model.h"
 #include "server/http/url.h"
 #include "search/compartments.h"
+#include "server/rest/access_control.h"
 #include "server/rest/bundle_processor.h"
 #include "server/rest/export.h"
 #include "server/rest/outcome.h"
@@ -72,10 +73,15 @@ HttpResponse FhirApi::Handle(const HttpRequest& request) const {
     std::fprintf(stderr, "vigil: %s %s failed: %s\n", request.method.c_str(),
                  request.path.c_str(), std::string(Message(response.status())).c_str());
   }
-  return ErrorResponse(response.status());
+  HttpResponse error = ErrorResponse(response.status());
+  AddChallenge(response.status(), &error);
+  return error;
 }
 
 absl::StatusOr<HttpResponse> FhirApi::HandleOrError(const HttpRequest& http) const {
+  if (std::optional<HttpResponse> smart = SmartConfiguration(http)) return *std::move(smart);
+  // Authentication: before anything else reads the request.
+  VIGIL_ASSIGN_OR_RETURN(std::shared_ptr<const auth::AccessToken> token, Authenticate(http));
   if (http.path.find("/$export-file/") != std::string::npos && !http.Header("accept").empty()) {
     // Bulk clients ask for the NDJSON files with Accept: application/fhir+ndjson,
     // which the JSON-only content negotiation would refuse (406).
@@ -84,11 +90,20 @@ absl::StatusOr<HttpResponse> FhirApi::HandleOrError(const HttpRequest& http) con
     return HandleOrError(without_accept);
   }
   VIGIL_ASSIGN_OR_RETURN(FhirRequest request, ParseFhirRequest(http, options_.base_path));
+  request.token = std::move(token);
   if (ExportManager::Handles(request.segments)) {
+    VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, auth::Interaction::kOperation, "*"));
     if (!exports_) return HttpError(501, "not-supported", "Bulk Data $export is not enabled");
     return exports_->Handle(request);
   }
   if (request.segments.empty() && request.method == "POST") {
+    if (options_.verifier) {
+      // Entries are authorized one by one (Dispatch); patient-context tokens
+      // are refused as a whole (auth/authorizer.h).
+      if (!request.token) return HttpError(401, "login", "a Bearer access token is required");
+      absl::Status allowed = auth::AuthorizeBundle(*request.token);
+      if (!allowed.ok()) return HttpError(403, "forbidden", Message(allowed));
+    }
     VIGIL_ASSIGN_OR_RETURN(fhir::Json bundle, ParseRequestBody(request));
     BundleProcessor processor(*this, request);
     VIGIL_ASSIGN_OR_RETURN(std::string body, processor.Run(std::move(bundle)));
@@ -111,6 +126,7 @@ absl::StatusOr<InteractionResult> FhirApi::Dispatch(const FhirRequest& request,
   }
   if (s[0] == "_history" && s.size() == 1) {
     if (method != "GET") return MethodNotAllowed(request);
+    VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, auth::Interaction::kHistorySystem, "*"));
     return History(request, "", "");
   }
   const std::string& type = s[0];
@@ -120,8 +136,12 @@ absl::StatusOr<InteractionResult> FhirApi::Dispatch(const FhirRequest& request,
   bool search_post = method == "POST" && s.size() == 2 && s[1] == "_search";
   if (!IsWrite(method) || search_post) {
     if (method != "GET" && method != "HEAD" && !search_post) return MethodNotAllowed(request);
-    if (s.size() == 1) return Search(reader, request, type, request.params);
+    if (s.size() == 1) {
+      VIGIL_ASSIGN_OR_RETURN(auth::Access access, Allow(request, auth::Interaction::kSearch, type));
+      return Search(reader, request, type, request.params, access);
+    }
     if (search_post) {
+      VIGIL_ASSIGN_OR_RETURN(auth::Access access, Allow(request, auth::Interaction::kSearch, type));
       if (!request.content_type.empty() &&
           request.content_type != "application/x-www-form-urlencoded") {
         return HttpError(415, "not-supported",
@@ -129,18 +149,38 @@ absl::StatusOr<InteractionResult> FhirApi::Dispatch(const FhirRequest& request,
       }
       Params params = request.params;
       for (auto& param : ParseQueryString(request.body)) params.push_back(std::move(param));
-      return Search(reader, request, type, params);
+      return Search(reader, request, type, params, access);
     }
-    if (s.size() == 2 && s[1] == "_history") return History(request, type, "");
+    if (s.size() == 2 && s[1] == "_history") {
+      VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, auth::Interaction::kHistoryType, type));
+      return History(request, type, "");
+    }
     // An id never starts with '$' ([A-Za-z0-9\-.]): "Patient/$lastn" is an operation.
-    if (s.size() == 2 && !s[1].starts_with('$')) return Read(reader, request, type, s[1]);
-    if (s.size() == 3 && s[2] == "_history") return History(request, type, s[1]);
-    if (s.size() == 4 && s[2] == "_history") return VRead(reader, type, s[1], s[3]);
+    // Instance interactions of a patient-context token run Confined to its compartment.
+    if (s.size() == 2 && !s[1].starts_with('$')) {
+      VIGIL_ASSIGN_OR_RETURN(auth::Access access, Allow(request, auth::Interaction::kRead, type));
+      return Confined(reader, access, type, s[1], StrCat(type, "/", s[1], " is not known"),
+                      [&] { return Read(reader, request, type, s[1]); });
+    }
+    if (s.size() == 3 && s[2] == "_history") {
+      VIGIL_ASSIGN_OR_RETURN(auth::Access access,
+                             Allow(request, auth::Interaction::kHistoryInstance, type));
+      return Confined(reader, access, type, s[1], StrCat(type, "/", s[1], " is not known"),
+                      [&] { return History(request, type, s[1]); });
+    }
+    if (s.size() == 4 && s[2] == "_history") {
+      VIGIL_ASSIGN_OR_RETURN(auth::Access access, Allow(request, auth::Interaction::kVRead, type));
+      return Confined(reader, access, type, s[1],
+                      StrCat(type, "/", s[1], " has no version ", s[3]),
+                      [&] { return VRead(reader, type, s[1], s[3]); });
+    }
     if (s.size() == 3 && type == "Patient" && s[2] == "$everything") {
+      VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, auth::Interaction::kOperation, "*"));
       return Everything(reader, request, s[1]);
     }
     if (s.size() == 3 && IsResourceType(s[2]) && search::IsCompartmentType(type)) {
-      return CompartmentSearch(reader, request, type, s[1], s[2]);
+      VIGIL_ASSIGN_OR_RETURN(auth::Access access, Allow(request, auth::Interaction::kSearch, s[2]));
+      return CompartmentSearch(reader, request, type, s[1], s[2], access);
     }
     if (s.size() >= 2 && (s.back().starts_with('$'))) {
       return HttpError(501, "not-supported", StrCat("operation ", s.back(), " is not supported yet"));
@@ -150,16 +190,29 @@ absl::StatusOr<InteractionResult> FhirApi::Dispatch(const FhirRequest& request,
 
   // Writes: in the caller's transaction, or in a new one committed here.
   auto run = [&](store::WriteTxn& t) -> absl::StatusOr<InteractionResult> {
+    using auth::Interaction;
     if (method == "PATCH") {
       if (s.size() != 2) return MethodNotAllowed(request);
+      VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, Interaction::kPatch, type));
       return Patch(t, request, type, s[1]);
     }
     if (method == "DELETE") {
-      if (s.size() == 1) return ConditionalDelete(t, request, type);
+      if (s.size() > 2) return MethodNotAllowed(request);
+      VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, Interaction::kDelete, type));
       if (s.size() == 2) return Delete(t, request, type, s[1]);
-      return MethodNotAllowed(request);
+      VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, Interaction::kSearch, type));
+      return ConditionalDelete(t, request, type);
     }
     if (s.size() > 2 || (method == "POST" && s.size() != 1)) return MethodNotAllowed(request);
+    // Conditional interactions search; a conditional create may answer with the match.
+    Interaction write = method == "POST" ? Interaction::kCreate : Interaction::kUpdate;
+    VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, write, type));
+    if (s.size() == 1 && (method == "PUT" || !request.if_none_exist.empty())) {
+      VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, Interaction::kSearch, type));
+    }
+    if (method == "POST" && !request.if_none_exist.empty()) {
+      VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, Interaction::kRead, type));
+    }
     fhir::Json resource;
     if (body != nullptr) {
       resource = *body;

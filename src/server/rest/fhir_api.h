@@ -13,11 +13,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "auth/authorizer.h"
+#include "auth/smart_configuration.h"
+#include "auth/token_verifier.h"
 #include "fhir/json.h"
 #include "search/registry.h"
 #include "server/http/http_server.h"
@@ -41,6 +45,12 @@ struct FhirApiOptions {
   // `vigil serve` uses DATA/exports.
   std::string export_dir;
   std::string software_version = "0.1.0";
+  // Bearer-token authentication (`vigil serve --auth smart`): every request
+  // except GET metadata and the SMART configuration needs a valid token, and
+  // each interaction is authorized against its scopes (access_control.cc).
+  // Null: no authentication, every request is served.
+  std::shared_ptr<const auth::TokenVerifier> verifier;
+  auth::SmartConfigurationOptions smart;  // .well-known/smart-configuration
 };
 
 // What an interaction produced, before it is shaped into an HTTP response or a
@@ -72,6 +82,27 @@ class FhirApi {
   friend class BundleProcessor;
 
   absl::StatusOr<HttpResponse> HandleOrError(const HttpRequest& request) const;
+
+  // Authentication and authorization (access_control.cc).
+  // The request's verified token: null without a verifier or for the public
+  // paths (GET metadata); 401 when missing or invalid.
+  absl::StatusOr<std::shared_ptr<const auth::AccessToken>> Authenticate(const HttpRequest& http) const;
+  // The SMART configuration document when http asks for it (and auth is on).
+  std::optional<HttpResponse> SmartConfiguration(const HttpRequest& http) const;
+  // 403 unless the request's token allows interaction on type; the patient
+  // restriction to apply. Fails closed: with a verifier, a request without a
+  // token is refused.
+  absl::StatusOr<auth::Access> Allow(const FhirRequest& request, auth::Interaction interaction,
+                                     std::string_view type) const;
+  // Allow, refusing patient-confined access (interactions not confined yet).
+  absl::Status AllowUnconfined(const FhirRequest& request, auth::Interaction interaction,
+                               std::string_view type) const;
+  // Read, vread or instance history of type/id under access: run, with the
+  // patient-compartment checks before and after when access is confined.
+  absl::StatusOr<InteractionResult> Confined(
+      store::Reader& reader, const auth::Access& access, const std::string& type,
+      const std::string& id, std::string_view not_found,
+      const std::function<absl::StatusOr<InteractionResult>()>& run) const;
   // Runs one interaction. txn: the enclosing transaction, or nullptr to run in
   // its own. body: the already-parsed resource (Bundle entries), or nullptr to
   // parse request.body.
@@ -84,13 +115,18 @@ class FhirApi {
                                          const std::string& type, const std::string& id) const;
   absl::StatusOr<InteractionResult> VRead(store::Reader& reader, const std::string& type,
                                           const std::string& id, const std::string& vid) const;
+  // access: the authorization's patient restriction, added as an AND clause.
   absl::StatusOr<InteractionResult> Search(store::Reader& reader, const FhirRequest& request,
-                                           const std::string& type, const Params& params) const;
+                                           const std::string& type, const Params& params,
+                                           const auth::Access& access) const;
   absl::StatusOr<InteractionResult> CompartmentSearch(store::Reader& reader,
                                                       const FhirRequest& request,
                                                       const std::string& owner_type,
                                                       const std::string& id,
-                                                      const std::string& type) const;
+                                                      const std::string& type,
+                                                      const auth::Access& access) const;
+  // Adds access's patient restriction (clause and vet) to call.
+  absl::Status Confine(const auth::Access& access, SearchCall* call) const;
   // Patient/[id]/$everything (everything.cc).
   absl::StatusOr<InteractionResult> Everything(store::Reader& reader, const FhirRequest& request,
                                                const std::string& id) const;

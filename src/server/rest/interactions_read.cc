@@ -76,7 +76,8 @@ absl::StatusOr<InteractionResult> FhirApi::VRead(store::Reader& reader, const st
 absl::StatusOr<InteractionResult> FhirApi::Search(store::Reader& reader,
                                                   const FhirRequest& request,
                                                   const std::string& type,
-                                                  const Params& params) const {
+                                                  const Params& params,
+                                                  const auth::Access& access) const {
   SearchCall call;
   call.type = type;
   call.params = &params;
@@ -84,6 +85,7 @@ absl::StatusOr<InteractionResult> FhirApi::Search(store::Reader& reader,
   call.pretty = request.pretty;
   call.now_ms = writes_.Now();
   call.link_path = type;
+  VIGIL_RETURN_IF_ERROR(Confine(access, &call));
   InteractionResult result;
   VIGIL_ASSIGN_OR_RETURN(result.body, RunSearch(reader, registry_, options_.search, call));
   return result;
@@ -96,7 +98,8 @@ absl::StatusOr<InteractionResult> FhirApi::CompartmentSearch(store::Reader& read
                                                              const FhirRequest& request,
                                                              const std::string& owner_type,
                                                              const std::string& id,
-                                                             const std::string& type) const {
+                                                             const std::string& type,
+                                                             const auth::Access& access) const {
   std::vector<std::string> params = search::CompartmentParamList(owner_type, type);
   if (params.empty()) {
     return HttpError(400, "not-supported",
@@ -114,6 +117,7 @@ absl::StatusOr<InteractionResult> FhirApi::CompartmentSearch(store::Reader& read
   call.now_ms = writes_.Now();
   call.extra_clauses.push_back(std::move(clause));
   call.link_path = StrCat(owner_type, "/", id, "/", type);
+  VIGIL_RETURN_IF_ERROR(Confine(access, &call));
   InteractionResult result;
   VIGIL_ASSIGN_OR_RETURN(result.body, RunSearch(reader, registry_, options_.search, call));
   return result;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "auth/token_verifier.h"
 #include "server/http/http_server.h"
 
 namespace vigil::server {
@@ -31,6 +33,9 @@ struct FhirRequest {
   std::string if_none_exist;          // If-None-Exist: identifier=x (a query string)
   std::string_view body;              // points into the HttpRequest
   std::string content_type;           // lower-cased media type without parameters
+  // The caller's verified access token (FhirApi::Authenticate); null when the
+  // server runs without authentication. Bundle entries carry their Bundle's.
+  std::shared_ptr<const auth::AccessToken> token;
 };
 
 // Parses request (path must start with base_path, e.g. "/fhir"). Errors: 406 for

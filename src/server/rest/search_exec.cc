@@ -100,6 +100,7 @@ absl::StatusOr<std::string> RunSearch(store::Reader& reader, const search::Regis
       search::ParseSearch(registry, call.type, *call.params, options);
   if (!parsed_or.ok()) return HttpError(400, "invalid", Message(parsed_or.status()));
   search::ParsedSearch& parsed = *parsed_or;
+  if (call.vet) VIGIL_RETURN_IF_ERROR(call.vet(parsed));
   if (parsed.summary == "count") parsed.query.count = 0;
   for (const store::Clause& clause : call.extra_clauses) parsed.query.all_of.push_back(clause);
 

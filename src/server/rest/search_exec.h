@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,9 @@ struct SearchCall {
   std::vector<store::Clause> extra_clauses;
   // Path under the base for links: "Observation" or "Patient/1/Observation".
   std::string link_path;
+  // Runs on the parsed search before the store is asked; an error stops the
+  // search (authorization: a patient-context token may not _include).
+  std::function<absl::Status(const search::ParsedSearch&)> vet;
 };
 
 // The searchset Bundle as JSON text. Errors: 400 for bad parameters (strict mode:
