@@ -8,6 +8,8 @@
 #include "app/commands.h"
 #include "app/data_dir.h"
 #include "app/import_run.h"
+#include "app/serve_audit.h"
+#include "app/serve_mllp.h"
 #include "auth/jwks.h"
 #include "auth/token_verifier.h"
 #include "base/str.h"
@@ -33,6 +35,9 @@ struct ServeArgs {
   std::string audience;
   std::string jwks;  // JWKS file
   bool insecure_listen_anywhere = false;
+  bool no_audit = false;
+  int mllp_port = -1;  // -1: no MLLP listener
+  int mllp_idle_timeout_s = 600;
 };
 
 bool IsLoopback(const std::string& host) {
@@ -101,6 +106,13 @@ int Serve(const ServeArgs& args) {
                  args.host.c_str());
     return 1;
   }
+  if (args.mllp_port >= 0 && !IsLoopback(args.host) && !args.insecure_listen_anywhere) {
+    std::fprintf(stderr,
+                 "vigil serve: refusing to open MLLP on %s: MLLP has no authentication; use a "
+                 "loopback --host (and a VPN or TLS tunnel), or --insecure-listen-anywhere\n",
+                 args.host.c_str());
+    return 1;
+  }
   absl::StatusOr<std::shared_ptr<const auth::TokenVerifier>> verifier = MakeVerifier(args);
   if (!verifier.ok()) {
     std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(verifier.status())).c_str());
@@ -134,6 +146,19 @@ int Serve(const ServeArgs& args) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // The audit trail (DATA/audit): every request is recorded (serve_audit.h). Its writer
+  // thread starts here, after the signals are blocked.
+  std::unique_ptr<audit::AuditTrail> trail;
+  if (!args.no_audit) {
+    absl::StatusOr<std::unique_ptr<audit::AuditTrail>> opened = OpenAuditTrail(dir);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "vigil serve: audit log: %s\n",
+                   std::string(Message(opened.status())).c_str());
+      return 1;
+    }
+    trail = *std::move(opened);
+  }
+
   server::HttpOptions http;
   http.address = args.host;
   http.port = args.port;
@@ -150,16 +175,44 @@ int Serve(const ServeArgs& args) {
   options.base_url = args.base_url.empty()
                          ? StrCat("http://", args.host, ":", httpd.port(), "/fhir")
                          : args.base_url;
+  if (trail) options.audit = AuditHook(trail.get(), options.base_url);
   api = std::make_unique<server::FhirApi>(**store, registry, options);
   std::fprintf(stderr, "vigil serve: FHIR R4 at %s (data: %s)\n", options.base_url.c_str(),
                dir.c_str());
   LogSecurity(args);
+  std::unique_ptr<MllpService> mllp;
+  if (args.mllp_port >= 0) {
+    mllp::MllpOptions mllp_options;
+    mllp_options.address = args.host;
+    mllp_options.port = static_cast<uint16_t>(args.mllp_port);
+    mllp_options.idle_timeout = std::chrono::seconds(args.mllp_idle_timeout_s);
+    absl::StatusOr<std::unique_ptr<MllpService>> started =
+        MllpService::Start(*api, **store, dir, options.verifier != nullptr, mllp_options);
+    if (!started.ok()) {
+      std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(started.status())).c_str());
+      httpd.Stop();
+      api->Stop();
+      return 1;
+    }
+    mllp = *std::move(started);
+    std::fprintf(stderr, "vigil serve: HL7 v2 MLLP at %s:%u (dead letters: %s)\n",
+                 args.host.c_str(), static_cast<unsigned>(mllp->port()),
+                 mllp->dead_letter_dir().c_str());
+  }
   int signal = 0;
   sigwait(&signals, &signal);
   std::fprintf(stderr, "vigil serve: stopping (%s)\n", signal == SIGINT ? "SIGINT" : "SIGTERM");
+  if (mllp) mllp->Stop();
   httpd.Stop();
   // No request runs any more: stop the $export worker before the store goes.
   if (api) api->Stop();
+  // Every answered request is queued: write them and the final signed checkpoint.
+  if (trail) {
+    if (absl::Status stopped = trail->Stop(); !stopped.ok()) {
+      std::fprintf(stderr, "vigil serve: audit log: %s\n", std::string(Message(stopped)).c_str());
+      return 1;
+    }
+  }
   return 0;
 }
 
@@ -190,6 +243,15 @@ void RegisterServe(CLI::App& app, int& exit_code) {
                   "--auth smart: this server's audience (aud), usually its FHIR base URL");
   cmd->add_option("--jwks", args->jwks,
                   "--auth smart: JWKS file with the issuer's public keys (RSA 2048+ / EC P-256)");
+  cmd->add_option("--mllp-port", args->mllp_port,
+                  "also listen for HL7 v2 messages over MLLP on this TCP port (0 picks a free "
+                  "one); ACK AA only after the message's resources are committed")
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--mllp-idle-timeout", args->mllp_idle_timeout_s,
+                  "seconds an MLLP connection may stay silent before it is closed (default 600)")
+      ->check(CLI::Range(1, 86400));
+  cmd->add_flag("--no-audit", args->no_audit,
+                "do not write the audit trail (DATA/audit/audit.log); for benchmarks and tests");
   cmd->add_flag("--insecure-listen-anywhere", args->insecure_listen_anywhere,
                 "allow a non-loopback --host without --auth (only behind an authenticating proxy)");
   cmd->callback([args, &exit_code] { exit_code = Serve(*args); });

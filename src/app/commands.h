@@ -21,4 +21,12 @@ void RegisterView(CLI::App& app, int& exit_code);
 // `vigil hl7 to-fhir [--tz +HH:MM] FILE`: HL7 v2 messages -> FHIR transaction Bundles.
 void RegisterHl7(CLI::App& app, int& exit_code);
 
+// `vigil ingest dead-letter list|show ID|replay ID [--data DIR]`: HL7 v2
+// messages the MLLP listener did not accept.
+void RegisterIngest(CLI::App& app, int& exit_code);
+
+// `vigil audit verify|show [--data DIR]`: check the tamper-evident audit log,
+// print its last AuditEvents.
+void RegisterAudit(CLI::App& app, int& exit_code);
+
 }  // namespace vigil::app

@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   vigil::app::RegisterImport(app, exit_code);
   vigil::app::RegisterView(app, exit_code);
   vigil::app::RegisterHl7(app, exit_code);
+  vigil::app::RegisterIngest(app, exit_code);
+  vigil::app::RegisterAudit(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

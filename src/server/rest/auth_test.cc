@@ -42,6 +42,7 @@ class AuthTest : public ::testing::Test {
     verifier.now_s = [] { return kNow; };
     options.verifier = std::make_shared<auth::TokenVerifier>(*std::move(keys), verifier);
     options.smart.issuer = kIssuer;
+    options.audit = [this](const audit::AuditFacts& f) { audited_.push_back(f); };
     api_ = std::make_unique<FhirApi>(*store_, search::Registry::Default(), options);
     Seed();
   }
@@ -88,6 +89,7 @@ class AuthTest : public ::testing::Test {
   auth::testing::TestKey key_;
   std::unique_ptr<FhirApi> open_;  // no authentication: seeds the data
   std::unique_ptr<FhirApi> api_;   // --auth smart
+  std::vector<audit::AuditFacts> audited_;  // what api_ audited (tests call it from one thread)
 };
 
 std::string IssueCode(const HttpResponse& r) { return Text(Body(r), {"issue", "0", "code"}); }
@@ -145,6 +147,22 @@ TEST_F(AuthTest, OutOfScopeIs403) {
   EXPECT_EQ(Call("DELETE", "/fhir/Observation/o1", token).status, 403);
   EXPECT_EQ(Call("GET", "/fhir/_history", token).status, 403);
   EXPECT_EQ(Call("GET", "/fhir/Patient/p1/$everything", token).status, 403);
+}
+
+TEST_F(AuthTest, RefusedRequestsAreAuditedWithoutTheToken) {
+  std::string token = Token("launch/patient patient/Observation.rs", "p1");
+  EXPECT_EQ(Call("GET", "/fhir/Patient/p1", "").status, 401);
+  EXPECT_EQ(Call("GET", "/fhir/Patient/p1", token).status, 403);
+  ASSERT_EQ(audited_.size(), 2u);
+  EXPECT_EQ(audited_[0].status, 401);
+  EXPECT_EQ(audited_[0].subtype, "read");
+  EXPECT_EQ(audited_[0].patient, "");  // no verified token: anonymous
+  EXPECT_EQ(audited_[1].status, 403);
+  EXPECT_EQ(audited_[1].patient, "p1");
+  EXPECT_EQ(audited_[1].issuer, kIssuer);
+  std::string json = audit::AuditEventJson(audited_[1]);
+  EXPECT_EQ(json.find(token.substr(0, 20)), std::string::npos);
+  EXPECT_NE(json.find("\"outcome\":\"4\""), std::string::npos);
 }
 
 TEST_F(AuthTest, UserScopesReadAndWriteEverything) {

@@ -248,6 +248,7 @@ absl::StatusOr<std::string> BundleProcessor::RunTransaction(std::vector<Entry> e
     if (!result.ok()) return EntryError(e->index, result.status());
     e->result = *std::move(result);
   }
+  if (before_commit_) VIGIL_RETURN_IF_ERROR(before_commit_(*txn));
   VIGIL_RETURN_IF_ERROR(txn->Commit());
   BundleWriter bundle("transaction-response");
   for (const Entry& e : entries) {
@@ -255,6 +256,24 @@ absl::StatusOr<std::string> BundleProcessor::RunTransaction(std::vector<Entry> e
     bundle.AddEntry("", "", response);
   }
   return bundle.Finish(outer_.pretty);
+}
+
+absl::StatusOr<std::string> FhirApi::ApplyTransaction(
+    fhir::Json bundle, std::shared_ptr<const auth::AccessToken> token,
+    BundleProcessor::BeforeCommit before_commit) const {
+  const std::string* resource_type = StringMember(bundle, "resourceType");
+  const std::string* type = StringMember(bundle, "type");
+  if (resource_type == nullptr || *resource_type != "Bundle" || type == nullptr ||
+      *type != "transaction") {
+    return HttpError(400, "invalid", "ApplyTransaction needs a transaction Bundle");
+  }
+  FhirRequest request;
+  request.method = "POST";
+  request.prefer_return = PreferReturn::kMinimal;
+  request.token = std::move(token);
+  BundleProcessor processor(*this, request);
+  processor.set_before_commit(std::move(before_commit));
+  return processor.Run(std::move(bundle));
 }
 
 std::string BundleProcessor::RunBatch(std::vector<Entry> entries) {

@@ -12,6 +12,7 @@
 // that entry's response and do not affect the others.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -29,6 +30,13 @@ class BundleProcessor {
 
   // The batch-response / transaction-response Bundle as JSON text.
   absl::StatusOr<std::string> Run(fhir::Json bundle);
+
+  // Runs inside a transaction Bundle's store transaction after every entry and
+  // right before Commit (ignored for batches): bookkeeping that must commit
+  // with the resources or not at all (the MLLP listener's processed control
+  // ids). An error rolls the whole transaction back and is returned by Run.
+  using BeforeCommit = std::function<absl::Status(store::WriteTxn&)>;
+  void set_before_commit(BeforeCommit hook) { before_commit_ = std::move(hook); }
 
  private:
   struct Entry {
@@ -53,6 +61,7 @@ class BundleProcessor {
   const FhirApi& api_;
   const FhirRequest& outer_;
   std::map<std::string, std::string, std::less<>> ids_;  // fullUrl -> "Type/id"
+  BeforeCommit before_commit_;
 };
 
 }  // namespace vigil::server

@@ -11,6 +11,7 @@
 #include "server/http/url.h"
 #include "search/compartments.h"
 #include "server/rest/access_control.h"
+#include "server/rest/audit_facts.h"
 #include "server/rest/bundle_processor.h"
 #include "server/rest/export.h"
 #include "server/rest/outcome.h"
@@ -65,7 +66,27 @@ void FhirApi::Stop() {
 }
 
 HttpResponse FhirApi::Handle(const HttpRequest& request) const {
-  absl::StatusOr<HttpResponse> response = HandleOrError(request);
+  // Every request answered here is audited, refused ones (401/403) included.
+  std::shared_ptr<const auth::AccessToken> token;
+  HttpResponse response;
+  try {
+    response = HandleWithoutAudit(request, &token);
+  } catch (...) {  // the HTTP server answers 500
+    response.status = 500;
+    if (options_.audit) {
+      options_.audit(DescribeForAudit(request, options_.base_path, response, token.get()));
+    }
+    throw;
+  }
+  if (options_.audit) {
+    options_.audit(DescribeForAudit(request, options_.base_path, response, token.get()));
+  }
+  return response;
+}
+
+HttpResponse FhirApi::HandleWithoutAudit(const HttpRequest& request,
+                                         std::shared_ptr<const auth::AccessToken>* token) const {
+  absl::StatusOr<HttpResponse> response = HandleOrError(request, token);
   if (response.ok()) return *std::move(response);
   if (HttpStatusOf(response.status()) >= 500) {
     // Our failure: the detail goes to the log (never request bodies), the client
@@ -78,16 +99,18 @@ HttpResponse FhirApi::Handle(const HttpRequest& request) const {
   return error;
 }
 
-absl::StatusOr<HttpResponse> FhirApi::HandleOrError(const HttpRequest& http) const {
+absl::StatusOr<HttpResponse> FhirApi::HandleOrError(
+    const HttpRequest& http, std::shared_ptr<const auth::AccessToken>* verified) const {
   if (std::optional<HttpResponse> smart = SmartConfiguration(http)) return *std::move(smart);
   // Authentication: before anything else reads the request.
   VIGIL_ASSIGN_OR_RETURN(std::shared_ptr<const auth::AccessToken> token, Authenticate(http));
+  *verified = token;
   if (http.path.find("/$export-file/") != std::string::npos && !http.Header("accept").empty()) {
     // Bulk clients ask for the NDJSON files with Accept: application/fhir+ndjson,
     // which the JSON-only content negotiation would refuse (406).
     HttpRequest without_accept = http;
     std::erase_if(without_accept.headers, [](const auto& h) { return h.first == "accept"; });
-    return HandleOrError(without_accept);
+    return HandleOrError(without_accept, verified);
   }
   VIGIL_ASSIGN_OR_RETURN(FhirRequest request, ParseFhirRequest(http, options_.base_path));
   request.token = std::move(token);

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "audit/audit_event.h"
 #include "auth/authorizer.h"
 #include "auth/smart_configuration.h"
 #include "auth/token_verifier.h"
@@ -51,6 +52,10 @@ struct FhirApiOptions {
   // Null: no authentication, every request is served.
   std::shared_ptr<const auth::TokenVerifier> verifier;
   auth::SmartConfigurationOptions smart;  // .well-known/smart-configuration
+  // Called once per request Handle answers, after the response is built, with
+  // what the audit trail records (server/rest/audit_facts.h); empty: no audit.
+  // Must be thread-safe; may block (backpressure of audit::AuditTrail).
+  std::function<void(const audit::AuditFacts&)> audit;
 };
 
 // What an interaction produced, before it is shaped into an HTTP response or a
@@ -71,6 +76,17 @@ class FhirApi {
 
   HttpResponse Handle(const HttpRequest& request) const;
 
+  // Applies a transaction Bundle for an in-process caller (the MLLP listener,
+  // `vigil ingest dead-letter replay`): the same code path as POST [base],
+  // all or nothing, with before_commit (may be empty) run inside the store
+  // transaction right before Commit. token: the caller's authority, checked
+  // per entry like an HTTP client's when authentication is on (null without
+  // it). Returns the transaction-response Bundle once committed; errors are
+  // HTTP-status Statuses (base/http_error.h), nothing is written then.
+  absl::StatusOr<std::string> ApplyTransaction(
+      fhir::Json bundle, std::shared_ptr<const auth::AccessToken> token,
+      std::function<absl::Status(store::WriteTxn&)> before_commit) const;
+
   // Cancels and joins the $export worker; $export kick-offs are refused (503)
   // afterwards. Call before the store is destroyed, after the HTTP server has
   // stopped. Idempotent.
@@ -81,7 +97,12 @@ class FhirApi {
  private:
   friend class BundleProcessor;
 
-  absl::StatusOr<HttpResponse> HandleOrError(const HttpRequest& request) const;
+  // Handle before the audit: the response, and *token once authenticated.
+  HttpResponse HandleWithoutAudit(const HttpRequest& request,
+                                  std::shared_ptr<const auth::AccessToken>* token) const;
+  // token: set to the request's verified token once authenticated (for the audit).
+  absl::StatusOr<HttpResponse> HandleOrError(const HttpRequest& request,
+                                             std::shared_ptr<const auth::AccessToken>* token) const;
 
   // Authentication and authorization (access_control.cc).
   // The request's verified token: null without a verifier or for the public

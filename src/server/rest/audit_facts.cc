@@ -1,0 +1,139 @@
+#include "server/rest/audit_facts.h"
+
+#include <string>
+#include <vector>
+
+#include "base/str.h"
+#include "base/time.h"
+
+namespace vigil::server {
+namespace {
+
+struct Interaction {
+  const char* subtype;
+  char action;
+};
+
+std::vector<std::string> Segments(std::string_view path, std::string_view base_path) {
+  std::vector<std::string> out;
+  if (!path.starts_with(base_path)) return out;
+  path.remove_prefix(base_path.size());
+  size_t start = 0;
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string_view::npos) slash = path.size();
+    if (slash > start) out.emplace_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  return out;
+}
+
+Interaction ClassifyInstance(const std::vector<std::string>& s, std::string_view method) {
+  if (s.size() >= 3 && s[2] == "_history") {
+    return s.size() == 3 ? Interaction{"history-instance", 'R'} : Interaction{"vread", 'R'};
+  }
+  if (s.size() >= 3) return {"search-type", 'E'};  // compartment search
+  if (method == "PUT") return {"update", 'U'};
+  if (method == "PATCH") return {"patch", 'U'};
+  if (method == "DELETE") return {"delete", 'D'};
+  return {"read", 'R'};
+}
+
+Interaction Classify(const std::vector<std::string>& s, std::string_view method) {
+  for (const std::string& segment : s) {
+    if (segment.starts_with("$")) return {"operation", 'E'};
+  }
+  if (s.empty()) {
+    return method == "POST" ? Interaction{"transaction", 'E'} : Interaction{"search-system", 'E'};
+  }
+  if (s[0] == "metadata") return {"capabilities", 'R'};
+  if (s[0] == "_history") return {"history-system", 'R'};
+  if (s.size() == 1) {
+    if (method == "POST") return {"create", 'C'};
+    if (method == "PUT") return {"update", 'U'};  // conditional
+    if (method == "PATCH") return {"patch", 'U'};
+    if (method == "DELETE") return {"delete", 'D'};
+    return {"search-type", 'E'};
+  }
+  if (s[1] == "_search") return {"search-type", 'E'};
+  if (s[1] == "_history") return {"history-type", 'R'};
+  return ClassifyInstance(s, method);
+}
+
+// The query without any access_token parameter.
+std::string AuditableQuery(std::string_view query) {
+  std::string out;
+  for (std::string_view rest = query; !rest.empty();) {
+    size_t amp = rest.find('&');
+    std::string_view param = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    if (param.starts_with("access_token=") || param == "access_token") continue;
+    if (!out.empty()) out += '&';
+    out += param;
+  }
+  return out;
+}
+
+// "Patient/1" from a Location "http://host/fhir/Patient/1/_history/2".
+std::string LocationReference(const HttpResponse& response, std::string_view base_path) {
+  for (const auto& [name, value] : response.headers) {
+    if (name != "Location" && name != "location") continue;
+    size_t at = value.find(StrCat(base_path, "/"));
+    if (at != std::string::npos) return value.substr(at + base_path.size() + 1);
+  }
+  return "";
+}
+
+void AddEntities(const std::vector<std::string>& s, const Interaction& what,
+                 const HttpRequest& request, std::string_view base_path,
+                 const HttpResponse& response, audit::AuditFacts* f) {
+  std::string_view subtype = what.subtype;
+  if (subtype == "create" || ((subtype == "update" || subtype == "patch") && s.size() == 1)) {
+    if (std::string ref = LocationReference(response, base_path); !ref.empty()) {
+      f->entities.push_back(ref);
+    }
+  } else if (s.size() >= 2 && !s[1].starts_with("_") && !s[1].starts_with("$")) {
+    std::string ref = StrCat(s[0], "/", s[1]);
+    if (subtype == "vread") ref += StrCat("/_history/", s[3]);
+    f->entities.push_back(ref);
+  }
+  if (!s.empty() && !s[0].starts_with("$") && s[0] != "metadata") {
+    f->resource_type = s.size() >= 3 && subtype == "search-type" ? s[2] : s[0];
+  }
+  if (subtype.starts_with("search") || subtype == "operation" || s.size() == 1 ||
+      subtype.starts_with("history")) {
+    f->query = AuditableQuery(request.query);
+    if (request.method == "POST" && s.size() == 2 && s[1] == "_search") {
+      f->query = AuditableQuery(request.body);  // form-encoded search parameters
+    }
+    // A record must fit the log's payload limit; a longer query is cut (noted).
+    constexpr size_t kMaxQuery = 64 << 10;
+    if (f->query.size() > kMaxQuery) f->query = f->query.substr(0, kMaxQuery) + "...(cut)";
+  }
+}
+
+}  // namespace
+
+audit::AuditFacts DescribeForAudit(const HttpRequest& request, std::string_view base_path,
+                                   const HttpResponse& response, const auth::AccessToken* token) {
+  std::vector<std::string> s = Segments(request.path, base_path);
+  Interaction what = Classify(s, request.method);
+  audit::AuditFacts f;
+  f.subtype = what.subtype;
+  f.action = what.action;
+  f.time_ms = NowMs();
+  f.status = response.status;
+  f.outcome_desc = StrCat(request.method, " ", response.status);
+  f.method = request.method;
+  f.address = request.remote_address;
+  if (token != nullptr) {
+    f.client_id = token->claims.client_id;
+    f.subject = token->claims.subject;
+    f.issuer = token->claims.issuer;
+    f.patient = token->claims.patient;
+  }
+  AddEntities(s, what, request, base_path, response, &f);
+  return f;
+}
+
+}  // namespace vigil::server

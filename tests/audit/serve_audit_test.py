@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""The audit trail end to end: `vigil serve` answers a few requests (a create,
+a read, a search with a query, a failing read), stops cleanly on SIGTERM, and
+`vigil audit verify` must exit 0; `vigil audit show` must list one AuditEvent
+per request with its interaction and base64 query. Then the log is tampered
+with (a byte edited, the file truncated) and verify must exit 1 naming the
+broken record. See docs/formats/audit_log.md.
+
+Usage: serve_audit_test.py PATH/TO/vigil     (exit 0 = all passed)
+"""
+import base64
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+VIGIL = os.path.abspath(sys.argv[1])
+
+
+def start(data):
+    log = open(os.path.join(os.path.dirname(data), "serve.log"), "w+")
+    proc = subprocess.Popen([VIGIL, "serve", "--data", data, "--port", "0", "--threads", "2"],
+                            stderr=log)
+    for _ in range(300):
+        log.seek(0)
+        text = log.read()
+        for line in text.splitlines():
+            if "FHIR R4 at " in line:
+                return proc, line.split("FHIR R4 at ")[1].split()[0]
+        if proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("vigil serve did not start: " + text)
+
+
+def call(method, url, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method,
+                                 headers={"Content-Type": "application/fhir+json",
+                                          "Authorization": "Bearer not-a-secret-but-never-logged"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def vigil(*args):
+    return subprocess.run([VIGIL, "audit", *args], capture_output=True, text=True, timeout=60)
+
+
+def main():
+    folder = tempfile.mkdtemp(prefix="vigil-audit-")
+    data = os.path.join(folder, "store")
+    proc, base = start(data)
+    try:
+        assert call("PUT", base + "/Patient/p1", {"resourceType": "Patient", "id": "p1"}) in (200, 201)
+        assert call("GET", base + "/Patient/p1") == 200
+        assert call("GET", base + "/Observation?code=8302-2&_count=5") == 200
+        assert call("GET", base + "/Patient/does-not-exist") == 404
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0, "vigil serve did not stop cleanly"
+
+    audit_dir = os.path.join(data, "audit")
+    mode = stat.S_IMODE(os.stat(os.path.join(audit_dir, "audit_key.pem")).st_mode)
+    assert mode == 0o600, oct(mode)
+
+    r = vigil("verify", "--data", data)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.startswith("OK: "), r.stdout
+    print("ok   verify of the untouched log:", r.stdout.splitlines()[0])
+
+    r = vigil("show", "--data", data, "--limit", "100")
+    assert r.returncode == 0, r.stderr
+    events = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(events) == 4, r.stdout
+    subtypes = [e["subtype"][0]["code"] for e in events]
+    assert subtypes == ["update", "read", "search-type", "read"], subtypes
+    assert [e["outcome"] for e in events] == ["0", "0", "0", "4"], events
+    assert events[2]["entity"][0]["query"] == base64.b64encode(b"code=8302-2&_count=5").decode()
+    assert events[1]["entity"][0]["what"]["reference"] == "Patient/p1"
+    assert events[0]["agent"][0]["network"]["address"] == "127.0.0.1"
+    with open(os.path.join(audit_dir, "audit.log"), "rb") as f:
+        log = f.read()
+    assert b"Bearer" not in log and b"never-logged" not in log, "a token reached the audit log"
+    print("ok   4 AuditEvents: update, read, search-type (query base64), failed read")
+
+    # Tamper: one byte of the second event's payload.
+    pristine = log
+    at = log.index(b'"read"')
+    tampered = bytearray(log)
+    tampered[at + 2] ^= 1
+    with open(os.path.join(audit_dir, "audit.log"), "wb") as f:
+        f.write(tampered)
+    r = vigil("verify", "--data", data)
+    assert r.returncode == 1 and r.stdout.startswith("BROKEN: record "), r.stdout + r.stderr
+    print("ok   edited byte caught:", r.stdout.splitlines()[0])
+
+    # Truncate in the middle of the last record.
+    with open(os.path.join(audit_dir, "audit.log"), "wb") as f:
+        f.write(pristine[:-20])
+    r = vigil("verify", "--data", data)
+    assert r.returncode == 1 and "BROKEN" in r.stdout, r.stdout + r.stderr
+    print("ok   truncation caught:", r.stdout.splitlines()[0])
+
+    # A server refuses to continue a broken log.
+    log_file = open(os.path.join(folder, "restart.log"), "w+")
+    restart = subprocess.run([VIGIL, "serve", "--data", data, "--port", "0"], stderr=log_file,
+                             timeout=30)
+    assert restart.returncode == 1
+    print("ok   vigil serve refuses a broken log")
+    shutil.rmtree(folder)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
