@@ -19,6 +19,7 @@
 #include "server/http/beast_message.h"
 #include "server/http/connection.h"
 #include "server/http/server_state.h"
+#include "server/net/listener.h"
 
 namespace vigil::server {
 namespace asio = boost::asio;
@@ -64,11 +65,9 @@ class HttpServer::Impl {
   uint16_t port() const { return port_; }
 
  private:
-  absl::Status Bind(const tcp::endpoint& endpoint);
   void Accept();
   void OnAccept(boost::system::error_code ec, tcp::socket socket);
   void Reject(tcp::socket socket);
-  void RunIoThread();
 
   std::shared_ptr<ServerState> state_;
   asio::io_context ioc_;
@@ -85,13 +84,11 @@ absl::Status HttpServer::Impl::Start() {
   if (started_) return absl::FailedPreconditionError("HttpServer::Start called twice");
   const HttpOptions& options = state_->options();
   if (!state_->handler()) return absl::InvalidArgumentError("HttpServer needs a handler");
-  boost::system::error_code ec;
-  asio::ip::address address = asio::ip::make_address(options.address, ec);
-  if (ec) {
-    return absl::InvalidArgumentError(StrCat("invalid listen address '", options.address, "'"));
-  }
   RaiseFileLimit();
-  if (absl::Status s = Bind(tcp::endpoint(address, options.port)); !s.ok()) return s;
+  if (absl::Status s = net::Listen(acceptor_, options.address, options.port, "vigil http");
+      !s.ok()) {
+    return s;
+  }
   port_ = acceptor_.local_endpoint().port();
 
   bool unused = false;
@@ -106,26 +103,11 @@ absl::Status HttpServer::Impl::Start() {
   int threads =
       options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
   threads = std::max(threads, 1);
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { RunIoThread(); });
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this] { net::RunIoContext(ioc_, "vigil http"); });
+  }
   std::fprintf(stderr, "vigil http: listening on %s:%u with %d threads\n", options.address.c_str(),
                static_cast<unsigned>(port_), threads);
-  return absl::OkStatus();
-}
-
-absl::Status HttpServer::Impl::Bind(const tcp::endpoint& endpoint) {
-  boost::system::error_code ec;
-  auto fail = [&](std::string_view what) {
-    boost::system::error_code ignored;
-    acceptor_.close(ignored);
-    return absl::UnavailableError(StrCat("cannot ", what, " ", endpoint.address().to_string(), ":",
-                                         endpoint.port(), ": ", ec.message()));
-  };
-  if (acceptor_.open(endpoint.protocol(), ec)) return fail("open socket for");
-  // Lets a restarted server bind while old connections sit in TIME_WAIT; on Linux
-  // it does not allow two listeners on one port.
-  if (acceptor_.set_option(asio::socket_base::reuse_address(true), ec)) return fail("configure");
-  if (acceptor_.bind(endpoint, ec)) return fail("bind");
-  if (acceptor_.listen(asio::socket_base::max_listen_connections, ec)) return fail("listen on");
   return absl::OkStatus();
 }
 
@@ -169,17 +151,6 @@ void HttpServer::Impl::Reject(tcp::socket socket) {
   socket.write_some(asio::buffer(rejection_), ignored);
   socket.shutdown(tcp::socket::shutdown_send, ignored);
   socket.close(ignored);
-}
-
-void HttpServer::Impl::RunIoThread() {
-  for (;;) {
-    try {
-      ioc_.run();
-      return;
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "vigil http: io thread caught: %s\n", e.what());
-    }
-  }
 }
 
 void HttpServer::Impl::Stop() {

@@ -12,6 +12,7 @@
 
 #include "base/str.h"
 #include "server/mllp/mllp_session.h"
+#include "server/net/listener.h"
 
 namespace vigil::mllp {
 namespace asio = boost::asio;
@@ -30,9 +31,7 @@ class MllpServer::Impl {
   uint16_t port() const { return port_; }
 
  private:
-  absl::Status Bind(const tcp::endpoint& endpoint);
   void Accept();
-  void RunIoThread();
 
   std::shared_ptr<internal::Shared> shared_;
   asio::io_context ioc_;
@@ -46,30 +45,16 @@ class MllpServer::Impl {
 absl::Status MllpServer::Impl::Start() {
   if (started_) return absl::FailedPreconditionError("MllpServer::Start called twice");
   const MllpOptions& options = shared_->options;
-  boost::system::error_code ec;
-  asio::ip::address address = asio::ip::make_address(options.address, ec);
-  if (ec) return absl::InvalidArgumentError(StrCat("invalid listen address '", options.address, "'"));
-  if (absl::Status s = Bind(tcp::endpoint(address, options.port)); !s.ok()) return s;
+  if (absl::Status s = net::Listen(acceptor_, options.address, options.port, "MLLP"); !s.ok()) {
+    return s;
+  }
   port_ = acceptor_.local_endpoint().port();
   started_ = true;
   Accept();
   int threads = std::max(options.threads, 1);
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { RunIoThread(); });
-  return absl::OkStatus();
-}
-
-absl::Status MllpServer::Impl::Bind(const tcp::endpoint& endpoint) {
-  boost::system::error_code ec;
-  auto fail = [&](std::string_view what) {
-    boost::system::error_code ignored;
-    acceptor_.close(ignored);
-    return absl::UnavailableError(StrCat("MLLP: cannot ", what, " ", endpoint.address().to_string(),
-                                         ":", endpoint.port(), ": ", ec.message()));
-  };
-  if (acceptor_.open(endpoint.protocol(), ec)) return fail("open socket for");
-  if (acceptor_.set_option(asio::socket_base::reuse_address(true), ec)) return fail("configure");
-  if (acceptor_.bind(endpoint, ec)) return fail("bind");
-  if (acceptor_.listen(asio::socket_base::max_listen_connections, ec)) return fail("listen on");
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this] { net::RunIoContext(ioc_, "vigil serve: MLLP"); });
+  }
   return absl::OkStatus();
 }
 
@@ -93,17 +78,6 @@ void MllpServer::Impl::Accept() {
     }
     Accept();
   });
-}
-
-void MllpServer::Impl::RunIoThread() {
-  for (;;) {
-    try {
-      ioc_.run();
-      return;
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "vigil serve: MLLP io thread caught: %s\n", e.what());
-    }
-  }
 }
 
 void MllpServer::Impl::Stop() {
