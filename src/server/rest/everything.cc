@@ -20,6 +20,7 @@
 #include "server/http/url.h"
 #include "server/rest/bundle_writer.h"
 #include "server/rest/fhir_api.h"
+#include "server/rest/request.h"
 
 namespace vigil::server {
 namespace {
@@ -58,15 +59,8 @@ absl::StatusOr<EverythingParams> ParseParams(const FhirRequest& request,
       p.since = since->low;
       p.since_text = value;
     } else if (name == "_type") {
-      for (size_t start = 0; start <= value.size();) {
-        size_t comma = std::min(value.find(',', start), value.size());
-        std::string type = value.substr(start, comma - start);
-        if (!IsResourceType(type)) {
-          return HttpError(400, "not-supported", StrCat("_type: unknown resource type '", type, "'"));
-        }
-        p.types.insert(std::move(type));
-        start = comma + 1;
-      }
+      VIGIL_ASSIGN_OR_RETURN(std::vector<std::string> types, ParseTypeList(value));
+      p.types.insert(types.begin(), types.end());
       p.type_text += p.type_text.empty() ? value : "," + value;
     } else if (request.prefer_strict) {
       return HttpError(400, "not-supported", StrCat("unknown $everything parameter '", name, "'"));

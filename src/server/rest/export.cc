@@ -264,15 +264,8 @@ absl::StatusOr<HttpResponse> ExportManager::KickOff(const FhirRequest& request) 
                          StrCat("_outputFormat '", value, "' is not supported; use application/fhir+ndjson"));
       }
     } else if (name == "_type") {
-      for (size_t start = 0; start <= value.size();) {
-        size_t comma = std::min(value.find(',', start), value.size());
-        std::string type = value.substr(start, comma - start);
-        if (!IsResourceType(type)) {
-          return HttpError(400, "not-supported", StrCat("_type: unknown resource type '", type, "'"));
-        }
-        requested.push_back(std::move(type));
-        start = comma + 1;
-      }
+      VIGIL_ASSIGN_OR_RETURN(std::vector<std::string> types, ParseTypeList(value));
+      requested.insert(requested.end(), types.begin(), types.end());
     } else if (name == "_since") {
       std::optional<search::TimeRange> since = search::ParseDateRange(value);
       if (!since || value.size() < 10) {

@@ -1,9 +1,11 @@
 #include "server/rest/request.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "absl/strings/ascii.h"
 #include "base/str.h"
+#include "fhir/model.h"
 #include "server/http/url.h"
 #include "server/rest/outcome.h"
 
@@ -129,6 +131,20 @@ absl::StatusOr<FhirRequest> ParseFhirRequest(const HttpRequest& request,
   out.content_type = Lower(Trim(content_type.substr(0, content_type.find(';'))));
   out.body = request.body;  // a view: the HttpRequest outlives the handling
   return out;
+}
+
+absl::StatusOr<std::vector<std::string>> ParseTypeList(std::string_view value) {
+  std::vector<std::string> types;
+  for (size_t start = 0; start <= value.size();) {
+    size_t comma = std::min(value.find(',', start), value.size());
+    std::string type(value.substr(start, comma - start));
+    if (!fhir::IsResourceType(type)) {
+      return HttpError(400, "not-supported", StrCat("_type: unknown resource type '", type, "'"));
+    }
+    types.push_back(std::move(type));
+    start = comma + 1;
+  }
+  return types;
 }
 
 }  // namespace vigil::server

@@ -46,4 +46,8 @@ absl::StatusOr<FhirRequest> ParseFhirRequest(const HttpRequest& request, std::st
 // The version number in an ETag-style value: W/"3", "3" or 3; nullopt if malformed.
 std::optional<int64_t> ParseVersionTag(std::string_view tag);
 
+// A `_type` value ($everything, $export): comma-separated resource type names, in
+// order. Errors: 400 not-supported naming the first unknown type.
+absl::StatusOr<std::vector<std::string>> ParseTypeList(std::string_view value);
+
 }  // namespace vigil::server
