@@ -1,0 +1,80 @@
+// One synthetic hospital stay: who was admitted, when, where they were, what
+// was charted, and the truth (sepsis onset, other deterioration, outcome).
+//
+// StayGenerator draws stays from a SitePreset (site.h); docs/synthetic-hospital.md
+// describes the model. A stay depends only on (preset, seed, index), never on
+// the order in which stays are generated.
+//
+// Thread-safety: a StayGenerator is immutable after construction; Generate may
+// be called from many threads at once.
+//
+// Example:
+//   StayGenerator gen(*SitePresetByName("community"), /*seed=*/1, start_ms);
+//   Stay stay = gen.Generate(42);   // stay.patient_id == "syn-c1-000042"
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ai/signals.h"
+#include "base/calendar.h"
+#include "synth/site.h"
+
+namespace vigil::synth {
+
+// One charted value, already rounded to the signal's charted precision.
+struct Measurement {
+  int64_t time_ms = 0;  // whole seconds
+  ai::Signal signal = ai::Signal::kHeartRate;
+  double value = 0;
+  bool charting_error = false;  // wrong as charted (truth only; not written to FHIR)
+  bool duplicate = false;       // a second copy of the previous Measurement
+};
+
+struct UnitSegment {
+  bool icu = false;
+  int64_t start_ms = 0, end_ms = 0;
+};
+
+struct Stay {
+  int64_t index = 0;
+  std::string patient_id;    // "syn-c1-000042"
+  std::string encounter_id;  // "syn-c1-000042-e"
+  std::string family, given;
+  bool male = false;
+  int age = 0;  // whole years at admission
+  CivilDate birth_date{1970, 1, 1};
+  std::vector<Comorbidity> comorbidities;
+  bool surgical = false;
+  int64_t admit_ms = 0, discharge_ms = 0;  // whole minutes
+  std::vector<UnitSegment> units;          // consecutive, covering admit..discharge
+  bool sepsis = false;
+  int64_t onset_ms = 0;  // when sepsis
+  bool other_deterioration = false;
+  bool died = false;                      // then death at discharge_ms
+  std::vector<Measurement> measurements;  // by time
+
+  bool EverInIcu() const;
+  bool InIcuAt(int64_t ms) const;
+};
+
+class StayGenerator {
+ public:
+  // start_ms: admissions are spread over the year that begins here.
+  StayGenerator(SitePreset preset, uint64_t seed, int64_t start_ms);
+
+  Stay Generate(int64_t index) const;
+
+  const SitePreset& preset() const { return preset_; }
+  // "syn-c1-000042".
+  std::string PatientId(int64_t index) const;
+
+ private:
+  SitePreset preset_;
+  uint64_t seed_;
+  int64_t start_ms_;
+  double mean_sepsis_risk_ = 1;  // normalizes the relative risks (site.h)
+};
+
+}  // namespace vigil::synth
