@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs Vigil with demo data: installs what is needed (scripts/setup.sh), builds
 # `vigil` in build/, starts `vigil serve` on its embedded SQLite store (the
-# default data folder; when empty it is loaded with the Synthea demo patients
-# from ../shared), shows a few FHIR requests against it, and keeps serving
-# until Ctrl-C.
+# default data folder; when empty it is loaded with 200 stays of the synthetic
+# hospital (`vigil synth`) and the Synthea demo patients from ../shared), shows
+# a few FHIR requests against it, and keeps serving until Ctrl-C.
 #
 # Usage: bash scripts/demo.sh                       (from any directory)
 # Env:   VIGIL_BUILD_DIR (default build), VIGIL_PORT (default 8080; 0 = any free),
@@ -59,6 +59,9 @@ request "Patients born before 1960, oldest first" "/Patient?birthdate=lt1960&_so
 request "Body weight measurements over 90 kg (LOINC 29463-7)" \
   "/Observation?code=http://loinc.org|29463-7&value-quantity=gt90&_count=5" \
   "[print(e['resource']['effectiveDateTime'][:10], e['resource']['valueQuantity']['value'], e['resource']['valueQuantity']['unit']) for e in r.get('entry', [])]; print(r['total'], 'in all')"
+request "Heart rates over 130/min charted in the synthetic hospital (LOINC 8867-4)" \
+  "/Observation?code=http://loinc.org|8867-4&value-quantity=gt130&_sort=-date&_count=3" \
+  "[print(e['resource']['effectiveDateTime'], e['resource']['subject']['reference'], e['resource']['valueQuantity']['value'], '/min') for e in r.get('entry', [])]; print(r['total'], 'in all')"
 request "Women with hypertension (reverse chaining with _has)" \
   "/Patient?gender=female&_has:Condition:patient:code=http://snomed.info/sct|38341003" \
   "[print(e['resource']['name'][0]['family']) for e in r.get('entry', [])]; print(r['total'], 'patients')"

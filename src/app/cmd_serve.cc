@@ -12,11 +12,13 @@
 #include "app/serve_mllp.h"
 #include "auth/jwks.h"
 #include "auth/token_verifier.h"
+#include "base/status.h"
 #include "base/str.h"
 #include "search/registry.h"
 #include "server/http/http_server.h"
 #include "server/rest/fhir_api.h"
 #include "server/rest/outcome.h"
+#include "synth/generator.h"
 
 namespace vigil::app {
 namespace {
@@ -79,8 +81,12 @@ void LogSecurity(const ServeArgs& args) {
                args.host.c_str());
 }
 
+constexpr int kDemoStays = 200;
+
 // Loads the demo data into a fresh default store, so that the README's run
-// command shows a working server.
+// command shows a working server: the synthetic hospital's admitted patients
+// (`vigil synth`, 200 stays with hourly vitals and labs) and, when ../shared is
+// there, the Synthea patients.
 absl::Status LoadDemo(store::Store& store, const persist::ResourceWrites& writes,
                       const std::string& dir) {
   store::HistoryQuery first;
@@ -88,13 +94,24 @@ absl::Status LoadDemo(store::Store& store, const persist::ResourceWrites& writes
   absl::StatusOr<store::HistoryPage> any = store.History(first);
   if (!any.ok()) return any.status();
   if (any->total > 0) return absl::OkStatus();
-  std::string demo = DemoDataDir();
-  if (demo.empty()) {
-    std::fprintf(stderr, "vigil serve: no demo data found (../shared/data/synthea-r4); starting empty\n");
-    return absl::OkStatus();
+  synth::SynthOptions hospital;
+  hospital.patients = kDemoStays;
+  hospital.out_dir = (std::filesystem::path(dir) / "demo-hospital").string();
+  std::fprintf(stderr, "vigil serve: empty store; generating %d synthetic hospital stays in %s\n",
+               kDemoStays, hospital.out_dir.c_str());
+  VIGIL_RETURN_IF_ERROR(synth::Generate(hospital));
+  // The FHIR files only: truth.json beside them is the generator's ground truth.
+  std::vector<std::string> inputs;
+  for (const char* type : {"Patient", "Encounter", "Condition", "Observation"}) {
+    inputs.push_back(StrCat(hospital.out_dir, "/", type, ".ndjson"));
   }
-  std::fprintf(stderr, "vigil serve: empty store; loading the demo data from %s\n", demo.c_str());
-  return RunImport(store, writes, {demo}, StrCat(dir, "/import-rejected.ndjson")).status();
+  if (std::string synthea = DemoDataDir(); !synthea.empty()) {
+    inputs.push_back(synthea);
+  } else {
+    std::fprintf(stderr, "vigil serve: no Synthea demo data (../shared/data/synthea-r4); loading the synthetic hospital only\n");
+  }
+  std::fprintf(stderr, "vigil serve: loading the demo data\n");
+  return RunImport(store, writes, inputs, StrCat(dir, "/import-rejected.ndjson")).status();
 }
 
 int Serve(const ServeArgs& args) {

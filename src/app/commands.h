@@ -29,4 +29,17 @@ void RegisterIngest(CLI::App& app, int& exit_code);
 // print its last AuditEvents.
 void RegisterAudit(CLI::App& app, int& exit_code);
 
+// `vigil train --config FILE --out DIR`: train a sepsis model, write its artifact.
+void RegisterTrain(CLI::App& app, int& exit_code);
+
+// `vigil evaluate --model DIR --labels FILE --input PATH...`: report on other stays.
+void RegisterEvaluate(CLI::App& app, int& exit_code);
+
+// `vigil score --input PATH... [--model DIR]`: early-warning scores and model risk per stay.
+void RegisterScore(CLI::App& app, int& exit_code);
+
+// `vigil synth --patients N --out DIR [--seed S] [--site community|academic] [--psv]`:
+// a synthetic hospital with latent sepsis (docs/synthetic-hospital.md).
+void RegisterSynth(CLI::App& app, int& exit_code);
+
 }  // namespace vigil::app

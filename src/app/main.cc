@@ -14,6 +14,10 @@ int main(int argc, char** argv) {
   vigil::app::RegisterHl7(app, exit_code);
   vigil::app::RegisterIngest(app, exit_code);
   vigil::app::RegisterAudit(app, exit_code);
+  vigil::app::RegisterTrain(app, exit_code);
+  vigil::app::RegisterEvaluate(app, exit_code);
+  vigil::app::RegisterScore(app, exit_code);
+  vigil::app::RegisterSynth(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

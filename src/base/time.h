@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace vigil {
 
@@ -13,5 +15,9 @@ int64_t NowMs();
 std::string FormatInstant(int64_t ms_since_epoch);
 // RFC 7231 HTTP-date: "Sun, 29 Nov 2026 17:40:22 GMT".
 std::string FormatHttpDate(int64_t ms_since_epoch);
+// A FHIR dateTime with at least minute precision ("2026-01-03T08:00:00Z",
+// "2026-01-03T08:00:00.250+01:00") or a date ("2026-01-03", read as midnight UTC)
+// as epoch milliseconds; nullopt for anything else (partial dates included).
+std::optional<int64_t> ParseFhirDateTimeMs(std::string_view text);
 
 }  // namespace vigil
