@@ -17,6 +17,8 @@
 //   - Every write goes through a WriteTxn: all-or-nothing, durable once
 //     Commit() returns OK (SQLite: WAL with synchronous=FULL by default; see
 //     sqlite_store.h for the weaker, opt-in kNormal).
+//   - Every committed resource version produces a ChangeEvent, handed to the
+//     store's change listener in commit order (store/change.h).
 //
 // Thread-safety: a Store is safe to use from many threads. Readers never block
 // on each other. A WriteTxn belongs to one thread; at most one is open at a time
@@ -38,6 +40,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "store/change.h"
 #include "store/index.h"
 #include "store/query.h"
 
@@ -143,6 +146,11 @@ class Store : public Reader {
   virtual absl::StatusOr<HistoryPage> History(const HistoryQuery& query) = 0;
   // At most query.count resources; fewer only at the end of the type.
   virtual absl::StatusOr<std::vector<StoredResource>> Scan(const ScanQuery& query) = 0;
+  // Replaces the change listener (store/change.h); an empty one detaches it.
+  // Waits for the open WriteTxn, if any, to finish, so once this returns the
+  // previous listener is never called again.
+  // REQUIRES: the calling thread holds no WriteTxn of this store.
+  virtual void SetChangeListener(ChangeListener listener) = 0;
 };
 
 }  // namespace vigil::store

@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/memory/memory_store.h"
@@ -933,6 +935,141 @@ TEST_P(StoreTest, CompositePartsOfEveryKind) {
   EXPECT_THAT(ids("uri-pair", {UriMatch{UriMatch::Mode::kBelow, "http://a.org"},
                                TokenMatch{std::nullopt, "y"}}),
               ElementsAre("a"));
+}
+
+// --- Change events (change.h) ------------------------------------------------------------
+
+// Collects the listener's calls. The store calls it under its writer lock, so
+// the calls never overlap; reading `batches` needs no lock once writes stop.
+struct EventLog {
+  std::vector<std::vector<ChangeEvent>> batches;
+
+  ChangeListener Listener() {
+    return [this](std::vector<ChangeEvent> events) { batches.push_back(std::move(events)); };
+  }
+  std::vector<ChangeEvent> All() const {
+    std::vector<ChangeEvent> all;
+    for (const auto& b : batches) all.insert(all.end(), b.begin(), b.end());
+    return all;
+  }
+};
+
+// "sequence type/id vversion deleted? patient time" in one string, for exact comparison.
+std::string Show(const ChangeEvent& e) {
+  return std::to_string(e.sequence) + " " + e.type + "/" + e.id + " v" + std::to_string(e.version) +
+         (e.deleted ? " deleted" : "") + " patient=" + e.patient_id +
+         " t=" + std::to_string(e.time_ms - Day(2023, 1, 1));
+}
+std::vector<std::string> Show(const std::vector<ChangeEvent>& events) {
+  std::vector<std::string> out;
+  for (const ChangeEvent& e : events) out.push_back(Show(e));
+  return out;
+}
+
+TEST_P(StoreTest, CommitAnnouncesItsWritesInPutOrderWithPatients) {
+  EventLog log;
+  store_->SetChangeListener(log.Listener());
+  IndexEntries obs = Ref("subject", "Patient", "p1");
+  obs.references.push_back({"patient", "Patient", "p1", "Patient/p1"});
+  obs.references.push_back({"performer", "Practitioner", "d1", "Practitioner/d1"});
+  Commit({W("Patient", "p1"), W("Observation", "o1", 1, obs),
+          W("Encounter", "e1", 1, Ref("subject", "Patient", "p2")),
+          W("Group", "g1", 1, Ref("subject", "Group", "x")), W("Practitioner", "d1")});
+  ASSERT_EQ(log.batches.size(), 1u);
+  EXPECT_THAT(Show(log.batches[0]),
+              ElementsAre("1 Patient/p1 v1 patient=p1 t=1", "2 Observation/o1 v1 patient=p1 t=1",
+                          "3 Encounter/e1 v1 patient=p2 t=1", "4 Group/g1 v1 patient= t=1",
+                          "5 Practitioner/d1 v1 patient= t=1"));
+  // An update, and deletes: a tombstone has no index rows, so its patient is
+  // the one of the version it replaces.
+  Commit({W("Observation", "o1", 2, Ref("patient", "Patient", "p3")),
+          Tombstone("Encounter", "e1", 2), Tombstone("Patient", "p1", 2)});
+  ASSERT_EQ(log.batches.size(), 2u);
+  EXPECT_THAT(Show(log.batches[1]), ElementsAre("6 Observation/o1 v2 patient=p3 t=2",
+                                                "7 Encounter/e1 v2 deleted patient=p2 t=2",
+                                                "8 Patient/p1 v2 deleted patient=p1 t=2"));
+  // The same resource twice in one transaction: one event per version.
+  Commit({Tombstone("Observation", "o1", 3), W("Observation", "o1", 4)});
+  EXPECT_THAT(Show(log.batches.at(2)), ElementsAre("9 Observation/o1 v3 deleted patient=p3 t=3",
+                                                   "10 Observation/o1 v4 patient= t=4"));
+}
+
+TEST_P(StoreTest, RolledBackAndRejectedWritesAnnounceNothing) {
+  EventLog log;
+  store_->SetChangeListener(log.Listener());
+  {
+    auto txn = *store_->BeginWrite();
+    ASSERT_TRUE(txn->Put(W("Patient", "p1")).ok());
+  }  // destroyed without Commit: rolled back
+  EXPECT_THAT(log.batches, IsEmpty());
+  {
+    auto txn = *store_->BeginWrite();
+    EXPECT_TRUE(absl::IsFailedPrecondition(txn->Put(W("Patient", "p1", 2))));
+    ASSERT_TRUE(txn->Put(W("Patient", "p1")).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+    EXPECT_TRUE(absl::IsFailedPrecondition(txn->Commit()));
+  }
+  {
+    auto txn = *store_->BeginWrite();  // meta only, and an empty commit: no call
+    ASSERT_TRUE(txn->PutMeta("cursor", "1").ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  Commit({});
+  // The rolled-back Put took no sequence number.
+  EXPECT_THAT(Show(log.All()), ElementsAre("1 Patient/p1 v1 patient=p1 t=1"));
+  EXPECT_EQ(log.batches.size(), 1u);
+}
+
+TEST_P(StoreTest, SequenceCountsWritesMadeWithoutAListener) {
+  Commit({W("Patient", "p1"), W("Patient", "p2")});
+  EventLog log;
+  store_->SetChangeListener(log.Listener());
+  Commit({W("Patient", "p3")});
+  store_->SetChangeListener(nullptr);
+  Commit({W("Patient", "p4")});
+  store_->SetChangeListener(log.Listener());
+  Commit({W("Patient", "p5")});
+  EXPECT_THAT(Show(log.All()),
+              ElementsAre("3 Patient/p3 v1 patient=p3 t=1", "5 Patient/p5 v1 patient=p5 t=1"));
+}
+
+// Writers on several threads: the listener sees every commit exactly once,
+// numbered without gaps in the order the commits happened, each resource's
+// versions in order, and the committed data already readable.
+TEST_P(StoreTest, ConcurrentCommitsAreAnnouncedInCommitOrder) {
+  constexpr int kThreads = 4;
+  constexpr int kCommits = 25;
+  std::vector<ChangeEvent> seen;
+  int unreadable = 0;
+  store_->SetChangeListener([&](std::vector<ChangeEvent> events) {
+    for (ChangeEvent& e : events) {
+      auto r = store_->Read(e.type, e.id);
+      if (!r.ok() || !r->has_value() || (*r)->version != e.version) ++unreadable;
+      seen.push_back(std::move(e));
+    }
+  });
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([this, t] {
+      std::string id = "p" + std::to_string(t);
+      for (int v = 1; v <= kCommits; ++v) {
+        auto txn = store_->BeginWrite();
+        ASSERT_TRUE(txn.ok());
+        ASSERT_TRUE((*txn)->Put(W("Patient", id, v)).ok());
+        ASSERT_TRUE((*txn)->Commit().ok());
+      }
+    });
+  }
+  for (std::thread& w : writers) w.join();
+  store_->SetChangeListener(nullptr);
+  ASSERT_EQ(seen.size(), size_t{kThreads * kCommits});
+  EXPECT_EQ(unreadable, 0);
+  std::map<std::string, int64_t> last_version;
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].sequence, i + 1);
+    EXPECT_EQ(seen[i].version, ++last_version[seen[i].id]) << seen[i].id;
+  }
+  EXPECT_EQ(last_version.size(), size_t{kThreads});
 }
 
 INSTANTIATE_TEST_SUITE_P(

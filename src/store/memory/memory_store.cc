@@ -113,6 +113,8 @@ class MemoryTxn : public WriteTxn, private View {
   std::vector<LogRecord> staged_log_;
   std::map<std::string, std::string, std::less<>> staged_meta_;
   int64_t next_rid_;
+  uint64_t writes_ = 0;              // successful Puts
+  std::vector<ChangeEvent> events_;  // one per Put, only while a listener is attached
   bool done_ = false;
 };
 
@@ -155,13 +157,28 @@ class MemoryStore : public Store {
   }
   absl::StatusOr<HistoryPage> History(const HistoryQuery& q) override;
   absl::StatusOr<std::vector<StoredResource>> Scan(const ScanQuery& q) override;
+  void SetChangeListener(ChangeListener listener) override {
+    std::lock_guard lock(writer_mu_);
+    listener_ = std::move(listener);
+  }
 
  private:
   friend class MemoryTxn;
 
+  // Numbers and hands on a committed transaction's events. REQUIRES: writer_mu_.
+  void Announce(uint64_t writes, std::vector<ChangeEvent> events) {
+    uint64_t sequence = next_sequence_;
+    next_sequence_ += writes;
+    if (!listener_ || events.empty()) return;
+    for (ChangeEvent& e : events) e.sequence = sequence++;
+    listener_(std::move(events));
+  }
+
   MemoryStoreOptions options_;
-  std::mutex writer_mu_;  // held by the open WriteTxn
-  std::shared_mutex mu_;  // guards state_; exclusive only while a Commit applies
+  std::mutex writer_mu_;        // held by the open WriteTxn
+  ChangeListener listener_;     // guarded by writer_mu_
+  uint64_t next_sequence_ = 1;  // guarded by writer_mu_
+  std::shared_mutex mu_;        // guards state_; exclusive only while a Commit applies
   State state_;
 };
 
@@ -223,6 +240,12 @@ absl::Status MemoryTxn::Put(ResourceWrite w) {
     return absl::FailedPreconditionError(StrCat(w.type, "/", w.id, ": version ", w.version,
                                                 " written, but the current version is ", current));
   }
+  if (store_.listener_) {
+    const IndexEntries& owner = w.deleted && old != nullptr ? old->index : w.index;
+    events_.push_back(ChangeEvent{0, w.type, w.id, w.version, w.deleted, w.last_updated,
+                                  PatientOf(w.type, w.id, owner)});
+  }
+  ++writes_;
   Key key(w.type, w.id);
   auto staged = staged_.find(key);
   if (staged == staged_.end()) {
@@ -261,6 +284,7 @@ absl::Status MemoryTxn::Commit() {
     for (auto& [k, v] : staged_meta_) s.meta.insert_or_assign(k, std::move(v));
     s.next_rid = next_rid_;
   }
+  store_.Announce(writes_, std::move(events_));
   writer_.unlock();
   return absl::OkStatus();
 }

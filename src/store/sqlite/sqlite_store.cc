@@ -92,6 +92,21 @@ auto InReadTxn(Connection& c, Fn fn) -> decltype(fn(c)) {
   return result;
 }
 
+// The Patient of the current version of type/id (PatientOf over its stored
+// reference rows): what a delete that replaces it belongs to.
+absl::StatusOr<std::string> CurrentPatient(Connection& c, const std::string& type,
+                                           const std::string& id) {
+  if (type == "Patient") return id;
+  for (std::string_view param : {"patient", "subject"}) {
+    VIGIL_ASSIGN_OR_RETURN(std::vector<ResourceKey> targets,
+                           sqlite_internal::ReadReferences(c, {{type, id}}, param));
+    for (ResourceKey& target : targets) {
+      if (target.type == "Patient") return std::move(target.id);
+    }
+  }
+  return std::string();
+}
+
 class SqliteStore;
 
 class SqliteTxn : public WriteTxn {
@@ -120,29 +135,14 @@ class SqliteTxn : public WriteTxn {
     return sqlite_internal::ReadMeta(c_, key);
   }
 
-  absl::Status Put(ResourceWrite w) override {
-    VIGIL_RETURN_IF_ERROR(Usable());
-    absl::Status s = sqlite_internal::WriteResource(c_, w);
-    // A wrong version or a bad key is detected before anything is written;
-    // any other failure may leave a half-written Put, so Commit must not run.
-    if (!s.ok() && !absl::IsFailedPrecondition(s) && !absl::IsInvalidArgument(s)) failed_ = s;
-    return s;
-  }
+  absl::Status Put(ResourceWrite w) override;
   absl::Status PutMeta(std::string_view key, std::string_view value) override {
     VIGIL_RETURN_IF_ERROR(Usable());
     absl::Status s = sqlite_internal::WriteMeta(c_, key, value);
     if (!s.ok()) failed_ = s;
     return s;
   }
-  absl::Status Commit() override {
-    if (done_) return absl::FailedPreconditionError("transaction already finished");
-    done_ = true;
-    absl::Status s = failed_;
-    if (s.ok()) s = c_.Exec("COMMIT");
-    if (!s.ok()) (void)c_.Exec("ROLLBACK");
-    writer_.unlock();
-    return s;
-  }
+  absl::Status Commit() override;
 
  private:
   absl::Status Usable() const {
@@ -153,7 +153,9 @@ class SqliteTxn : public WriteTxn {
   SqliteStore& store_;
   Connection& c_;
   std::unique_lock<std::mutex> writer_;
-  absl::Status failed_;  // set once a write failed halfway; Commit then rolls back
+  absl::Status failed_;              // set once a write failed halfway; Commit then rolls back
+  uint64_t writes_ = 0;              // successful Puts
+  std::vector<ChangeEvent> events_;  // one per Put, only while a listener is attached
   bool done_ = false;
 };
 
@@ -212,18 +214,75 @@ class SqliteStore : public Store {
     return std::make_unique<SqliteTxn>(*this, *writer_, std::move(lock));
   }
 
+  void SetChangeListener(ChangeListener listener) override {
+    std::lock_guard lock(writer_mu_);
+    listener_ = std::move(listener);
+  }
+
   int64_t Now() const { return options_.now_ms(); }
+  // REQUIRES: writer_mu_ (held by the open SqliteTxn).
+  bool Listening() const { return static_cast<bool>(listener_); }
+  // Numbers and hands on a committed transaction's events. REQUIRES: writer_mu_.
+  void Announce(uint64_t writes, std::vector<ChangeEvent> events) {
+    uint64_t sequence = next_sequence_;
+    next_sequence_ += writes;
+    if (!listener_ || events.empty()) return;
+    for (ChangeEvent& e : events) e.sequence = sequence++;
+    listener_(std::move(events));
+  }
 
  private:
   SqliteOptions options_;
-  std::mutex writer_mu_;                // held by the open SqliteTxn
-  std::unique_ptr<Connection> writer_;  // used only under writer_mu_
+  std::mutex writer_mu_;                        // held by the open SqliteTxn
+  ChangeListener listener_;                     // guarded by writer_mu_
+  uint64_t next_sequence_ = 1;                  // guarded by writer_mu_
+  std::unique_ptr<Connection> writer_;          // used only under writer_mu_
   std::unique_ptr<Checkpointer> checkpointer_;  // hooked to writer_, destroyed before it
   ReaderPool readers_;                          // destroyed before writer_
 };
 
 absl::StatusOr<SearchPage> SqliteTxn::Search(const Query& query) {
   return sqlite_internal::RunSearch(c_, query, store_.Now());
+}
+
+absl::Status SqliteTxn::Put(ResourceWrite w) {
+  VIGIL_RETURN_IF_ERROR(Usable());
+  std::string patient;
+  if (store_.Listening()) {
+    // A delete removes the index rows that name the patient: read them first.
+    if (w.deleted) {
+      VIGIL_ASSIGN_OR_RETURN(patient, CurrentPatient(c_, w.type, w.id));
+    } else {
+      patient = PatientOf(w.type, w.id, w.index);
+    }
+  }
+  absl::Status s = sqlite_internal::WriteResource(c_, w);
+  if (!s.ok()) {
+    // A wrong version or a bad key is detected before anything is written;
+    // any other failure may leave a half-written Put, so Commit must not run.
+    if (!absl::IsFailedPrecondition(s) && !absl::IsInvalidArgument(s)) failed_ = s;
+    return s;
+  }
+  ++writes_;
+  if (store_.Listening()) {
+    events_.push_back(ChangeEvent{0, std::move(w.type), std::move(w.id), w.version, w.deleted,
+                                  w.last_updated, std::move(patient)});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteTxn::Commit() {
+  if (done_) return absl::FailedPreconditionError("transaction already finished");
+  done_ = true;
+  absl::Status s = failed_;
+  if (s.ok()) s = c_.Exec("COMMIT");
+  if (s.ok()) {
+    store_.Announce(writes_, std::move(events_));
+  } else {
+    (void)c_.Exec("ROLLBACK");
+  }
+  writer_.unlock();
+  return s;
 }
 
 }  // namespace

@@ -297,6 +297,44 @@ TEST_F(SqliteStoreTest, HotQueriesUseIndexes) {
   sqlite3_close(db);
 }
 
+// A Put that fails halfway (here: a trigger aborts the versions insert) makes
+// Commit fail and roll back; the listener hears nothing of that transaction,
+// and the next one numbers its events as if it had never happened.
+TEST_F(SqliteStoreTest, FailedCommitAnnouncesNothing) {
+  Open().reset();  // creates the schema
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ + "/vigil.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TRIGGER boom BEFORE INSERT ON versions "
+                         "WHEN CAST(NEW.json AS TEXT) = 'boom' "
+                         "BEGIN SELECT RAISE(ABORT, 'boom'); END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto store = Open();
+  std::vector<ChangeEvent> seen;
+  store->SetChangeListener([&](std::vector<ChangeEvent> events) {
+    seen.insert(seen.end(), events.begin(), events.end());
+  });
+  auto txn = *store->BeginWrite();
+  ASSERT_TRUE(txn->Put(W("a")).ok());
+  ResourceWrite bad = W("b");
+  bad.json = "boom";
+  absl::Status put = txn->Put(bad);
+  EXPECT_TRUE(absl::IsInternal(put)) << put;
+  EXPECT_FALSE(txn->Commit().ok());
+  EXPECT_TRUE(seen.empty());
+  EXPECT_FALSE(store->Read("Observation", "a")->has_value());
+
+  txn = *store->BeginWrite();
+  ASSERT_TRUE(txn->Put(W("c")).ok());
+  ASSERT_TRUE(txn->Commit().ok());
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].sequence, 1u);
+  EXPECT_EQ(seen[0].id, "c");
+  EXPECT_EQ(seen[0].patient_id, "p1");  // W's "subject" reference row
+}
+
 TEST_F(SqliteStoreTest, RejectsAFileThatIsNotADatabase) {
   std::filesystem::create_directories(dir_);
   FILE* f = fopen((dir_ + "/vigil.db").c_str(), "w");
