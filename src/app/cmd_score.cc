@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "ai/features.h"
+#include "ai/model/evaluate.h"
 #include "ai/model/predict.h"
 #include "app/commands.h"
 #include "app/model_input.h"
@@ -20,6 +21,7 @@ namespace vigil::app {
 namespace {
 
 using fhir::Json;
+using ai::JsonNumber;
 
 struct ScoreArgs {
   StaySource source;
@@ -29,21 +31,16 @@ struct ScoreArgs {
   int top = 5;
 };
 
-Json Number(double v) {
-  if (!std::isfinite(v)) return Json();
-  return Json::Number(fmt::format("{:.6g}", v));
-}
-
 Json ScoreJson(const ai::ScoreResult& r) {
   Json out = Json::Object();
-  out.Set("total", Number(r.total));
-  out.Set("missing", Number(r.missing));
+  out.Set("total", JsonNumber(r.total));
+  out.Set("missing", JsonNumber(r.missing));
   Json components = Json::Array();
   for (const ai::ScoreComponent& c : r.components) {
     Json item = Json::Object();
     item.Set("name", Json::String(std::string(c.name)));
-    item.Set("value", c.value ? Number(*c.value) : Json());
-    item.Set("points", Number(c.points));
+    item.Set("value", c.value ? JsonNumber(*c.value) : Json());
+    item.Set("points", JsonNumber(c.points));
     components.Push(std::move(item));
   }
   out.Set("components", std::move(components));
@@ -66,18 +63,18 @@ absl::StatusOr<Json> ModelJson(const ai::LoadedModel& model, const ai::Stay& sta
   if (const Json* m = model.manifest.Find("model"); m != nullptr && m->Find("sha256") != nullptr) {
     out.Set("sha256", *m->Find("sha256"));
   }
-  out.Set("probability", Number(p.probability));
-  out.Set("threshold", Number(model.threshold));
+  out.Set("probability", JsonNumber(p.probability));
+  out.Set("threshold", JsonNumber(model.threshold));
   out.Set("alert", Json::Bool(p.alert));
-  out.Set("log_odds", Number(p.log_odds));
-  out.Set("base_value", Number(p.base_value));
+  out.Set("log_odds", JsonNumber(p.log_odds));
+  out.Set("base_value", JsonNumber(p.base_value));
   Json contributions = Json::Array();
   for (int i = 0; i < top && i < static_cast<int>(p.contributions.size()); ++i) {
     const ai::Contribution& c = p.contributions[i];
     Json item = Json::Object();
     item.Set("feature", Json::String(c.feature));
-    item.Set("value", Number(c.value));
-    item.Set("contribution", Number(c.contribution));
+    item.Set("value", JsonNumber(c.value));
+    item.Set("contribution", JsonNumber(c.contribution));
     contributions.Push(std::move(item));
   }
   out.Set("contributions", std::move(contributions));

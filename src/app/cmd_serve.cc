@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "ai/live/live_scorer.h"
+#include "ai/model/artifact.h"
 #include "app/commands.h"
 #include "app/data_dir.h"
 #include "app/import_run.h"
@@ -14,6 +16,7 @@
 #include "auth/token_verifier.h"
 #include "base/status.h"
 #include "base/str.h"
+#include "events/event_bus.h"
 #include "search/registry.h"
 #include "server/http/http_server.h"
 #include "server/rest/fhir_api.h"
@@ -40,6 +43,8 @@ struct ServeArgs {
   bool no_audit = false;
   int mllp_port = -1;  // -1: no MLLP listener
   int mllp_idle_timeout_s = 600;
+  std::string model;  // --model: artifact folder; enables live scoring
+  bool log_events = false;
 };
 
 bool IsLoopback(const std::string& host) {
@@ -79,6 +84,26 @@ void LogSecurity(const ServeArgs& args) {
                "vigil serve: WARNING: unauthenticated (no --auth): anyone who can connect to %s "
                "can read and change all data\n",
                args.host.c_str());
+}
+
+// --log-events: the debug consumer of the change events.
+absl::Status LogEvent(const store::ChangeEvent& e) {
+  std::fprintf(stderr, "vigil serve: event %llu %s/%s v%lld%s patient=%s\n",
+               static_cast<unsigned long long>(e.sequence), e.type.c_str(), e.id.c_str(),
+               static_cast<long long>(e.version), e.deleted ? " deleted" : "",
+               e.patient_id.c_str());
+  return absl::OkStatus();
+}
+
+// Subscribes the consumers, then attaches the bus to the store: from then on
+// every committed write reaches them.
+absl::Status StartEvents(events::EventBus& bus, store::Store& store, bool log, ai::LiveScorer* scorer) {
+  if (log) VIGIL_RETURN_IF_ERROR(bus.Subscribe("log", LogEvent));
+  if (scorer != nullptr) {
+    VIGIL_RETURN_IF_ERROR(
+        bus.Subscribe("scoring", [scorer](const store::ChangeEvent& e) { return scorer->OnChange(e); }));
+  }
+  return bus.Attach(store);
 }
 
 constexpr int kDemoStays = 200;
@@ -176,6 +201,31 @@ int Serve(const ServeArgs& args) {
     trail = *std::move(opened);
   }
 
+  // Change events: every committed write, from any path (REST, MLLP), in commit order.
+  // Consumers subscribe to `bus` (events/event_bus.h) before it is attached; its
+  // threads start here, after the signals are blocked.
+  // --model: live scoring (ai/live): every Observation of an in-progress Encounter
+  // re-scores the stay (NEWS2 and the model) into RiskAssessments.
+  std::optional<ai::LoadedModel> model;
+  std::optional<persist::ResourceWrites> scorer_writes;
+  std::unique_ptr<ai::LiveScorer> scorer;
+  if (!args.model.empty()) {
+    absl::StatusOr<ai::LoadedModel> loaded = ai::LoadArtifact(args.model);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "vigil serve: --model: %s\n", std::string(Message(loaded.status())).c_str());
+      return 1;
+    }
+    model = std::move(*loaded);
+    scorer_writes.emplace(registry, options.write);
+    scorer = std::make_unique<ai::LiveScorer>(**store, *scorer_writes, registry, &*model);
+    std::fprintf(stderr, "vigil serve: live scoring with %s (NEWS2 and the model)\n", args.model.c_str());
+  }
+  events::EventBus bus;
+  if (absl::Status attached = StartEvents(bus, **store, args.log_events, scorer.get()); !attached.ok()) {
+    std::fprintf(stderr, "vigil serve: events: %s\n", std::string(Message(attached)).c_str());
+    return 1;
+  }
+
   server::HttpOptions http;
   http.address = args.host;
   http.port = args.port;
@@ -223,6 +273,9 @@ int Serve(const ServeArgs& args) {
   httpd.Stop();
   // No request runs any more: stop the $export worker before the store goes.
   if (api) api->Stop();
+  // No write comes any more: stop the event consumers (what they have not
+  // handled yet is dropped; the store has it).
+  bus.Stop();
   // Every answered request is queued: write them and the final signed checkpoint.
   if (trail) {
     if (absl::Status stopped = trail->Stop(); !stopped.ok()) {
@@ -267,6 +320,12 @@ void RegisterServe(CLI::App& app, int& exit_code) {
   cmd->add_option("--mllp-idle-timeout", args->mllp_idle_timeout_s,
                   "seconds an MLLP connection may stay silent before it is closed (default 600)")
       ->check(CLI::Range(1, 86400));
+  cmd->add_option("--model", args->model,
+                  "model artifact folder (vigil train): score every Observation of an in-progress "
+                  "Encounter with NEWS2 and the model, written as RiskAssessments");
+  cmd->add_flag("--log-events", args->log_events,
+                "log every change event (committed create, update, delete) to stderr, for "
+                "debugging");
   cmd->add_flag("--no-audit", args->no_audit,
                 "do not write the audit trail (DATA/audit/audit.log); for benchmarks and tests");
   cmd->add_flag("--insecure-listen-anywhere", args->insecure_listen_anywhere,

@@ -1,0 +1,40 @@
+// RiskAssessment resources for scores (docs/risk-assessment.md): the shared
+// elements, NEWS2 with its components, and the model with its calibrated
+// probability and TreeSHAP explanation in the risk-explanation extension.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "ai/model/artifact.h"
+#include "ai/model/predict.h"
+#include "ai/scores/early_warning.h"
+#include "ai/timeline.h"
+#include "fhir/json.h"
+
+namespace vigil::ai {
+
+// The explanation extension (documented in docs/risk-assessment.md).
+inline constexpr std::string_view kExplanationExtension =
+    "https://vigil.dev/fhir/StructureDefinition/risk-explanation";
+
+// What every assessment of one stay at one time shares.
+struct AssessmentContext {
+  const Stay& stay;
+  int64_t at_ms;
+  fhir::Json basis;  // [Reference(Observation)...]
+};
+
+fhir::Json News2Assessment(const AssessmentContext& context, const ScoreResult& news2);
+
+// The five largest contributions, then one "(other features)" entry with the sum
+// of the rest, so that baseValue + the contributions equals logOdds.
+fhir::Json ModelAssessment(const AssessmentContext& context, const LoadedModel& model,
+                           const ExplainedPrediction& prediction);
+
+// A Reference to type/id.
+fhir::Json Reference(std::string_view type, std::string_view id);
+
+}  // namespace vigil::ai
