@@ -19,7 +19,10 @@ std::string StatusFor(MapContext& ctx, const Segment& pv1, std::string_view even
   return "in-progress";  // A01, A02, A08, A13 (discharge cancelled)
 }
 
-Json EncounterClass(const std::string& code) {
+// PV1-2 as an Encounter.class Coding; an unknown code is kept (as a valid FHIR
+// code: whitespace trimmed and collapsed) under the v2 table 0004.
+Json EncounterClass(const std::string& raw) {
+  const std::string code = CodeText(raw);
   static constexpr std::pair<std::string_view, std::string_view> kClass[] = {
       {"I", "IMP"}, {"O", "AMB"}, {"E", "EMER"}, {"P", "PRENC"}, {"R", "AMB"}, {"B", "IMP"}};
   Json coding = Json::Object();

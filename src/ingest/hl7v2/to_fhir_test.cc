@@ -185,6 +185,19 @@ TEST(Hl7ToFhirAdtTest, CancelAdmitAndCancelDischarge) {
   EXPECT_EQ(J(Res(Entry(a13, "Encounter")), "period"), R"({"start":"2024-03-05T14:00:00+01:00"})");
 }
 
+// Found by the hl7v2 fuzz target: a patient class with a leading space made an
+// invalid FHIR code.
+TEST(Hl7ToFhirAdtTest, UnknownPatientClassIsAValidCode) {
+  MapResult r = Map(Msh("ADT^A04") + kPid + Pv1({{2, " X  Y "}}));
+  ExpectValid(r);
+  EXPECT_EQ(J(Res(Entry(r, "Encounter")), "class"),
+            R"({"system":"http://terminology.hl7.org/CodeSystem/v2-0004","code":"X Y"})");
+  MapResult blank = Map(Msh("ADT^A04") + kPid + Pv1({{2, "  "}}));
+  ExpectValid(blank);
+  EXPECT_EQ(J(Res(Entry(blank, "Encounter")), "class"),
+            R"({"system":"http://terminology.hl7.org/CodeSystem/v3-NullFlavor","code":"UNK"})");
+}
+
 TEST(Hl7ToFhirAdtTest, RegisterAndUpdate) {
   MapResult a04 = Map(Msh("ADT^A04") + kPid + Pv1({{2, "O"}}));
   ExpectValid(a04);
