@@ -35,7 +35,7 @@ enum class Signal : uint8_t {
   kGcs,
   kO2Flow,
   kFiO2,
-  // Laboratory values (the PhysioNet 2019 set that the synthetic hospital models).
+  // Laboratory values.
   kLactate,
   kWbc,
   kCreatinine,
@@ -50,6 +50,21 @@ enum class Signal : uint8_t {
   kPaCO2,
   kChloride,
   kAst,
+  // The rest of the PhysioNet 2019 set, appended so that the values above keep
+  // their numbers. End-tidal CO2 is a vital sign (kVital), charted from the
+  // capnograph of ventilated ICU patients; the others are laboratory values.
+  kEtCO2,
+  kBaseExcess,
+  kSaO2,
+  kAlkalinePhosphatase,
+  kCalcium,
+  kBilirubinDirect,
+  kMagnesium,
+  kPhosphate,
+  kTroponinI,
+  kHematocrit,
+  kPtt,
+  kFibrinogen,
   kCount  // number of signals; not a signal
 };
 

@@ -13,7 +13,7 @@ constexpr int I(Signal s) { return static_cast<int>(s); }
 
 double RoundTo(double v, int decimals) {
   double scale = std::pow(10.0, decimals);
-  return std::round(v * scale) / scale;
+  return std::round(v * scale) / scale + 0.0;  // + 0.0: never "-0.0"
 }
 
 // Values a nurse types in; lab values and MAP come from machines.
@@ -45,13 +45,17 @@ class Charter {
     switch (o.signal) {
       case Signal::kSystolicBp: Cuff(t, out); return;
       case Signal::kSpO2: {
-        double raw = RawSpo2(t);
-        double deficit = std::max(0.0, baseline_.spo2_target - raw);
-        double treated = deficit > 0.5 ? phys_.o2_recovered_fraction * deficit : 0;
-        double v = raw + treated + rng_.Normal(0, Norm(Signal::kSpO2).noise_sd);
+        double v = Saturation(t) + rng_.Normal(0, Norm(Signal::kSpO2).noise_sd);
         Emit(t, o.signal, Finish(o.signal, v + site_.devices.spo2_bias), out);
         return;
       }
+      case Signal::kSaO2:
+      case Signal::kHematocrit:
+      case Signal::kEtCO2:
+      case Signal::kBilirubinDirect:
+      case Signal::kBaseExcess:
+        Emit(t, o.signal, Finish(o.signal, Derived(o.signal, t)), out);
+        return;
       case Signal::kO2Flow: Emit(t, o.signal, Finish(o.signal, O2Flow(t)), out); return;
       case Signal::kFiO2: {
         double flow = O2Flow(t);
@@ -123,6 +127,38 @@ class Charter {
   }
 
   double RawSpo2(double t) { return std::min(100.0, Latent(Signal::kSpO2, t)); }
+
+  // The arterial saturation: SpO2 before oxygen plus what oxygen recovers.
+  double Saturation(double t) {
+    double raw = RawSpo2(t);
+    double deficit = std::max(0.0, baseline_.spo2_target - raw);
+    return raw + (deficit > 0.5 ? phys_.o2_recovered_fraction * deficit : 0);
+  }
+
+  // A derived signal's value from its sources' true values at t (site.h).
+  double Derived(Signal s, double t) {
+    double noise = Norm(s).noise_sd;
+    switch (s) {
+      case Signal::kSaO2: return Saturation(t) + rng_.Normal(0, noise);
+      case Signal::kHematocrit:
+        return baseline_.hct_per_hgb * Latent(Signal::kHemoglobin, t) + rng_.Normal(0, noise);
+      case Signal::kEtCO2:
+        return Latent(Signal::kPaCO2, t) - baseline_.etco2_gradient +
+               course_.Shift(s, baseline_.mean[I(s)], t) + rng_.Normal(0, noise);
+      case Signal::kBilirubinDirect: {
+        double total = Latent(Signal::kBilirubinTotal, t);
+        double usual = baseline_.mean[I(Signal::kBilirubinTotal)];
+        double direct = baseline_.direct_bilirubin_fraction * std::min(total, usual) +
+                        phys_.direct_bilirubin_share_of_rise * std::max(0.0, total - usual);
+        return direct * std::exp(rng_.Normal(0, noise));
+      }
+      case Signal::kBaseExcess: {
+        double hco3 = Latent(Signal::kBicarbonate, t), ph = Latent(Signal::kPh, t);
+        return 0.93 * (hco3 - 24.4 + 14.8 * (ph - 7.4)) + rng_.Normal(0, noise);
+      }
+      default: return Noisy(s, t);
+    }
+  }
 
   // Oxygen given to bring SpO2 back toward the target (L/min; home oxygen at least).
   double O2Flow(double t) {
@@ -198,6 +234,9 @@ Baseline DrawBaseline(const Physiology& phys, const Person& person, Rng& rng) {
     b.spo2_target = phys.spo2_target;
   }
   if (person.Has(Comorbidity::kCkd)) {
+    mean(Signal::kCalcium) += phys.ckd_calcium_shift;
+    mean(Signal::kMagnesium) += phys.ckd_magnesium_shift;
+    mean(Signal::kPhosphate) += phys.ckd_phosphate_shift;
     mean(Signal::kCreatinine) *= phys.ckd_creatinine_factor;
     mean(Signal::kBun) *= phys.ckd_bun_factor;
     mean(Signal::kHemoglobin) += phys.ckd_hgb_shift;
@@ -206,6 +245,12 @@ Baseline DrawBaseline(const Physiology& phys, const Person& person, Rng& rng) {
   if (person.Has(Comorbidity::kHeartFailure)) mean(Signal::kBun) *= phys.heart_failure_bun_factor;
   if (person.Has(Comorbidity::kDiabetes)) mean(Signal::kGlucose) *= phys.diabetes_glucose_factor;
   if (person.Has(Comorbidity::kCancer)) mean(Signal::kHemoglobin) += phys.cancer_hgb_shift;
+  b.hct_per_hgb = rng.Normal(phys.hct_per_hgb, phys.hct_per_hgb_sd);
+  b.etco2_gradient = std::max(0.0, rng.Normal(phys.etco2_gradient, phys.etco2_gradient_sd));
+  if (person.Has(Comorbidity::kCopd)) b.etco2_gradient += phys.copd_etco2_gradient_shift;
+  b.direct_bilirubin_fraction =
+      std::min(0.9, phys.direct_bilirubin_fraction *
+                        std::exp(rng.Normal(0, phys.direct_bilirubin_fraction_sd)));
   double gcs14 = person.age > 80 ? phys.gcs_14_fraction_over_80 : phys.gcs_14_fraction;
   mean(Signal::kGcs) = rng.Bernoulli(gcs14) ? 14 : 15;
   for (int i = 0; i < ai::kSignalCount; ++i) {

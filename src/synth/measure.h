@@ -3,7 +3,9 @@
 // A charted value = the patient's personal mean + a 24-hour rhythm + a slow
 // AR(1) drift + the shifts of every active process (course.h) + measurement
 // noise + device bias, clamped to physiology, rounded to charted precision,
-// and occasionally charted wrong or sent twice.
+// and occasionally charted wrong or sent twice. Derived signals (haematocrit,
+// SaO2, EtCO2, direct bilirubin, base excess; site.h) start instead from
+// their sources' true values at the same moment.
 //
 // Thread-safety: plain functions.
 #pragma once
@@ -24,6 +26,10 @@ struct Baseline {
   std::array<double, ai::kSignalCount> mean{};
   double spo2_target = 94;
   double home_o2_l_min = 0;
+  // Personal relations of the derived signals (Physiology).
+  double hct_per_hgb = 3;
+  double etco2_gradient = 4;
+  double direct_bilirubin_fraction = 0.3;
 };
 
 Baseline DrawBaseline(const Physiology& phys, const Person& person, Rng& rng);

@@ -10,7 +10,16 @@ namespace {
 
 using ai::Signal;
 
-enum Panel : unsigned { kCbc = 1, kBmp = 2, kLft = 4, kLactate = 8, kGas = 16 };
+enum Panel : unsigned {
+  kCbc = 1,
+  kBmp = 2,
+  kLft = 4,
+  kLactate = 8,
+  kGas = 16,
+  kExtended = 32,  // calcium, magnesium, phosphate
+  kCoag = 64,
+  kTroponin = 128,
+};
 
 // Orders end this long before discharge, so none falls after it once rounded.
 constexpr double kEndMarginH = 0.05;
@@ -26,6 +35,7 @@ class Scheduler {
         rng_(rng) {}
 
   std::vector<Order> Run() {
+    Ventilation();
     Vitals();
     double admission_panel_h = AdmissionLabs();
     RoutineLabs(admission_panel_h);
@@ -56,6 +66,7 @@ class Scheduler {
       Maybe(q_.icu_bp, t, Signal::kSystolicBp);
       Maybe(q_.icu_gcs, t, Signal::kGcs);
       Maybe(q_.icu_fio2, t, Signal::kFiO2);
+      if (Ventilated(t)) Maybe(q_.icu_etco2, t, Signal::kEtCO2);
       return;
     }
     Maybe(q_.ward_hr, t, Signal::kHeartRate);
@@ -66,6 +77,25 @@ class Scheduler {
     bool concerned = Concern(t) >= q_.workup_concern;
     Maybe(concerned ? q_.ward_gcs_concerned : q_.ward_gcs, t, Signal::kGcs);
     Maybe(q_.ward_o2, t, Signal::kO2Flow);
+  }
+
+  // Which parts of the ICU spans are ventilated (Practice).
+  void Ventilation() {
+    for (const UnitSpan& u : course_.units) {
+      if (!u.icu) continue;
+      bool sick = Concern(u.start_h) >= q_.full_concern;
+      if (!rng_.Bernoulli(sick ? q_.icu_ventilated_prob_sick : q_.icu_ventilated_prob)) continue;
+      double fraction = rng_.Uniform(q_.ventilated_fraction_min, q_.ventilated_fraction_max);
+      double until = u.start_h + fraction * (u.end_h - u.start_h);
+      ventilated_.push_back(UnitSpan{true, u.start_h, until});
+    }
+  }
+
+  bool Ventilated(double t) const {
+    for (const UnitSpan& v : ventilated_) {
+      if (t >= v.start_h && t < v.end_h) return true;
+    }
+    return false;
   }
 
   // Rounds at the unit's interval, shorter on the ward when the patient looks
@@ -92,7 +122,10 @@ class Scheduler {
 
   void AddPanels(unsigned panels, double t) {
     if (panels & kCbc) {
-      for (Signal s : {Signal::kWbc, Signal::kHemoglobin, Signal::kPlatelets}) Add(t, s);
+      for (Signal s :
+           {Signal::kWbc, Signal::kHemoglobin, Signal::kHematocrit, Signal::kPlatelets}) {
+        Add(t, s);
+      }
     }
     if (panels & kBmp) {
       for (Signal s : {Signal::kCreatinine, Signal::kBun, Signal::kGlucose, Signal::kPotassium,
@@ -103,13 +136,22 @@ class Scheduler {
     if (panels & kLft) {
       Add(t, Signal::kBilirubinTotal);
       Add(t, Signal::kAst);
+      Add(t, Signal::kAlkalinePhosphatase);
+      Maybe(q_.direct_bilirubin_with_lft_prob, t, Signal::kBilirubinDirect);
     }
     if (panels & kLactate) Add(t, Signal::kLactate);
     if (panels & kGas) {
-      Add(t, Signal::kPh);
-      Add(t, Signal::kPaCO2);
+      for (Signal s : {Signal::kPh, Signal::kPaCO2, Signal::kBaseExcess, Signal::kSaO2}) Add(t, s);
       if (!(panels & kBmp)) Add(t, Signal::kBicarbonate);
     }
+    if (panels & kExtended) {
+      for (Signal s : {Signal::kCalcium, Signal::kMagnesium, Signal::kPhosphate}) Add(t, s);
+    }
+    if (panels & kCoag) {
+      Add(t, Signal::kPtt);
+      Maybe(q_.fibrinogen_with_coag_prob, t, Signal::kFibrinogen);
+    }
+    if (panels & kTroponin) Add(t, Signal::kTroponinI);
   }
 
   // `always` plus each (probability, panel) drawn in order (operands of | are
@@ -128,8 +170,14 @@ class Scheduler {
     double gas = person_.icu_admission             ? q_.icu_gas_prob
                  : person_.Has(Comorbidity::kCopd) ? q_.admission_gas_prob_copd
                                                    : q_.admission_gas_prob;
-    AddPanels(
-        Panels(kCbc | kBmp, {{q_.admission_lft_prob, kLft}, {lactate, kLactate}, {gas, kGas}}), t);
+    double coag = person_.icu_admission ? q_.admission_coag_prob_icu : q_.admission_coag_prob;
+    AddPanels(Panels(kCbc | kBmp, {{q_.admission_lft_prob, kLft},
+                                   {lactate, kLactate},
+                                   {gas, kGas},
+                                   {q_.admission_ext_prob, kExtended},
+                                   {coag, kCoag},
+                                   {q_.admission_troponin_prob, kTroponin}}),
+              t);
     return t;
   }
 
@@ -144,14 +192,20 @@ class Scheduler {
         if (course_.InIcu(t)) {
           AddPanels(Panels(kCbc | kBmp, {{q_.routine_lft_prob, kLft},
                                          {q_.icu_lactate_prob, kLactate},
-                                         {q_.icu_gas_prob, kGas}}),
+                                         {q_.icu_gas_prob, kGas},
+                                         {q_.icu_ext_prob, kExtended},
+                                         {q_.icu_coag_prob, kCoag}}),
                     t);
         } else if (j == 0 && rng_.Bernoulli(q_.ward_daily_lab_prob)) {
-          double lactate = Concern(t) >= q_.workup_concern ? 1.0 : q_.ward_lactate_prob;
-          AddPanels(
-              Panels(kCbc | kBmp,
-                     {{q_.routine_lft_prob, kLft}, {lactate, kLactate}, {q_.ward_gas_prob, kGas}}),
-              t);
+          bool concerned = Concern(t) >= q_.workup_concern;
+          double lactate = concerned ? 1.0 : q_.ward_lactate_prob;
+          double coag = concerned ? q_.workup_coag_prob : q_.ward_coag_prob;
+          AddPanels(Panels(kCbc | kBmp, {{q_.routine_lft_prob, kLft},
+                                         {lactate, kLactate},
+                                         {q_.ward_gas_prob, kGas},
+                                         {q_.routine_ext_prob, kExtended},
+                                         {coag, kCoag}}),
+                    t);
         }
       }
     }
@@ -167,7 +221,11 @@ class Scheduler {
       if (armed && concern >= q_.workup_concern) {
         armed = false;
         double at = t + rng_.LogNormal(q_.workup_delay_median_h, 0.5);
-        AddPanels(Panels(kCbc | kBmp | kLft | kLactate, {{q_.workup_gas_prob, kGas}}), at);
+        AddPanels(Panels(kCbc | kBmp | kLft | kLactate, {{q_.workup_gas_prob, kGas},
+                                                          {q_.workup_ext_prob, kExtended},
+                                                          {q_.workup_coag_prob, kCoag},
+                                                          {q_.workup_troponin_prob, kTroponin}}),
+                  at);
         next_repeat = at + q_.repeat_lactate_interval_h * rng_.Uniform(0.8, 1.2);
       } else if (!armed && concern < 0.7 * q_.workup_concern) {
         armed = true;
@@ -187,6 +245,7 @@ class Scheduler {
   double admit_clock_h_;
   Rng& rng_;
   std::vector<Order> orders_;
+  std::vector<UnitSpan> ventilated_;
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 // When things get measured (internal to vigil_synth): vital-sign rounds whose
-// frequency follows the unit and how ill the patient looks, and lab draws
-// (admission panel, morning bloods, ICU schedule, a work-up when sick).
+// frequency follows the unit and how ill the patient looks (EtCO2 only while
+// ventilated in the ICU), and lab draws (admission panel, morning bloods, ICU
+// schedule, a work-up when sick).
 // The schedule only says what is taken when; measure.h gives the values.
 //
 // Thread-safety: plain functions.

@@ -48,6 +48,19 @@ NormTable DefaultNorms() {
   t[I(Signal::kPaCO2)] = N(40, 3.5, false, 2, 12, 1.5, 0, 0, 15, 110, 0);
   t[I(Signal::kChloride)] = N(103, 3, false, 1.5, 24, 1, 0, 0, 80, 130, 0);
   t[I(Signal::kAst)] = N(25, 0.4, true, 0.1, 48, 0.05, 0, 0, 5, 5000, 0);
+  // Derived signals (Physiology): the mean is only typical; noise, clamp, precision.
+  t[I(Signal::kEtCO2)] = N(36, 0, false, 0, 6, 1.5, 0, 0, 10, 90, 0);
+  t[I(Signal::kBaseExcess)] = N(0, 0, false, 0, 6, 0.4, 0, 0, -30, 30, 1);
+  t[I(Signal::kSaO2)] = N(96, 0, false, 0, 6, 0.5, 0, 0, 50, 100, 1);
+  t[I(Signal::kBilirubinDirect)] = N(0.2, 0, true, 0, 6, 0.08, 0, 0, 0.1, 25, 1);
+  t[I(Signal::kHematocrit)] = N(39, 0, false, 0, 6, 0.6, 0, 0, 12, 65, 1);
+  t[I(Signal::kAlkalinePhosphatase)] = N(80, 0.35, true, 0.05, 72, 0.04, 0, 0, 15, 2000, 0);
+  t[I(Signal::kCalcium)] = N(9.2, 0.4, false, 0.2, 24, 0.1, 0, 0, 5, 14, 1);
+  t[I(Signal::kMagnesium)] = N(2.0, 0.2, false, 0.1, 24, 0.05, 0, 0, 0.8, 5, 1);
+  t[I(Signal::kPhosphate)] = N(3.5, 0.5, false, 0.3, 24, 0.15, 0, 0, 0.8, 12, 1);
+  t[I(Signal::kTroponinI)] = N(0.01, 0.6, true, 0.2, 24, 0.1, 0, 0, 0.01, 100, 2);
+  t[I(Signal::kPtt)] = N(30, 0.1, true, 0.05, 24, 0.04, 0, 0, 18, 150, 1);
+  t[I(Signal::kFibrinogen)] = N(350, 0.25, true, 0.08, 48, 0.05, 0, 0, 50, 1000, 0);
   return t;
 }
 
@@ -75,6 +88,14 @@ EffectTable DefaultSepsisEffects() {
   t[I(Signal::kPaCO2)] = E(-6, 0, 0.5, 1, 0.6);
   t[I(Signal::kChloride)] = E(2, 0, 0.5, 1, 0.5);
   t[I(Signal::kAst)] = E(0, 2.0, 0.7, 1.5, 0.3);
+  t[I(Signal::kEtCO2)] = E(-4, 0, 0.5, 1, 0.7);  // dead space, low output: beyond PaCO2's fall
+  t[I(Signal::kAlkalinePhosphatase)] = E(0, 0.6, 0.7, 1.3, 0.4);
+  t[I(Signal::kCalcium)] = E(-0.8, 0, 0.5, 1, 0.6);
+  t[I(Signal::kMagnesium)] = E(-0.2, 0, 0.6, 1, 0.4);
+  t[I(Signal::kPhosphate)] = E(0.8, 0, 0.6, 1.3, 0.5);
+  t[I(Signal::kTroponinI)] = E(0.3, 0, 0.8, 2, 0.4);  // demand ischaemia, late
+  t[I(Signal::kPtt)] = E(0, 0.35, 0.6, 1.5, 0.6);
+  t[I(Signal::kFibrinogen)] = E(0, 0.5, 0.5, 1, 0.7);  // acute phase; DIC's late fall not modelled
   return t;
 }
 
@@ -94,6 +115,7 @@ EffectTable DefaultHeartFailureEffects() {
   t[I(Signal::kBicarbonate)] = E(-2, 0, 0.5, 1, 0.5);
   t[I(Signal::kPh)] = E(-0.03, 0, 0.5, 1, 0.6);
   t[I(Signal::kPaCO2)] = E(4, 0, 0.5, 1, 0.6);
+  t[I(Signal::kTroponinI)] = E(0.15, 0, 0.6, 1, 0.5);
   return t;
 }
 
@@ -114,6 +136,8 @@ EffectTable DefaultBleedingEffects() {
   t[I(Signal::kCreatinine)] = E(0, 0.2, 0.5, 1, 0.6);
   t[I(Signal::kBicarbonate)] = E(-3, 0, 0.5, 1, 0.6);
   t[I(Signal::kPh)] = E(-0.04, 0, 0.5, 1, 0.6);
+  t[I(Signal::kPtt)] = E(0, 0.1, 0.5, 1, 0.5);
+  t[I(Signal::kFibrinogen)] = E(0, -0.25, 0.5, 1, 0.6);  // consumption and dilution
   return t;
 }
 
@@ -190,6 +214,9 @@ SitePreset Academic() {
   q.admission_lactate_prob = 0.25;
   q.admission_lft_prob = 0.8;
   q.routine_lft_prob = 0.5;
+  q.routine_ext_prob = 0.5;
+  q.icu_ext_prob = 0.3;
+  q.icu_coag_prob = 0.3;
   q.icu_lactate_prob = 0.6;
   q.ward_gcs = 0.4;
   p.devices.spo2_bias = -1.0;

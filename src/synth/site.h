@@ -115,6 +115,7 @@ struct Physiology {
   double diabetes_glucose_factor = 1.45;
   double heart_failure_bun_factor = 1.2;
   double cancer_hgb_shift = -1.0;
+  double ckd_calcium_shift = -0.3, ckd_magnesium_shift = 0.2, ckd_phosphate_shift = 0.8;
   double female_hgb_shift = -1.2;
   double male_creatinine_factor = 1.15;
   double sbp_per_decade_over_50 = 3;
@@ -122,6 +123,18 @@ struct Physiology {
   double beta_blocker_tachycardia_factor = 0.5;  // scales every HR effect
   double gcs_14_fraction = 0.04, gcs_14_fraction_over_80 = 0.15;
   double min_personal_rr = 10;
+
+  // Signals derived at the moment of measurement from another one's true
+  // value (their norms give only noise, clamp and precision): haematocrit =
+  // a personal ratio x Hgb; SaO2 = the arterial saturation behind SpO2 (after
+  // oxygen, without the oximeter's bias); EtCO2 = PaCO2 - a personal gradient
+  // (+ EtCO2's own effects: dead space); direct bilirubin = a personal
+  // fraction of the total up to its personal mean plus a share of any rise
+  // above it; base excess = 0.93 (HCO3 - 24.4 + 14.8 (pH - 7.4)) (Van Slyke).
+  double hct_per_hgb = 3.0, hct_per_hgb_sd = 0.1;
+  double etco2_gradient = 4, etco2_gradient_sd = 1.5, copd_etco2_gradient_shift = 4;
+  double direct_bilirubin_fraction = 0.3, direct_bilirubin_fraction_sd = 0.25;  // log scale
+  double direct_bilirubin_share_of_rise = 0.7;
 
   // Sepsis.
   DeteriorationShape sepsis_shape;
@@ -232,11 +245,28 @@ struct Practice {
          admission_gas_prob_copd = 0.3;
   double routine_lft_prob = 0.3, ward_lactate_prob = 0.01, ward_gas_prob = 0.02;
   double icu_lactate_prob = 0.5, icu_gas_prob = 0.6;
+  // The rest of the PhysioNet set rides along with those draws: extended
+  // chemistry (calcium, magnesium, phosphate), coagulation (PTT, fibrinogen
+  // in some), troponin I (rarely); alkaline phosphatase is in every liver
+  // panel, direct bilirubin in some, haematocrit in every blood count, base
+  // excess and SaO2 in every gas.
+  double admission_ext_prob = 0.5, routine_ext_prob = 0.3, icu_ext_prob = 0.5;
+  double admission_coag_prob = 0.3, admission_coag_prob_icu = 0.8, ward_coag_prob = 0.05,
+         icu_coag_prob = 0.5;
+  double fibrinogen_with_coag_prob = 0.5, direct_bilirubin_with_lft_prob = 0.4;
+  double admission_troponin_prob = 0.15;
+  // Ventilation: each ICU span is ventilated from its start for U(min, max)
+  // of its length with a probability (higher when the patient arrives at
+  // concern >= full_concern); EtCO2 is charted in ICU rounds while ventilated.
+  double icu_ventilated_prob = 0.3, icu_ventilated_prob_sick = 0.5;
+  double ventilated_fraction_min = 0.5, ventilated_fraction_max = 0.9;
+  double icu_etco2 = 0.9;
   // A work-up (blood counts, chemistry, liver, lactate, maybe a gas) when the
   // patient starts to look ill, then repeated lactates while they stay so.
   double workup_concern = 0.3;  // concern at which the team orders it
   double workup_delay_median_h = 2;
-  double workup_gas_prob = 0.6;
+  double workup_gas_prob = 0.6, workup_ext_prob = 0.6, workup_coag_prob = 0.8,
+         workup_troponin_prob = 0.3;
   double repeat_lactate_interval_h = 5, repeat_lactate_prob = 0.7, repeat_gas_prob = 0.3;
   // ICU transfer when a deterioration crosses this intensity.
   double icu_transfer_intensity = 0.6, icu_transfer_prob_sepsis = 0.75,

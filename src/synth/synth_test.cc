@@ -11,6 +11,7 @@
 #include <span>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ai/signals.h"
@@ -455,6 +456,133 @@ TEST(SynthStays, SepsisPredictsLactateButDistractorsExist) {
   EXPECT_NEAR(other, 0.04 * 0.95 * 2000, 25);
 }
 
+// Pairs of (a, b) values charted at the same moment in non-erroneous measurements.
+std::vector<std::pair<double, double>> SameTime(const Stay& s, Signal a, Signal b) {
+  std::vector<std::pair<double, double>> pairs;
+  std::map<int64_t, double> first;
+  for (const Measurement& m : s.measurements) {
+    if (m.signal == a && !m.duplicate) first[m.time_ms] = m.value;
+  }
+  for (const Measurement& m : s.measurements) {
+    auto it = first.find(m.time_ms);
+    if (m.signal == b && !m.duplicate && it != first.end()) pairs.emplace_back(it->second, m.value);
+  }
+  return pairs;
+}
+
+TEST(SynthStays, HaematocritIsAboutThreeTimesHaemoglobin) {
+  double sum = 0;
+  int n = 0;
+  for (const Stay& s : Stays("community")) {
+    for (auto [hgb, hct] : SameTime(s, Signal::kHemoglobin, Signal::kHematocrit)) {
+      sum += hct / hgb;
+      ++n;
+    }
+  }
+  ASSERT_GT(n, 5000);
+  EXPECT_NEAR(sum / n, 3.0, 0.03);
+}
+
+TEST(SynthStays, DirectBilirubinTakesMostOfASepticRise) {
+  double quiet = 0, septic = 0;
+  int n_quiet = 0, n_septic = 0;
+  for (const Stay& s : Stays("academic")) {
+    std::map<int64_t, double> total;
+    for (const Measurement& m : s.measurements) {
+      if (m.signal == Signal::kBilirubinTotal) total[m.time_ms] = m.value;
+    }
+    for (const Measurement& m : s.measurements) {
+      if (m.signal != Signal::kBilirubinDirect) continue;
+      ASSERT_TRUE(total.contains(m.time_ms)) << "direct bilirubin without total";
+      double ratio = m.value / total[m.time_ms];
+      if (s.sepsis && m.time_ms >= s.onset_ms && m.time_ms < s.onset_ms + kMsPerDay) {
+        septic += ratio;
+        ++n_septic;
+      } else if (!s.sepsis && !s.other_deterioration) {
+        quiet += ratio;
+        ++n_quiet;
+      }
+    }
+  }
+  ASSERT_GT(n_quiet, 1000);
+  ASSERT_GT(n_septic, 50);
+  // Personal fraction 0.3 e^N(0, 0.25) (mean 0.31), raised a little by rounding to 0.1.
+  EXPECT_NEAR(quiet / n_quiet, 0.32, 0.03);
+  EXPECT_GT(septic / n_septic, quiet / n_quiet + 0.04);
+}
+
+TEST(SynthStays, EndTidalCo2OnlyInTheIcuAndBelowPaCo2) {
+  int etco2 = 0, icu_stays = 0, ventilated_stays = 0;
+  double gradient = 0;
+  int gas_hours = 0;
+  for (const Stay& s : Stays("academic")) {
+    bool any = false;
+    std::map<int64_t, double> by_hour;
+    for (const Measurement& m : s.measurements) {
+      if (m.signal != Signal::kEtCO2) continue;
+      EXPECT_TRUE(s.InIcuAt(m.time_ms)) << s.patient_id;
+      by_hour[(m.time_ms - s.admit_ms) / kMsPerHour] = m.value;
+      any = true;
+      ++etco2;
+    }
+    for (const Measurement& m : s.measurements) {
+      auto it = by_hour.find((m.time_ms - s.admit_ms) / kMsPerHour);
+      if (m.signal == Signal::kPaCO2 && it != by_hour.end()) {
+        gradient += m.value - it->second;
+        ++gas_hours;
+      }
+    }
+    icu_stays += s.EverInIcu();
+    ventilated_stays += any;
+  }
+  EXPECT_GT(etco2, 5000);
+  // About a third of ICU spans are ventilated (Practice::icu_ventilated_prob*).
+  EXPECT_NEAR(static_cast<double>(ventilated_stays) / icu_stays, 0.33, 0.05);
+  ASSERT_GT(gas_hours, 500);
+  // Personal gradient N(4, 1.5) (COPD +4), wider in sepsis.
+  EXPECT_NEAR(gradient / gas_hours, 4.5, 0.8);
+}
+
+// Mean of a signal over septic stays from onset to 24 h after it, and over
+// stays without any deterioration.
+std::pair<double, double> SepticAndQuietMeans(const std::vector<Stay>& stays, Signal signal) {
+  double septic = 0, quiet = 0;
+  int n_septic = 0, n_quiet = 0;
+  for (const Stay& s : stays) {
+    for (const Measurement& m : s.measurements) {
+      if (m.signal != signal || m.charting_error) continue;
+      if (s.sepsis && m.time_ms >= s.onset_ms && m.time_ms < s.onset_ms + kMsPerDay) {
+        septic += m.value;
+        ++n_septic;
+      } else if (!s.sepsis && !s.other_deterioration) {
+        quiet += m.value;
+        ++n_quiet;
+      }
+    }
+  }
+  EXPECT_GT(n_septic, 30) << ai::Info(signal).name;
+  EXPECT_GT(n_quiet, 30) << ai::Info(signal).name;
+  return {septic / std::max(1, n_septic), quiet / std::max(1, n_quiet)};
+}
+
+TEST(SynthStays, SepsisMovesTheAddedLabsAsDocumented) {
+  const std::vector<Stay>& stays = Stays("academic");
+  auto [be_septic, be_quiet] = SepticAndQuietMeans(stays, Signal::kBaseExcess);
+  // Van Slyke at HCO3 25 (COPD 28), pH 7.40: about +0.6 to +0.9.
+  EXPECT_NEAR(be_quiet, 0.8, 0.4);
+  EXPECT_LT(be_septic, be_quiet - 2);
+  auto [ptt_septic, ptt_quiet] = SepticAndQuietMeans(stays, Signal::kPtt);
+  EXPECT_NEAR(ptt_quiet, 30, 1);
+  EXPECT_GT(ptt_septic, ptt_quiet * 1.05);
+  auto [fib_septic, fib_quiet] = SepticAndQuietMeans(stays, Signal::kFibrinogen);
+  EXPECT_GT(fib_septic, fib_quiet * 1.1);
+  auto [ca_septic, ca_quiet] = SepticAndQuietMeans(stays, Signal::kCalcium);
+  EXPECT_NEAR(ca_quiet, 9.2, 0.2);
+  EXPECT_LT(ca_septic, ca_quiet - 0.15);
+  auto [et_septic, et_quiet] = SepticAndQuietMeans(stays, Signal::kEtCO2);
+  EXPECT_LT(et_septic, et_quiet - 3);
+}
+
 TEST(SynthStays, ChartingErrorsArePresentButRare) {
   int64_t hand = 0, errors = 0, outside = 0, duplicates = 0, total = 0;
   for (const Stay& s : Stays("community")) {
@@ -541,6 +669,49 @@ TEST(SynthPsv, SignalTableColumnsExistInTheHeader) {
     EXPECT_NE(std::find(columns.begin(), columns.end(), info.physionet), columns.end())
         << info.physionet;
   }
+}
+
+TEST(SynthPsv, EveryMeasuredColumnIsOneSignal) {
+  std::span<const std::string_view> columns = PhysioNetColumns();
+  for (int c = 0; c < 34; ++c) {  // HR .. Platelets
+    int signals = 0;
+    for (const ai::SignalInfo& info : ai::AllSignals()) signals += info.physionet == columns[c];
+    EXPECT_EQ(signals, 1) << columns[c];
+  }
+}
+
+// A 300-stay academic run: every measured PhysioNet column has values, and
+// the first Observation of every signal is valid R4.
+TEST(SynthPsv, EveryMeasuredColumnHasValuesInAnAcademicRun) {
+  TempDir dir;
+  SynthOptions o = Options(dir.path(), 300, 2);
+  o.site = "academic";
+  ASSERT_TRUE(Generate(o).ok());
+  std::vector<int> filled(34, 0);
+  for (const auto& entry : fs::directory_iterator(dir.path() / "psv")) {
+    std::vector<std::string> lines = Lines(ReadFile(entry.path()));
+    for (size_t k = 1; k < lines.size(); ++k) {
+      std::stringstream row(lines[k]);
+      std::string cell;
+      for (int c = 0; c < 34 && std::getline(row, cell, '|'); ++c) filled[c] += cell != "NaN";
+    }
+  }
+  std::span<const std::string_view> columns = PhysioNetColumns();
+  for (int c = 0; c < 34; ++c) EXPECT_GT(filled[c], 0) << columns[c];
+
+  std::set<std::string> seen;
+  for (const std::string& line : Lines(ReadFile(dir.path() / "Observation.ndjson"))) {
+    constexpr std::string_view kLoinc = R"("system":"http://loinc.org","code":")";
+    size_t at = line.find(kLoinc);
+    ASSERT_NE(at, std::string::npos) << line;
+    at += kLoinc.size();
+    std::string code = line.substr(at, line.find('"', at) - at);
+    if (!seen.insert(code).second) continue;
+    absl::StatusOr<fhir::Json> resource = fhir::ParseResource(line);
+    ASSERT_TRUE(resource.ok()) << Message(resource.status()) << "\n" << line;
+    EXPECT_TRUE(fhir::ValidateResource(*resource).empty()) << line;
+  }
+  EXPECT_EQ(seen.size(), static_cast<size_t>(ai::kSignalCount));
 }
 
 TEST(SynthPsv, LastValueInTheHourWins) {
