@@ -24,9 +24,9 @@ std::optional<double> Number(const Json* j) {
   return v;
 }
 
-// "Patient/123", "https://x/fhir/Patient/123" or "Patient/123/_history/2" -> "123"
-// when the type matches; empty otherwise.
-std::string_view ReferenceId(const Json* ref, std::string_view type) {
+}  // namespace
+
+std::string_view ReferenceTargetId(const Json* ref, std::string_view type) {
   std::string_view r = Str(ref == nullptr ? nullptr : ref->Find("reference"));
   if (size_t h = r.find("/_history/"); h != std::string_view::npos) r = r.substr(0, h);
   size_t slash = r.rfind('/');
@@ -38,7 +38,7 @@ std::string_view ReferenceId(const Json* ref, std::string_view type) {
   return id;
 }
 
-std::optional<Signal> LoincSignalOf(const Json& observation) {
+std::optional<Signal> ObservationSignal(const Json& observation) {
   const Json* code = observation.Find("code");
   const Json* codings = code == nullptr ? nullptr : code->Find("coding");
   if (codings == nullptr) return std::nullopt;
@@ -49,7 +49,7 @@ std::optional<Signal> LoincSignalOf(const Json& observation) {
   return std::nullopt;
 }
 
-std::optional<int64_t> TimeOf(const Json& r) {
+std::optional<int64_t> ObservationTimeMs(const Json& r) {
   if (auto t = ParseFhirDateTimeMs(Str(r.Find("effectiveDateTime")))) return t;
   if (const Json* p = r.Find("effectivePeriod")) {
     if (auto t = ParseFhirDateTimeMs(Str(p->Find("start")))) return t;
@@ -58,15 +58,14 @@ std::optional<int64_t> TimeOf(const Json& r) {
   return ParseFhirDateTimeMs(Str(r.Find("issued")));
 }
 
+namespace {
+
 bool UsableStatus(std::string_view status) {
   return status == "final" || status == "amended" || status == "corrected" ||
          status == "preliminary";
 }
 
 }  // namespace
-
-std::optional<Signal> ObservationSignal(const Json& observation) { return LoincSignalOf(observation); }
-std::optional<int64_t> ObservationTimeMs(const Json& observation) { return TimeOf(observation); }
 
 std::optional<double> ToCanonicalUnit(Signal s, double value, std::string_view ucum) {
   const SignalInfo& info = Info(s);
@@ -104,6 +103,14 @@ std::optional<double> ToCanonicalUnit(Signal s, double value, std::string_view u
   return std::nullopt;
 }
 
+int64_t Stay::LastMeasurementMs() const {
+  int64_t last = admit_ms;
+  for (const auto& s : series) {
+    if (!s.empty()) last = std::max(last, s.back().time_ms);
+  }
+  return last;
+}
+
 bool Stay::InIcu(int64_t at_ms) const {
   for (const auto& [start, end] : icu_periods) {
     if (at_ms >= start && at_ms < end) return true;
@@ -133,7 +140,7 @@ void TimelineBuilder::AddPatient(const Json& r) {
 void TimelineBuilder::AddEncounter(const Json& r) {
   const Json* period = r.Find("period");
   auto start = ParseFhirDateTimeMs(Str(period == nullptr ? nullptr : period->Find("start")));
-  std::string_view patient = ReferenceId(r.Find("subject"), "Patient");
+  std::string_view patient = ReferenceTargetId(r.Find("subject"), "Patient");
   if (!start || patient.empty()) {
     Skip("encounter without subject or period.start");
     return;
@@ -158,11 +165,11 @@ void TimelineBuilder::AddEncounter(const Json& r) {
 
 void TimelineBuilder::AddObservation(const Json& r) {
   if (!UsableStatus(Str(r.Find("status")))) return Skip("status not final");
-  std::optional<Signal> signal = LoincSignalOf(r);
+  std::optional<Signal> signal = ObservationSignal(r);
   if (!signal) return Skip("code not a known signal");
-  std::string_view patient = ReferenceId(r.Find("subject"), "Patient");
+  std::string_view patient = ReferenceTargetId(r.Find("subject"), "Patient");
   if (patient.empty()) return Skip("no Patient subject");
-  std::optional<int64_t> time = TimeOf(r);
+  std::optional<int64_t> time = ObservationTimeMs(r);
   if (!time) return Skip("no effective time");
   const Json* q = r.Find("valueQuantity");
   std::optional<double> raw = Number(q == nullptr ? nullptr : q->Find("value"));
@@ -176,7 +183,7 @@ void TimelineBuilder::AddObservation(const Json& r) {
     return Skip("implausible value (charting error)");
   }
   observations_.push_back(PendingObservation{std::string(patient),
-                                             std::string(ReferenceId(r.Find("encounter"), "Encounter")),
+                                             std::string(ReferenceTargetId(r.Find("encounter"), "Encounter")),
                                              *signal, Measurement{*time, static_cast<float>(*value)}});
 }
 

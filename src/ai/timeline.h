@@ -58,6 +58,8 @@ struct Stay {
 
   const std::vector<Measurement>& Series(Signal s) const { return series[static_cast<int>(s)]; }
   bool InIcu(int64_t at_ms) const;
+  // The time of the stay's last measurement; admit_ms when there is none.
+  int64_t LastMeasurementMs() const;
 };
 
 class TimelineBuilder {
@@ -98,6 +100,10 @@ class TimelineBuilder {
   std::vector<PendingObservation> observations_;
   Stats stats_;
 };
+
+// The id a Reference points to when it names `type`: "Patient/123",
+// "https://x/fhir/Patient/123" or "Patient/123/_history/2" -> "123"; empty otherwise.
+std::string_view ReferenceTargetId(const fhir::Json* reference, std::string_view type);
 
 // The clinical signal an Observation measures (a LOINC coding of code), and its
 // time (effectiveDateTime, effectivePeriod.start, effectiveInstant or issued).

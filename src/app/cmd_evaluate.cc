@@ -50,8 +50,7 @@ int Run(const EvaluateArgs& args) {
     if (!args.labels.empty()) {
       VIGIL_ASSIGN_OR_RETURN(labels, LoadLabels(args.labels));
     }
-    VIGIL_ASSIGN_OR_RETURN(std::string model_json, ReadFile(args.model + "/model.json"));
-    VIGIL_ASSIGN_OR_RETURN(fhir::Json report, ai::EvaluateModelOn(model_json, model->calibration, model->threshold, stays, labels,
+    VIGIL_ASSIGN_OR_RETURN(fhir::Json report, ai::EvaluateModelOn(model->booster, model->calibration, model->threshold, stays, labels,
                                                                   model->features, config));
     const std::string text = fhir::WriteJson(report, true) + "\n";
     if (args.out.empty()) {
@@ -80,9 +79,7 @@ void RegisterEvaluate(CLI::App& app, int& exit_code) {
   CLI::App* cmd = app.add_subcommand("evaluate", "Evaluate a trained model on other stays, beside NEWS2 and qSOFA");
   cmd->add_option("--model", args->model, "model artifact folder (from vigil train)")->required();
   cmd->add_option("--labels", args->labels, "label file (truth.json format); not needed with --psv");
-  cmd->add_option("--input", args->source.paths, "NDJSON/Bundle files or folders");
-  cmd->add_option("--data", args->source.store_dir, "or a data folder (the store)");
-  cmd->add_option("--psv", args->source.psv_dir, "or a folder of PhysioNet 2019 PSV files");
+  AddSourceOptions(*cmd, args->source);
   cmd->add_option("--out", args->out, "folder for report.json and report.html (default: print report.json)");
   cmd->add_option("--bootstrap", args->resamples, "bootstrap resamples for the intervals")->check(CLI::Range(0, 10000));
   cmd->callback([args, &exit_code] { exit_code = Run(*args); });

@@ -47,14 +47,6 @@ Json ScoreJson(const ai::ScoreResult& r) {
   return out;
 }
 
-int64_t LastMeasurement(const ai::Stay& stay) {
-  int64_t last = stay.admit_ms;
-  for (const auto& s : stay.series) {
-    if (!s.empty()) last = std::max(last, s.back().time_ms);
-  }
-  return last;
-}
-
 absl::StatusOr<Json> ModelJson(const ai::LoadedModel& model, const ai::Stay& stay, int64_t at, int top) {
   VIGIL_ASSIGN_OR_RETURN(ai::ExplainedPrediction p, ai::Predict(model, stay, at));
   Json out = Json::Object();
@@ -108,7 +100,7 @@ int Run(const ScoreArgs& args) {
   const int64_t lookback = model ? model->features.lookback_ms() : 24 * kMsPerHour;
   for (const ai::Stay& stay : *stays) {
     if (!args.encounter.empty() && stay.encounter_id != args.encounter) continue;
-    const int64_t t = at.value_or(LastMeasurement(stay));
+    const int64_t t = at.value_or(stay.LastMeasurementMs());
     if (t < stay.admit_ms || t > stay.discharge_ms) continue;
     const ai::VitalSigns v = ai::LatestVitals(stay, t, lookback);
     Json line = Json::Object();
@@ -139,9 +131,7 @@ void RegisterScore(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ScoreArgs>();
   CLI::App* cmd = app.add_subcommand(
       "score", "NEWS2, qSOFA, SIRS and MEWS (and a trained model's risk with its explanation) per stay");
-  cmd->add_option("--input", args->source.paths, "NDJSON/Bundle files or folders");
-  cmd->add_option("--data", args->source.store_dir, "or a data folder (the store)");
-  cmd->add_option("--psv", args->source.psv_dir, "or a folder of PhysioNet 2019 PSV files");
+  AddSourceOptions(*cmd, args->source);
   cmd->add_option("--model", args->model, "model artifact folder (from vigil train)");
   cmd->add_option("--at", args->at, "score at this instant (default: each stay's last measurement)");
   cmd->add_option("--encounter", args->encounter, "only this Encounter id");

@@ -111,6 +111,7 @@ absl::StatusOr<Prepared> Prepare(const Json& config, const fs::path& base) {
 absl::Status CrossSite(const Json& config, const fs::path& base, const Prepared& p, ai::TrainedModel& model) {
   const Json* sites = config.Find("cross_site");
   if (sites == nullptr) return absl::OkStatus();
+  VIGIL_ASSIGN_OR_RETURN(ai::Booster booster, ai::Booster::Load(model.model_json));
   Json out = Json::Object();
   for (const Json& site : sites->items()) {
     const Json* name = site.Find("name");
@@ -124,7 +125,7 @@ absl::Status CrossSite(const Json& config, const fs::path& base, const Prepared&
       VIGIL_ASSIGN_OR_RETURN(labels, LoadLabels(labels_path));
     }
     VIGIL_ASSIGN_OR_RETURN(Json report,
-                           ai::EvaluateModelOn(model.model_json, model.calibration, model.threshold, stays, labels, p.features, p.config));
+                           ai::EvaluateModelOn(booster, model.calibration, model.threshold, stays, labels, p.features, p.config));
     out.Set(name->text(), std::move(report));
   }
   model.report.Set("cross_site", std::move(out));

@@ -106,6 +106,12 @@ absl::StatusOr<std::vector<ai::Stay>> LoadStays(const StaySource& source, std::s
   return stays;
 }
 
+void AddSourceOptions(CLI::App& cmd, StaySource& source) {
+  cmd.add_option("--input", source.paths, "NDJSON/Bundle files or folders");
+  cmd.add_option("--data", source.store_dir, "or a data folder (the store)");
+  cmd.add_option("--psv", source.psv_dir, "or a folder of PhysioNet 2019 PSV files");
+}
+
 bool OneSource(const StaySource& source) {
   return (!source.paths.empty()) + (!source.store_dir.empty()) + (!source.psv_dir.empty()) == 1;
 }

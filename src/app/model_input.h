@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <CLI/CLI.hpp>
+
 #include "absl/status/statusor.h"
 #include "ai/labels.h"
 #include "ai/timeline.h"
@@ -25,6 +27,9 @@ struct StaySource {
 // With a PSV source, the labels in the files are added to *psv_labels when given.
 absl::StatusOr<std::vector<ai::Stay>> LoadStays(const StaySource& source, std::string_view command,
                                                 ai::LabelMap* psv_labels = nullptr);
+
+// Adds --input, --data and --psv to a subcommand.
+void AddSourceOptions(CLI::App& cmd, StaySource& source);
 
 // Whether exactly one kind of source is set.
 bool OneSource(const StaySource& source);

@@ -56,27 +56,12 @@ Json NewFlag(const AlertInput& in) {
   extensions.Push(std::move(raised));
   flag.Set("extension", std::move(extensions));
   flag.Set("status", Json::String("active"));
-  Json category = Json::Object();
-  Json cat_codings = Json::Array();
-  Json clinical = Json::Object();
-  clinical.Set("system", Json::String("http://terminology.hl7.org/CodeSystem/flag-category"));
-  clinical.Set("code", Json::String("clinical"));
-  cat_codings.Push(std::move(clinical));
-  category.Set("coding", std::move(cat_codings));
   Json categories = Json::Array();
-  categories.Push(std::move(category));
+  categories.Push(Concept(Coding("http://terminology.hl7.org/CodeSystem/flag-category", "clinical", "")));
   flag.Set("category", std::move(categories));
-  Json code = Json::Object();
-  Json codings = Json::Array();
-  Json coding = Json::Object();
-  coding.Set("system", Json::String(std::string(kAlertCodeSystem)));
-  coding.Set("code", Json::String(std::string(kAlertCode)));
-  coding.Set("display", Json::String("Sepsis risk at or above the model's threshold"));
-  codings.Push(std::move(coding));
-  code.Set("coding", std::move(codings));
-  code.Set("text", Json::String(fmt::format("Sepsis risk {:.0f}% (threshold {:.0f}%)", 100 * in.probability,
-                                            100 * in.threshold)));
-  flag.Set("code", std::move(code));
+  flag.Set("code", Concept(Coding(kAlertCodeSystem, kAlertCode, "Sepsis risk at or above the model's threshold"),
+                           fmt::format("Sepsis risk {:.0f}% (threshold {:.0f}%)", 100 * in.probability,
+                                       100 * in.threshold)));
   flag.Set("subject", Reference("Patient", in.patient_id));
   Json period = Json::Object();
   period.Set("start", Json::String(FormatInstant(in.at_ms)));

@@ -11,7 +11,6 @@
 #include "base/calendar.h"
 #include "base/status.h"
 #include "base/str.h"
-#include "base/time.h"
 #include "search/parse.h"
 
 namespace vigil::ai {
@@ -20,17 +19,6 @@ namespace {
 using fhir::Json;
 
 constexpr size_t kPage = 1000;
-
-std::string_view Str(const Json* j) {
-  return j != nullptr && j->is_string() ? std::string_view(j->text()) : std::string_view();
-}
-
-// "Encounter/123" -> "123" ("" when the reference is not to that type).
-std::string_view RefId(const Json* ref, std::string_view type) {
-  std::string_view r = Str(ref == nullptr ? nullptr : ref->Find("reference"));
-  if (r.size() <= type.size() + 1 || r.substr(0, type.size()) != type || r[type.size()] != '/') return {};
-  return r.substr(type.size() + 1);
-}
 
 // The Observations a score used: the latest of each signal at the time scored.
 struct Basis {
@@ -55,13 +43,14 @@ LiveScorer::LiveScorer(store::Store& store, const persist::ResourceWrites& write
 
 absl::StatusOr<std::optional<LiveScorer::Loaded>> LiveScorer::LoadStay(const Json& observation,
                                                                       int64_t at_ms) {
-  const std::string encounter_id(RefId(observation.Find("encounter"), "Encounter"));
+  const std::string encounter_id(ReferenceTargetId(observation.Find("encounter"), "Encounter"));
   if (encounter_id.empty()) return std::nullopt;
   VIGIL_ASSIGN_OR_RETURN(auto encounter, store_.Read("Encounter", encounter_id));
   if (!encounter || encounter->deleted) return std::nullopt;
   VIGIL_ASSIGN_OR_RETURN(Json enc, fhir::ParseJson(encounter->json));
-  if (Str(enc.Find("status")) != "in-progress") return std::nullopt;
-  const std::string patient_id(RefId(enc.Find("subject"), "Patient"));
+  const Json* status = enc.Find("status");
+  if (status == nullptr || status->text() != "in-progress") return std::nullopt;
+  const std::string patient_id(ReferenceTargetId(enc.Find("subject"), "Patient"));
   TimelineBuilder builder;
   builder.Add(enc);
   if (!patient_id.empty()) {
@@ -107,12 +96,10 @@ absl::Status LiveScorer::OnChange(const store::ChangeEvent& event) {
   VIGIL_ASSIGN_OR_RETURN(Json observation, fhir::ParseJson(stored->json));
   std::optional<int64_t> at = ObservationTimeMs(observation);
   if (!ObservationSignal(observation) || !at) {
-    ++stats_.skipped;
     return absl::OkStatus();
   }
   VIGIL_ASSIGN_OR_RETURN(std::optional<Loaded> loaded, LoadStay(observation, *at));
   if (!loaded) {
-    ++stats_.skipped;
     return absl::OkStatus();
   }
   const AssessmentContext context{loaded->stay, *at, loaded->basis.ToJson()};
@@ -125,9 +112,7 @@ absl::Status LiveScorer::OnChange(const store::ChangeEvent& event) {
     out.push_back(ModelAssessment(context, *model_, p));
     probability = p.probability;
   }
-  ++stats_.scored;
   VIGIL_RETURN_IF_ERROR(Write(context, std::move(out), probability));
-  stats_.last_latency_us = static_cast<uint64_t>(std::max<int64_t>(0, NowMs() - event.time_ms)) * 1000;
   return absl::OkStatus();
 }
 
@@ -145,7 +130,6 @@ absl::Status LiveScorer::Write(const AssessmentContext& context, std::vector<Jso
     VIGIL_RETURN_IF_ERROR(UpdateAlertFlag(*txn, writes_, registry_, alert));
   }
   VIGIL_RETURN_IF_ERROR(txn->Commit());
-  stats_.written += assessments.size();
   return absl::OkStatus();
 }
 

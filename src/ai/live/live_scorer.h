@@ -13,14 +13,13 @@
 // decision and the top TreeSHAP contributions), whose risk also raises or clears
 // the Encounter's alert Flag (ai/live/alert_flag.h) in the same transaction. An Observation that is not one
 // of the clinical signals, has no Encounter, or whose Encounter is not
-// in-progress is skipped (counted). Failures are returned (the event bus counts
+// in-progress is skipped. Failures are returned (the event bus counts
 // them) and never touch the triggering data.
 //
 // Thread-safety: OnChange is called from one thread (the bus's subscriber
-// thread); the counters may be read from any thread.
+// thread); the bus's Stats() counts what it handled and failed.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -35,13 +34,6 @@
 
 namespace vigil::ai {
 
-struct LiveScorerStats {
-  std::atomic<uint64_t> scored{0};         // stays scored (one per relevant Observation)
-  std::atomic<uint64_t> written{0};        // RiskAssessments written
-  std::atomic<uint64_t> skipped{0};        // Observations that trigger nothing
-  std::atomic<uint64_t> last_latency_us{0};  // commit of the Observation to commit of its scores
-};
-
 class LiveScorer {
  public:
   // `model` may be null (NEWS2 only). All references must outlive the scorer.
@@ -49,7 +41,6 @@ class LiveScorer {
              const LoadedModel* model);
 
   absl::Status OnChange(const store::ChangeEvent& event);
-  const LiveScorerStats& stats() const { return stats_; }
 
  private:
   struct Loaded;
@@ -61,7 +52,6 @@ class LiveScorer {
   const persist::ResourceWrites& writes_;
   const search::Registry& registry_;
   const LoadedModel* model_;
-  LiveScorerStats stats_;
 };
 
 }  // namespace vigil::ai

@@ -17,22 +17,7 @@ constexpr std::string_view kRiskProbability = "http://terminology.hl7.org/CodeSy
 
 Json Number(double v) { return Json::Number(fmt::format("{:.6g}", std::isfinite(v) ? v : 0.0)); }
 
-Json Coding(std::string_view system, std::string_view code, std::string_view display) {
-  Json c = Json::Object();
-  c.Set("system", Json::String(std::string(system)));
-  c.Set("code", Json::String(std::string(code)));
-  if (!display.empty()) c.Set("display", Json::String(std::string(display)));
-  return c;
-}
 
-Json Concept(Json coding, std::string_view text = "") {
-  Json cc = Json::Object();
-  Json codings = Json::Array();
-  codings.Push(std::move(coding));
-  cc.Set("coding", std::move(codings));
-  if (!text.empty()) cc.Set("text", Json::String(std::string(text)));
-  return cc;
-}
 
 Json Ext(std::string_view url, std::string_view value_type, Json value) {
   Json e = Json::Object();
@@ -96,6 +81,23 @@ Json ContributionPart(std::string feature, std::optional<float> value, double am
 }
 
 }  // namespace
+
+Json Coding(std::string_view system, std::string_view code, std::string_view display) {
+  Json c = Json::Object();
+  c.Set("system", Json::String(std::string(system)));
+  c.Set("code", Json::String(std::string(code)));
+  if (!display.empty()) c.Set("display", Json::String(std::string(display)));
+  return c;
+}
+
+Json Concept(Json coding, std::string_view text) {
+  Json cc = Json::Object();
+  Json codings = Json::Array();
+  codings.Push(std::move(coding));
+  cc.Set("coding", std::move(codings));
+  if (!text.empty()) cc.Set("text", Json::String(std::string(text)));
+  return cc;
+}
 
 Json Reference(std::string_view type, std::string_view id) {
   Json r = Json::Object();

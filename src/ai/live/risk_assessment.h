@@ -34,7 +34,10 @@ fhir::Json News2Assessment(const AssessmentContext& context, const ScoreResult& 
 fhir::Json ModelAssessment(const AssessmentContext& context, const LoadedModel& model,
                            const ExplainedPrediction& prediction);
 
-// A Reference to type/id.
+// A Reference to type/id; a Coding (display omitted when empty); a
+// CodeableConcept of one Coding (text omitted when empty).
 fhir::Json Reference(std::string_view type, std::string_view id);
+fhir::Json Coding(std::string_view system, std::string_view code, std::string_view display);
+fhir::Json Concept(fhir::Json coding, std::string_view text = "");
 
 }  // namespace vigil::ai

@@ -12,13 +12,7 @@ namespace {
 // The last time a row may have: discharge (or the last measurement of an open
 // stay), onset + hours_after_onset for a septic stay, capped at max_hours.
 int64_t RowsEnd(const Stay& stay, const StayOutcome& outcome, const RowOptions& o) {
-  int64_t end = stay.discharge_ms;
-  if (end == kOpenEnd) {
-    end = stay.admit_ms;
-    for (const auto& s : stay.series) {
-      if (!s.empty()) end = std::max(end, s.back().time_ms);
-    }
-  }
+  int64_t end = stay.discharge_ms == kOpenEnd ? stay.LastMeasurementMs() : stay.discharge_ms;
   if (outcome.sepsis) end = std::min(end, outcome.onset_ms + int64_t{o.hours_after_onset} * kMsPerHour);
   return std::min(end, stay.admit_ms + int64_t{o.max_hours} * kMsPerHour);
 }

@@ -321,13 +321,12 @@ absl::StatusOr<TrainedModel> Train(const std::vector<Stay>& stays, const LabelMa
   return model;
 }
 
-absl::StatusOr<Json> EvaluateModelOn(std::string_view model_json, const Calibration& calibration,
+absl::StatusOr<Json> EvaluateModelOn(const Booster& booster, const Calibration& calibration,
                                      double threshold,
                                      const std::vector<Stay>& stays, const LabelMap& labels,
                                      const FeatureSet& features, const TrainConfig& config) {
   Dataset d = BuildDataset(stays, labels, features, config.rows, config.threads);
   if (d.rows() == 0) return absl::InvalidArgumentError("no labelled stays to evaluate on");
-  VIGIL_ASSIGN_OR_RETURN(Booster booster, Booster::Load(model_json));
   VIGIL_ASSIGN_OR_RETURN(Matrix all, Matrix::Create(d.x, d.rows(), d.cols));
   VIGIL_ASSIGN_OR_RETURN(std::vector<float> margin, booster.PredictMargin(all));
   std::vector<float> probability = Calibrated(margin, calibration);

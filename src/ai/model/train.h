@@ -34,6 +34,7 @@
 #include "absl/status/statusor.h"
 #include "ai/features.h"
 #include "ai/labels.h"
+#include "ai/model/booster.h"
 #include "ai/model/calibration.h"
 #include "ai/model/dataset.h"
 #include "ai/timeline.h"
@@ -74,9 +75,9 @@ absl::StatusOr<TrainedModel> Train(const std::vector<Stay>& stays, const LabelMa
                                    const FeatureSet& features, const TrainConfig& config,
                                    const ProgressFn& progress);
 
-// The report of a trained model (XGBoost JSON) on other stays, all of them test
-// rows: the model at `threshold`, NEWS2 and qSOFA, as in Train's report.
-absl::StatusOr<fhir::Json> EvaluateModelOn(std::string_view model_json, const Calibration& calibration,
+// The report of a trained model on other stays, all of them test rows: the
+// model at `threshold`, NEWS2 and qSOFA, as in Train's report.
+absl::StatusOr<fhir::Json> EvaluateModelOn(const Booster& booster, const Calibration& calibration,
                                            double threshold,
                                            const std::vector<Stay>& stays, const LabelMap& labels,
                                            const FeatureSet& features, const TrainConfig& config);

@@ -249,7 +249,9 @@ TEST(TrainTest, TrainsAModelThatBeatsChanceWithExactExplanations) {
   }
   EXPECT_EQ(stays, 300);
 
-  absl::StatusOr<fhir::Json> again = EvaluateModelOn(m->model_json, m->calibration, m->threshold,
+  absl::StatusOr<Booster> booster = Booster::Load(m->model_json);
+  ASSERT_TRUE(booster.ok()) << booster.status();
+  absl::StatusOr<fhir::Json> again = EvaluateModelOn(*booster, m->calibration, m->threshold,
                                                      h.stays, h.labels, features, FastConfig());
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_GT(NumberAt(*again, "auroc"), 0.7);
@@ -275,7 +277,9 @@ TEST(TrainTest, BadXgboostParameterIsInvalidArgument) {
 
 TEST(EvaluateModelOnTest, NoLabelledStaysIsInvalidArgument) {
   const Hospital h = MakeHospital(4, 1);
-  absl::StatusOr<fhir::Json> r = EvaluateModelOn("{}", Calibration{}, 0.5, h.stays, LabelMap{},
+  absl::StatusOr<Booster> untrained = Booster::Create({});
+  ASSERT_TRUE(untrained.ok()) << untrained.status();
+  absl::StatusOr<fhir::Json> r = EvaluateModelOn(*untrained, Calibration{}, 0.5, h.stays, LabelMap{},
                                                  SmallFeatureSet(), FastConfig());
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
 }
