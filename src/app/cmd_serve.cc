@@ -11,6 +11,7 @@
 #include "app/data_dir.h"
 #include "app/import_run.h"
 #include "app/serve_audit.h"
+#include "app/serve_context.h"
 #include "app/serve_mllp.h"
 #include "auth/jwks.h"
 #include "auth/token_verifier.h"
@@ -19,6 +20,7 @@
 #include "events/event_bus.h"
 #include "search/registry.h"
 #include "server/http/http_server.h"
+#include "server/http/router.h"
 #include "server/rest/fhir_api.h"
 #include "server/rest/outcome.h"
 #include "synth/generator.h"
@@ -104,6 +106,13 @@ absl::Status StartEvents(events::EventBus& bus, store::Store& store, bool log, a
         bus.Subscribe("scoring", [scorer](const store::ChangeEvent& e) { return scorer->OnChange(e); }));
   }
   return bus.Attach(store);
+}
+
+// The HTTP surfaces beside the FHIR API (serve_*.cc), each under its own path.
+absl::Status AddRoutes(ServeContext& context, server::Router& router) {
+  (void)context;
+  (void)router;
+  return absl::OkStatus();
 }
 
 constexpr int kDemoStays = 200;
@@ -232,18 +241,34 @@ int Serve(const ServeArgs& args) {
   http.threads = args.threads;
   http.read_timeout = std::chrono::seconds(args.read_timeout_s);
   std::unique_ptr<server::FhirApi> api;
-  server::HttpServer httpd(
-      http, [&api](const server::HttpRequest& request) { return api->Handle(request); },
-      server::ServerErrorResponse);
+  // Every path the other surfaces do not claim goes to the FHIR API (its
+  // OperationOutcome 404 included); the surfaces are added once the port is known.
+  server::Router router([&api](const server::HttpRequest& request) { return api->Handle(request); });
+  server::HttpServer httpd(http, router.AsHandler(), server::ServerErrorResponse);
   if (absl::Status started = httpd.Start(); !started.ok()) {
     std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(started)).c_str());
     return 1;
   }
-  options.base_url = args.base_url.empty()
-                         ? StrCat("http://", args.host, ":", httpd.port(), "/fhir")
-                         : args.base_url;
+  std::string origin = StrCat("http://", args.host, ":", httpd.port());
+  options.base_url = args.base_url.empty() ? StrCat(origin, "/fhir") : args.base_url;
   if (trail) options.audit = AuditHook(trail.get(), options.base_url);
   api = std::make_unique<server::FhirApi>(**store, registry, options);
+  ServeContext context;
+  context.store = store->get();
+  context.registry = &registry;
+  context.bus = &bus;
+  context.data_dir = dir;
+  context.origin = origin;
+  context.base_url = options.base_url;
+  context.write = options.write;
+  context.verifier = options.verifier;
+  context.trail = trail.get();
+  if (absl::Status routed = AddRoutes(context, router); !routed.ok()) {
+    std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(routed)).c_str());
+    httpd.Stop();
+    api->Stop();
+    return 1;
+  }
   std::fprintf(stderr, "vigil serve: FHIR R4 at %s (data: %s)\n", options.base_url.c_str(),
                dir.c_str());
   LogSecurity(args);

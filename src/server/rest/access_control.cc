@@ -47,14 +47,13 @@ void AddChallenge(const absl::Status& status, HttpResponse* response) {
   response->headers.emplace_back("WWW-Authenticate", std::move(challenge));
 }
 
-absl::StatusOr<std::shared_ptr<const auth::AccessToken>> FhirApi::Authenticate(
-    const HttpRequest& http) const {
-  if (!options_.verifier) return nullptr;
-  if (IsRead(http.method) && http.path == StrCat(options_.base_path, "/metadata")) return nullptr;
+absl::StatusOr<std::shared_ptr<const auth::AccessToken>> AuthenticateBearer(
+    const auth::TokenVerifier* verifier, const HttpRequest& http) {
+  if (verifier == nullptr) return nullptr;
   absl::StatusOr<auth::AccessToken> token = [&]() -> absl::StatusOr<auth::AccessToken> {
     VIGIL_ASSIGN_OR_RETURN(std::string_view bearer,
                            auth::BearerToken(http.Header("authorization")));
-    return options_.verifier->Verify(bearer);
+    return verifier->Verify(bearer);
   }();
   if (!token.ok()) {
     auth::TokenProblem problem =
@@ -62,6 +61,13 @@ absl::StatusOr<std::shared_ptr<const auth::AccessToken>> FhirApi::Authenticate(
     return HttpError(401, IssueCodeFor(problem), Message(token.status()));
   }
   return std::make_shared<const auth::AccessToken>(*std::move(token));
+}
+
+absl::StatusOr<std::shared_ptr<const auth::AccessToken>> FhirApi::Authenticate(
+    const HttpRequest& http) const {
+  if (!options_.verifier) return nullptr;
+  if (IsRead(http.method) && http.path == StrCat(options_.base_path, "/metadata")) return nullptr;
+  return AuthenticateBearer(options_.verifier.get(), http);
 }
 
 std::optional<HttpResponse> FhirApi::SmartConfiguration(const HttpRequest& http) const {

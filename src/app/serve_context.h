@@ -1,0 +1,51 @@
+// What `vigil serve` hands to each of its HTTP surfaces besides the FHIR API
+// (CDS Hooks, /metrics, the dashboard's /api and page, analytics): the store,
+// the change-event bus, the data folder, the public URLs and the token
+// verifier. Each surface has an Add...Routes(ServeContext&, server::Router&)
+// function in its own serve_*.cc; cmd_serve.cc calls them once the HTTP
+// server has its port.
+//
+// Lifetime: everything referenced outlives the HTTP server and the bus.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "audit/trail.h"
+#include "auth/token_verifier.h"
+#include "events/event_bus.h"
+#include "persist/resource_writes.h"
+#include "search/registry.h"
+#include "server/http/http_server.h"
+#include "server/http/router.h"
+#include "store/store.h"
+
+namespace vigil::app {
+
+struct ServeContext {
+  store::Store* store = nullptr;
+  const search::Registry* registry = nullptr;
+  events::EventBus* bus = nullptr;
+  std::string data_dir;
+  std::string origin;    // "http://127.0.0.1:8080": links to the dashboard
+  std::string base_url;  // origin + "/fhir"
+  persist::WriteOptions write;
+  // Null without --auth: every request is served.
+  std::shared_ptr<const auth::TokenVerifier> verifier;
+  audit::AuditTrail* trail = nullptr;  // null with --no-audit
+};
+
+// A handler of a non-FHIR surface; token is null when authentication is off.
+using GuardedHandler =
+    std::function<server::HttpResponse(const server::HttpRequest&, const auth::AccessToken* token)>;
+
+// Wraps handler so that, when ctx.verifier is set, a request without a valid
+// bearer token is answered 401 (OperationOutcome and WWW-Authenticate) before
+// handler runs. Exceptions in handler: 500 with a generic message.
+server::HttpHandler Guarded(const ServeContext& ctx, GuardedHandler handler);
+
+// A JSON response (Content-Type application/json) with the given status.
+server::HttpResponse JsonResponse(int status, std::string body);
+
+}  // namespace vigil::app
