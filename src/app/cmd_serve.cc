@@ -12,6 +12,7 @@
 #include "app/import_run.h"
 #include "app/serve_audit.h"
 #include "app/serve_context.h"
+#include "app/serve_routes.h"
 #include "app/serve_mllp.h"
 #include "auth/jwks.h"
 #include "auth/token_verifier.h"
@@ -110,9 +111,10 @@ absl::Status StartEvents(events::EventBus& bus, store::Store& store, bool log, a
 
 // The HTTP surfaces beside the FHIR API (serve_*.cc), each under its own path.
 absl::Status AddRoutes(ServeContext& context, server::Router& router) {
-  (void)context;
-  (void)router;
-  return absl::OkStatus();
+  VIGIL_RETURN_IF_ERROR(AddAnalyticsRoutes(context, router));
+  VIGIL_RETURN_IF_ERROR(AddCohortRoutes(context, router));
+  VIGIL_RETURN_IF_ERROR(AddClinicalAiRoutes(context, router));
+  return AddDashboardRoutes(context, router);
 }
 
 constexpr int kDemoStays = 200;

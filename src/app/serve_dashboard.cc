@@ -1,0 +1,12 @@
+#include "app/serve_routes.h"
+
+namespace vigil::app {
+
+// In progress: no routes yet.
+absl::Status AddDashboardRoutes(ServeContext& ctx, server::Router& router) {
+  (void)ctx;
+  (void)router;
+  return absl::OkStatus();
+}
+
+}  // namespace vigil::app
