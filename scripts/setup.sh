@@ -9,6 +9,7 @@ PACKAGES=(
   libtinyxml2-dev libgtest-dev libgmock-dev  # tinyxml2: the FHIRPath suite is XML
   libsqlite3-dev libboost-dev  # the embedded store; Boost.Beast/Asio for HTTP
   libxgboost-dev  # gradient-boosted trees and TreeSHAP (vigil train)
+  prometheus-cpp-dev  # /metrics in the Prometheus text format
   libssl-dev openssl  # bearer-token (JWT) verification; the auth test makes keys with the CLI
   sqlite3 curl  # tests inspect the store and drive the server
   clang libclang-rt-14-dev llvm  # libFuzzer; llvm-symbolizer for readable sanitizer reports

@@ -1,12 +1,11 @@
 // `vigil serve`: the FHIR server on the embedded store.
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
-#include "ai/live/live_scorer.h"
-#include "ai/model/artifact.h"
 #include "app/commands.h"
 #include "app/data_dir.h"
 #include "app/import_run.h"
@@ -19,6 +18,7 @@
 #include "base/status.h"
 #include "base/str.h"
 #include "events/event_bus.h"
+#include "metrics/server_metrics.h"
 #include "search/registry.h"
 #include "server/http/http_server.h"
 #include "server/http/router.h"
@@ -98,19 +98,50 @@ absl::Status LogEvent(const store::ChangeEvent& e) {
   return absl::OkStatus();
 }
 
-// Subscribes the consumers, then attaches the bus to the store: from then on
-// every committed write reaches them.
-absl::Status StartEvents(events::EventBus& bus, store::Store& store, bool log, ai::LiveScorer* scorer) {
+// Subscribes the server's own consumers (the log, the write counters of
+// /metrics), then attaches the bus to the store: from then on every committed
+// write reaches its subscribers.
+absl::Status StartEvents(events::EventBus& bus, store::Store& store, bool log, metrics::ServerMetrics& metrics) {
   if (log) VIGIL_RETURN_IF_ERROR(bus.Subscribe("log", LogEvent));
-  if (scorer != nullptr) {
-    VIGIL_RETURN_IF_ERROR(
-        bus.Subscribe("scoring", [scorer](const store::ChangeEvent& e) { return scorer->OnChange(e); }));
-  }
+  VIGIL_RETURN_IF_ERROR(bus.Subscribe("metrics", [&metrics](const store::ChangeEvent& e) {
+    metrics.CountCommitted(e.type);
+    return absl::OkStatus();
+  }));
+  metrics.OnCollect([&bus](metrics::ServerMetrics& m) {
+    for (const events::SubscriberStats& s : bus.Stats().subscribers) {
+      m.SetEventConsumer(s.name, static_cast<double>(s.backlog), static_cast<double>(s.skipped),
+                         static_cast<double>(s.failed));
+    }
+  });
   return bus.Attach(store);
+}
+
+// The router, timed: every answer counts in /metrics by surface and interaction.
+server::HttpHandler Measured(const server::Router& router, metrics::ServerMetrics& metrics) {
+  return [&router, &metrics](const server::HttpRequest& request) {
+    const auto start = std::chrono::steady_clock::now();
+    server::HttpResponse response = router.Handle(request);
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    metrics::HttpLabels labels = metrics::ClassifyRequest(request.method, request.path);
+    metrics.ObserveHttp(labels.surface, labels.interaction, response.status, took.count());
+    return response;
+  };
+}
+
+// GET /metrics: the Prometheus text format.
+void AddMetricsRoute(ServeContext& context, server::Router& router) {
+  router.Add("/metrics", Guarded(context, [metrics = context.metrics](const server::HttpRequest&,
+                                                                     const auth::AccessToken*) {
+               server::HttpResponse response;
+               response.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+               response.body = metrics->Text();
+               return response;
+             }));
 }
 
 // The HTTP surfaces beside the FHIR API (serve_*.cc), each under its own path.
 absl::Status AddRoutes(ServeContext& context, server::Router& router) {
+  AddMetricsRoute(context, router);
   VIGIL_RETURN_IF_ERROR(AddAnalyticsRoutes(context, router));
   VIGIL_RETURN_IF_ERROR(AddCohortRoutes(context, router));
   VIGIL_RETURN_IF_ERROR(AddClinicalAiRoutes(context, router));
@@ -213,26 +244,13 @@ int Serve(const ServeArgs& args) {
   }
 
   // Change events: every committed write, from any path (REST, MLLP), in commit order.
-  // Consumers subscribe to `bus` (events/event_bus.h) before it is attached; its
-  // threads start here, after the signals are blocked.
-  // --model: live scoring (ai/live): every Observation of an in-progress Encounter
-  // re-scores the stay (NEWS2 and the model) into RiskAssessments.
-  std::optional<ai::LoadedModel> model;
-  std::optional<persist::ResourceWrites> scorer_writes;
-  std::unique_ptr<ai::LiveScorer> scorer;
-  if (!args.model.empty()) {
-    absl::StatusOr<ai::LoadedModel> loaded = ai::LoadArtifact(args.model);
-    if (!loaded.ok()) {
-      std::fprintf(stderr, "vigil serve: --model: %s\n", std::string(Message(loaded.status())).c_str());
-      return 1;
-    }
-    model = std::move(*loaded);
-    scorer_writes.emplace(registry, options.write);
-    scorer = std::make_unique<ai::LiveScorer>(**store, *scorer_writes, registry, &*model);
-    std::fprintf(stderr, "vigil serve: live scoring with %s (NEWS2 and the model)\n", args.model.c_str());
-  }
+  // Consumers subscribe to `bus` (events/event_bus.h); its threads start here,
+  // after the signals are blocked. The surfaces (live scoring among them)
+  // subscribe in AddRoutes.
+  metrics::ServerMetrics metrics;
+  ServeContext context;
   events::EventBus bus;
-  if (absl::Status attached = StartEvents(bus, **store, args.log_events, scorer.get()); !attached.ok()) {
+  if (absl::Status attached = StartEvents(bus, **store, args.log_events, metrics); !attached.ok()) {
     std::fprintf(stderr, "vigil serve: events: %s\n", std::string(Message(attached)).c_str());
     return 1;
   }
@@ -246,7 +264,7 @@ int Serve(const ServeArgs& args) {
   // Every path the other surfaces do not claim goes to the FHIR API (its
   // OperationOutcome 404 included); the surfaces are added once the port is known.
   server::Router router([&api](const server::HttpRequest& request) { return api->Handle(request); });
-  server::HttpServer httpd(http, router.AsHandler(), server::ServerErrorResponse);
+  server::HttpServer httpd(http, Measured(router, metrics), server::ServerErrorResponse);
   if (absl::Status started = httpd.Start(); !started.ok()) {
     std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(started)).c_str());
     return 1;
@@ -255,7 +273,6 @@ int Serve(const ServeArgs& args) {
   options.base_url = args.base_url.empty() ? StrCat(origin, "/fhir") : args.base_url;
   if (trail) options.audit = AuditHook(trail.get(), options.base_url);
   api = std::make_unique<server::FhirApi>(**store, registry, options);
-  ServeContext context;
   context.store = store->get();
   context.registry = &registry;
   context.bus = &bus;
@@ -265,6 +282,8 @@ int Serve(const ServeArgs& args) {
   context.write = options.write;
   context.verifier = options.verifier;
   context.trail = trail.get();
+  context.metrics = &metrics;
+  context.model_dir = args.model;
   if (absl::Status routed = AddRoutes(context, router); !routed.ok()) {
     std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(routed)).c_str());
     httpd.Stop();
@@ -348,8 +367,9 @@ void RegisterServe(CLI::App& app, int& exit_code) {
                   "seconds an MLLP connection may stay silent before it is closed (default 600)")
       ->check(CLI::Range(1, 86400));
   cmd->add_option("--model", args->model,
-                  "model artifact folder (vigil train): score every Observation of an in-progress "
-                  "Encounter with NEWS2 and the model, written as RiskAssessments");
+                  "model artifact folder (vigil train) that scores instead of the registry's champion "
+                  "(vigil model): every Observation of an in-progress Encounter is scored with NEWS2 "
+                  "and the model into RiskAssessments");
   cmd->add_flag("--log-events", args->log_events,
                 "log every change event (committed create, update, delete) to stderr, for "
                 "debugging");

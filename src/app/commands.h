@@ -42,4 +42,7 @@ void RegisterScore(CLI::App& app, int& exit_code);
 // a synthetic hospital with latent sepsis (docs/synthetic-hospital.md).
 void RegisterSynth(CLI::App& app, int& exit_code);
 
+// `vigil model register|list|alias|rollback [--data DIR]`: the model registry.
+void RegisterModel(CLI::App& app, int& exit_code);
+
 }  // namespace vigil::app

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   vigil::app::RegisterEvaluate(app, exit_code);
   vigil::app::RegisterScore(app, exit_code);
   vigil::app::RegisterSynth(app, exit_code);
+  vigil::app::RegisterModel(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -11,10 +11,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "audit/trail.h"
 #include "auth/token_verifier.h"
 #include "events/event_bus.h"
+#include "metrics/server_metrics.h"
 #include "persist/resource_writes.h"
 #include "search/registry.h"
 #include "server/http/http_server.h"
@@ -34,6 +36,11 @@ struct ServeContext {
   // Null without --auth: every request is served.
   std::shared_ptr<const auth::TokenVerifier> verifier;
   audit::AuditTrail* trail = nullptr;  // null with --no-audit
+  metrics::ServerMetrics* metrics = nullptr;  // /metrics; never null in `vigil serve`
+  std::string model_dir;  // --model: an artifact folder that scores instead of the registry's champion
+  // What a surface keeps alive for the server's lifetime (services with
+  // threads); released after the HTTP server and the event bus have stopped.
+  std::vector<std::shared_ptr<void>> owned;
 };
 
 // A handler of a non-FHIR surface; token is null when authentication is off.

@@ -13,155 +13,25 @@ import json
 import math
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 
 VIGIL = os.path.abspath(sys.argv[1])
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EXPLANATION = "https://vigil.dev/fhir/StructureDefinition/risk-explanation"
-
-
-def run(*args):
-    r = subprocess.run([VIGIL, *args], capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, (args, r.stderr[-2000:])
-    return r
-
-
-def train(folder):
-    run("synth", "--patients", "600", "--seed", "11", "--out", os.path.join(folder, "synth"))
-    config = {"name": "sepsis-e2e", "input": ["synth"], "labels": "synth/truth.json",
-              "features": os.path.join(ROOT, "docs/examples/features-sepsis.json"),
-              "xgboost": {"num_rounds": 60, "early_stopping_rounds": 20},
-              "evaluation": {"bootstrap_resamples": 10}}
-    with open(os.path.join(folder, "train.json"), "w") as f:
-        json.dump(config, f)
-    run("train", "--config", os.path.join(folder, "train.json"), "--out", os.path.join(folder, "model"))
-    return os.path.join(folder, "model")
-
-
-def start(data, model):
-    log = open(os.path.join(os.path.dirname(data), "serve.log"), "w+")
-    proc = subprocess.Popen([VIGIL, "serve", "--data", data, "--port", "0", "--threads", "2",
-                             "--model", model], stderr=log)
-    for _ in range(600):
-        log.seek(0)
-        text = log.read()
-        for line in text.splitlines():
-            if "FHIR R4 at " in line:
-                return proc, line.split("FHIR R4 at ")[1].split()[0]
-        if proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    proc.kill()
-    raise RuntimeError("vigil serve did not start: " + text)
-
-
-def call(method, url, body=None):
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method,
-                                 headers={"Content-Type": "application/fhir+json"})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
-
-
-def iso(t):
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
-
-
-def observation(patient, encounter, loinc, value, unit, t):
-    return {"resourceType": "Observation", "status": "final",
-            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category",
-                                      "code": "vital-signs"}]}],
-            "code": {"coding": [{"system": "http://loinc.org", "code": loinc}]},
-            "subject": {"reference": f"Patient/{patient}"},
-            "encounter": {"reference": f"Encounter/{encounter}"},
-            "effectiveDateTime": iso(t),
-            "valueQuantity": {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}}
-
-
-def assessments(base, patient, want, timeout=30):
-    deadline = time.time() + timeout
-    while True:
-        status, bundle = call("GET", f"{base}/RiskAssessment?subject=Patient/{patient}&_count=1000")
-        assert status == 200, bundle
-        found = [e["resource"] for e in bundle.get("entry", [])]
-        if len(found) >= want or time.time() > deadline:
-            return found
-        time.sleep(0.1)
-
-
-def stay_resources(synth, stay):
-    """One synthetic stay as an admitted patient: Patient, its Encounter made
-    in-progress (no end, no locations), and its Observations up to onset + 3 h."""
-    def lines(name):
-        with open(os.path.join(synth, name)) as f:
-            for line in f:
-                yield json.loads(line)
-    patient = next(r for r in lines("Patient.ndjson") if r["id"] == stay["patient"])
-    patient.pop("deceasedDateTime", None)
-    encounter = next(r for r in lines("Encounter.ndjson") if r["id"] == stay["encounter"])
-    encounter["status"] = "in-progress"
-    encounter["period"].pop("end")
-    encounter.pop("hospitalization", None)
-    encounter.pop("location", None)
-    onset = time.strptime(stay["onset"], "%Y-%m-%dT%H:%M:%SZ")
-    limit = iso(time.mktime(onset) - time.timezone + 3 * 3600)
-    observations = [r for r in lines("Observation.ndjson")
-                    if r["encounter"]["reference"] == "Encounter/" + stay["encounter"]
-                    and r["effectiveDateTime"] <= limit]
-    return [patient, encounter] + observations
-
-
-def offline_score(folder, model, resources, at):
-    path = os.path.join(folder, "candidate.ndjson")
-    with open(path, "w") as f:
-        for r in resources:
-            f.write(json.dumps(r) + "\n")
-    out = run("score", "--input", path, "--model", model, "--at", at).stdout.splitlines()
-    assert len(out) == 1, out
-    return json.loads(out[0])["model"]
-
-
-def alerting_septic_stay(folder, model):
-    """The first septic synthetic stay that `vigil score` (offline) alerts on at its
-    last Observation before onset + 3 h: the live test must then alert too."""
-    synth = os.path.join(folder, "synth")
-    truth = json.load(open(os.path.join(synth, "truth.json")))
-    for stay in [s for s in truth["stays"] if s["sepsis"]][:30]:
-        resources = stay_resources(synth, stay)
-        last = max(r["effectiveDateTime"] for r in resources[2:])
-        offline = offline_score(folder, model, resources, last)
-        if offline["alert"]:
-            return stay, resources, last, offline
-    raise AssertionError("the model alerts on none of 30 septic stays")
-
-
-def replay(base, resources):
-    entries = [{"resource": r, "request": {"method": "PUT", "url": f"{r['resourceType']}/{r['id']}"}}
-               for r in resources]
-    status, body = call("POST", base, {"resourceType": "Bundle", "type": "transaction", "entry": entries})
-    assert status == 200, str(body)[:500]
-
-
-def ext(resource):
-    [e] = [x for x in resource["extension"] if x["url"] == EXPLANATION]
-    return e["extension"]
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+from clinical import Clinical, assessments, explanation as ext, iso, observation, replay  # noqa: E402
+from vigil_server import Server, call  # noqa: E402
 
 
 def main():
     folder = tempfile.mkdtemp(prefix="vigil-scoring-")
     try:
-        model = train(folder)
+        clinical = Clinical(VIGIL, folder)
+        model = clinical.train("model")
         manifest = json.load(open(os.path.join(model, "artifact.json")))
-        proc, base = start(os.path.join(folder, "store"), model)
+        server = Server(VIGIL, os.path.join(folder, "store"), ["--model", model])
+        base = server.fhir
         try:
             now = time.time()
             assert call("PUT", base + "/Patient/p1", {"resourceType": "Patient", "id": "p1", "gender": "male",
@@ -224,7 +94,7 @@ def main():
             # 3 h after onset, in one transaction. Live scoring must give, at the last
             # Observation, exactly the probability `vigil score` gives offline (one feature
             # code path), cross the threshold, and raise exactly one alert Flag.
-            stay, resources, last, offline = alerting_septic_stay(folder, model)
+            stay, resources, last, offline = clinical.alerting_septic_stay(model)
             replay(base, resources)
             n = len(resources) - 2
             pid = stay["patient"]
@@ -255,8 +125,7 @@ def main():
             assert len(found) == 2 * len(vitals) + 2, len(found)
             print("ok   a finished Encounter and a non-signal Observation trigger nothing")
         finally:
-            proc.send_signal(signal.SIGTERM)
-            assert proc.wait(timeout=30) == 0, "vigil serve did not stop cleanly"
+            assert server.stop() == 0, "vigil serve did not stop cleanly"
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     print("serve_scoring: all checks passed")

@@ -15,9 +15,7 @@ using fhir::Json;
 
 constexpr std::string_view kAlertCode = "sepsis-risk";
 
-bool IsOurActiveFlag(const Json& flag) {
-  const Json* status = flag.Find("status");
-  if (status == nullptr || status->text() != "active") return false;
+bool IsOurs(const Json& flag) {
   const Json* code = flag.Find("code");
   const Json* codings = code == nullptr ? nullptr : code->Find("coding");
   if (codings == nullptr) return false;
@@ -31,8 +29,30 @@ bool IsOurActiveFlag(const Json& flag) {
   return false;
 }
 
-absl::StatusOr<std::optional<Json>> ActiveFlag(store::WriteTxn& txn, const search::Registry& registry,
-                                               const std::string& encounter_id) {
+std::string_view Status(const Json& flag) {
+  const Json* status = flag.Find("status");
+  return status == nullptr ? std::string_view() : std::string_view(status->text());
+}
+
+bool EpisodeEnded(const Json& flag) {
+  const Json* period = flag.Find("period");
+  return period != nullptr && period->Find("end") != nullptr;
+}
+
+// The open episode: an active Flag, or one dismissed whose episode has not ended.
+bool IsOpen(const Json& flag) {
+  if (!IsOurs(flag) || EpisodeEnded(flag)) return false;
+  return Status(flag) == "active" || Status(flag) == "inactive";
+}
+
+void EndEpisode(Json& flag, int64_t at_ms) {
+  Json* period = flag.Find("period");
+  if (period == nullptr) period = &flag.Set("period", Json::Object());
+  period->Set("end", Json::String(FormatInstant(at_ms)));
+}
+
+absl::StatusOr<std::optional<Json>> OpenFlag(store::WriteTxn& txn, const search::Registry& registry,
+                                             const std::string& encounter_id) {
   VIGIL_ASSIGN_OR_RETURN(search::ParsedSearch parsed,
                          search::ParseSearch(registry, "Flag",
                                              {{"encounter", StrCat("Encounter/", encounter_id)}, {"_count", "100"}},
@@ -41,7 +61,7 @@ absl::StatusOr<std::optional<Json>> ActiveFlag(store::WriteTxn& txn, const searc
   VIGIL_ASSIGN_OR_RETURN(store::SearchPage page, txn.Search(parsed.query));
   for (const store::StoredResource& r : page.resources) {
     VIGIL_ASSIGN_OR_RETURN(Json flag, fhir::ParseJson(r.json));
-    if (IsOurActiveFlag(flag)) return flag;
+    if (IsOpen(flag)) return flag;
   }
   return std::nullopt;
 }
@@ -72,22 +92,61 @@ Json NewFlag(const AlertInput& in) {
 
 }  // namespace
 
-absl::Status UpdateAlertFlag(store::WriteTxn& txn, const persist::ResourceWrites& writes,
-                             const search::Registry& registry, const AlertInput& input) {
-  VIGIL_ASSIGN_OR_RETURN(std::optional<Json> active, ActiveFlag(txn, registry, input.encounter_id));
-  if (!active && input.probability >= input.threshold) {
-    return writes.Create(txn, NewFlag(input)).status();
+absl::StatusOr<AlertChange> UpdateAlertFlag(store::WriteTxn& txn, const persist::ResourceWrites& writes,
+                                            const search::Registry& registry, const AlertInput& input) {
+  VIGIL_ASSIGN_OR_RETURN(std::optional<Json> open, OpenFlag(txn, registry, input.encounter_id));
+  if (!open && input.probability >= input.threshold) {
+    VIGIL_RETURN_IF_ERROR(writes.Create(txn, NewFlag(input)).status());
+    return AlertChange::kRaised;
   }
-  if (active && input.probability < kClearRatio * input.threshold) {
-    Json flag = std::move(*active);
+  if (open && input.probability < kClearRatio * input.threshold) {
+    Json flag = std::move(*open);
     const std::string id = flag.Find("id")->text();
     flag.Set("status", Json::String("inactive"));
-    Json* period = flag.Find("period");
-    if (period == nullptr) period = &flag.Set("period", Json::Object());
-    period->Set("end", Json::String(FormatInstant(input.at_ms)));
-    return writes.Update(txn, "Flag", id, std::move(flag), std::nullopt).status();
+    EndEpisode(flag, input.at_ms);
+    VIGIL_RETURN_IF_ERROR(writes.Update(txn, "Flag", id, std::move(flag), std::nullopt).status());
+    return AlertChange::kCleared;
   }
-  return absl::OkStatus();
+  return AlertChange::kNone;
+}
+
+absl::StatusOr<Json> RecordAlertFeedback(store::WriteTxn& txn, const persist::ResourceWrites& writes,
+                                         const std::string& flag_id, const AlertFeedback& feedback) {
+  if (feedback.action != "acknowledge" && feedback.action != "dismiss") {
+    return absl::InvalidArgumentError(
+        StrCat("unknown action '", feedback.action, "': use acknowledge or dismiss"));
+  }
+  if (feedback.action == "dismiss" && feedback.reason.empty()) {
+    return absl::InvalidArgumentError("dismissing an alert needs a reason");
+  }
+  VIGIL_ASSIGN_OR_RETURN(std::optional<store::StoredResource> stored, txn.Read("Flag", flag_id));
+  if (!stored || stored->deleted) return absl::NotFoundError(StrCat("no Flag/", flag_id));
+  VIGIL_ASSIGN_OR_RETURN(Json flag, fhir::ParseJson(stored->json));
+  if (!IsOurs(flag)) return absl::InvalidArgumentError(StrCat("Flag/", flag_id, " is not a Vigil alert"));
+  if (Status(flag) != "active") {
+    return absl::FailedPreconditionError(StrCat("Flag/", flag_id, " is no longer active"));
+  }
+  Json parts = Json::Array();
+  auto part = [&](std::string_view url, std::string_view type, Json value) {
+    Json e = Json::Object();
+    e.Set("url", Json::String(std::string(url)));
+    e.Set(std::string(type), std::move(value));
+    parts.Push(std::move(e));
+  };
+  part("action", "valueCode", Json::String(feedback.action));
+  if (!feedback.reason.empty()) part("reason", "valueString", Json::String(feedback.reason));
+  if (!feedback.user.empty()) part("user", "valueString", Json::String(feedback.user));
+  part("time", "valueDateTime", Json::String(FormatInstant(feedback.at_ms)));
+  Json ext = Json::Object();
+  ext.Set("url", Json::String(std::string(kAlertFeedbackExtension)));
+  ext.Set("extension", std::move(parts));
+  Json* extensions = flag.Find("extension");
+  if (extensions == nullptr) extensions = &flag.Set("extension", Json::Array());
+  extensions->Push(std::move(ext));
+  if (feedback.action == "dismiss") flag.Set("status", Json::String("inactive"));
+  VIGIL_ASSIGN_OR_RETURN(persist::WriteResult written,
+                         writes.Update(txn, "Flag", flag_id, std::move(flag), std::nullopt));
+  return fhir::ParseJson(written.stored.json);
 }
 
 }  // namespace vigil::ai

@@ -10,6 +10,12 @@
 // change events other systems can subscribe to. Documented in
 // docs/risk-assessment.md.
 //
+// Clinician feedback (RecordAlertFeedback): "acknowledge" keeps the Flag
+// active and records who and when; "dismiss" (with a reason) sets it inactive
+// but leaves the episode open (no period.end), so the same episode does not
+// alert again; the episode ends (period.end) once the risk falls below the
+// clearing level, and a later crossing raises a new Flag.
+//
 // Thread-safety: functions of one write transaction.
 #pragma once
 
@@ -18,6 +24,8 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "fhir/json.h"
 #include "persist/resource_writes.h"
 #include "search/registry.h"
 #include "store/store.h"
@@ -28,6 +36,8 @@ inline constexpr double kClearRatio = 0.5;
 inline constexpr std::string_view kAlertCodeSystem = "https://vigil.dev/fhir/CodeSystem/alert";
 inline constexpr std::string_view kRaisedByExtension =
     "https://vigil.dev/fhir/StructureDefinition/raised-by";
+inline constexpr std::string_view kAlertFeedbackExtension =
+    "https://vigil.dev/fhir/StructureDefinition/alert-feedback";
 
 struct AlertInput {
   std::string patient_id;
@@ -38,8 +48,25 @@ struct AlertInput {
   std::string assessment_id;  // the RiskAssessment just written
 };
 
-// Raises, keeps or clears the Encounter's alert Flag inside txn.
-absl::Status UpdateAlertFlag(store::WriteTxn& txn, const persist::ResourceWrites& writes,
-                             const search::Registry& registry, const AlertInput& input);
+enum class AlertChange { kNone, kRaised, kCleared };
+
+// Raises, keeps or clears the Encounter's alert Flag inside txn; says which.
+absl::StatusOr<AlertChange> UpdateAlertFlag(store::WriteTxn& txn, const persist::ResourceWrites& writes,
+                                            const search::Registry& registry, const AlertInput& input);
+
+struct AlertFeedback {
+  std::string action;  // "acknowledge" or "dismiss"
+  std::string reason;  // required for dismiss
+  std::string user;    // who (the token's subject, or as given); may be empty
+  int64_t at_ms = 0;
+};
+
+// Records feedback on the Vigil alert Flag flag_id (an alert-feedback
+// extension; dismiss also sets status inactive). Returns the updated Flag.
+// Errors: NotFound (no such Flag), InvalidArgument (not a Vigil alert, an
+// unknown action, dismiss without a reason), FailedPrecondition (the Flag is
+// no longer active).
+absl::StatusOr<fhir::Json> RecordAlertFeedback(store::WriteTxn& txn, const persist::ResourceWrites& writes,
+                                               const std::string& flag_id, const AlertFeedback& feedback);
 
 }  // namespace vigil::ai

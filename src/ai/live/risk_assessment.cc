@@ -26,12 +26,6 @@ Json Ext(std::string_view url, std::string_view value_type, Json value) {
   return e;
 }
 
-// risk-probability codes: NEWS2 bands and the model's decision.
-std::string_view QualitativeCode(std::string_view news2_risk) {
-  if (news2_risk == "high") return "high";
-  if (news2_risk == "medium" || news2_risk == "low-medium") return "moderate";
-  return "low";
-}
 
 Json Base(const AssessmentContext& c, std::string_view method_code, std::string_view method_display) {
   Json ra = Json::Object();
@@ -82,6 +76,13 @@ Json ContributionPart(std::string feature, std::optional<float> value, double am
 
 }  // namespace
 
+std::string_view News2Qualitative(const ScoreResult& news2) {
+  const std::string_view risk = News2Risk(news2);
+  if (risk == "high") return "high";
+  if (risk == "medium" || risk == "low-medium") return "moderate";
+  return "low";
+}
+
 Json Coding(std::string_view system, std::string_view code, std::string_view display) {
   Json c = Json::Object();
   c.Set("system", Json::String(std::string(system)));
@@ -109,7 +110,7 @@ Json News2Assessment(const AssessmentContext& context, const ScoreResult& news2)
   const std::string_view risk = News2Risk(news2);
   Json ra = Base(context, "news2", "NEWS2 (Royal College of Physicians 2017)");
   SetPrediction(ra, Concept(Coding("http://snomed.info/sct", "271594007", "Deterioration"), "Clinical deterioration"),
-                std::nullopt, QualitativeCode(risk));
+                std::nullopt, News2Qualitative(news2));
   Json parts = Json::Array();
   parts.Push(Ext("score", "valueInteger", Json::Number(std::to_string(news2.total))));
   parts.Push(Ext("band", "valueCode", Json::String(std::string(risk))));
@@ -124,17 +125,22 @@ Json News2Assessment(const AssessmentContext& context, const ScoreResult& news2)
   return ra;
 }
 
-Json ModelAssessment(const AssessmentContext& context, const LoadedModel& model, const ExplainedPrediction& p) {
+Json ModelAssessment(const AssessmentContext& context, const LoadedModel& model, const ExplainedPrediction& p,
+                     std::string_view registry_version) {
   const Json* name = model.manifest.Find("name");
   const Json* model_section = model.manifest.Find("model");
   const Json* sha = model_section == nullptr ? nullptr : model_section->Find("sha256");
   const std::string model_name = name != nullptr ? name->text() : "model";
   const std::string version = sha != nullptr ? sha->text() : "";
-  Json ra = Base(context, StrCat("model:", model_name), StrCat(model_name, " ", version));
+  Json ra = Base(context, StrCat("model:", model_name),
+                 StrCat(model_name, " ", registry_version.starts_with("m-") ? registry_version : version));
   SetPrediction(ra, Concept(Coding("http://snomed.info/sct", "91302008", "Sepsis"), "Sepsis"), p.probability,
                 p.alert ? "high" : "low");
   Json parts = Json::Array();
   parts.Push(Ext("modelVersion", "valueString", Json::String(version)));
+  if (registry_version.starts_with("m-")) {
+    parts.Push(Ext("registryVersion", "valueString", Json::String(std::string(registry_version))));
+  }
   parts.Push(Ext("threshold", "valueDecimal", Number(model.threshold)));
   parts.Push(Ext("logOdds", "valueDecimal", Number(p.log_odds)));
   parts.Push(Ext("baseValue", "valueDecimal", Number(p.base_value)));

@@ -28,11 +28,16 @@ struct AssessmentContext {
 };
 
 fhir::Json News2Assessment(const AssessmentContext& context, const ScoreResult& news2);
+// The risk-probability code of a NEWS2 result: high (>= 7), moderate (5-6 or a
+// single parameter scoring 3), low.
+std::string_view News2Qualitative(const ScoreResult& news2);
 
 // The five largest contributions, then one "(other features)" entry with the sum
 // of the rest, so that baseValue + the contributions equals logOdds.
+// registry_version: the model registry's version id ("m-..."), named in the
+// method and the explanation; "" for an unregistered artifact.
 fhir::Json ModelAssessment(const AssessmentContext& context, const LoadedModel& model,
-                           const ExplainedPrediction& prediction);
+                           const ExplainedPrediction& prediction, std::string_view registry_version = "");
 
 // A Reference to type/id; a Coding (display omitted when empty); a
 // CodeableConcept of one Coding (text omitted when empty).

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ai/model/predict.h"
+#include "ai/model/testing.h"
 #include "base/calendar.h"
 #include "base/file.h"
 #include "fhir/json.h"
@@ -20,53 +21,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Stays of 36 h with hourly heart rate; every third one septic at hour 24 with
-// the heart rate climbing from hour 16.
-std::vector<Stay> MakeStays(LabelMap* labels) {
-  std::mt19937_64 rng(99);
-  auto uniform = [&] { return static_cast<double>(rng() >> 11) * 0x1.0p-53; };
-  std::vector<Stay> stays;
-  for (int i = 0; i < 150; ++i) {
-    Stay s;
-    s.patient_id = "p" + std::to_string(i);
-    s.encounter_id = "e" + std::to_string(i);
-    s.admit_ms = int64_t{20454} * kMsPerDay + i * kMsPerHour;
-    s.discharge_ms = s.admit_ms + 36 * kMsPerHour;
-    s.age_years = 30 + 50 * uniform();
-    const bool septic = i % 3 == 0;
-    for (int h = 0; h < 36; ++h) {
-      const double rise = septic ? std::clamp((h - 16) / 8.0, 0.0, 1.0) : 0.0;
-      s.series[static_cast<int>(Signal::kHeartRate)].push_back(
-          {s.admit_ms + h * kMsPerHour,
-           static_cast<float>(75 + 40 * rise + 20 * (uniform() - 0.5))});
-    }
-    (*labels)[s.encounter_id] = StayOutcome{septic, s.admit_ms + 24 * kMsPerHour};
-    stays.push_back(std::move(s));
-  }
-  return stays;
-}
-
-FeatureSet Features() {
-  absl::StatusOr<fhir::Json> spec = fhir::ParseJson(R"({"format": "vigil-features/1",
-      "static": ["age", "hours_since_admission"],
-      "signals": {"heart_rate": ["last", "mean_6h", "slope_6h", "delta_admission", "count_3h"]}})");
-  EXPECT_TRUE(spec.ok()) << spec.status();
-  absl::StatusOr<FeatureSet> set = FeatureSet::Compile(*spec);
-  EXPECT_TRUE(set.ok()) << set.status();
-  return std::move(set).value();
-}
-
 class ArtifactTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    stays_ = new std::vector<Stay>(MakeStays(&labels_));
-    features_ = new FeatureSet(Features());
-    config_.num_rounds = 15;
-    config_.early_stopping_rounds = 15;
-    config_.bootstrap_resamples = 10;
-    config_.threads = 1;
-    config_.max_alert_rate_per_day = 0.5;
-    config_.rows.hours_before_onset = 5;
+    stays_ = new std::vector<Stay>(testing::TinyStays(&labels_));
+    features_ = new FeatureSet(testing::TinyFeatures());
+    config_ = testing::TinyConfig();
     absl::StatusOr<TrainedModel> m =
         Train(*stays_, labels_, *features_, config_, [](std::string_view) {});
     ASSERT_TRUE(m.ok()) << m.status();
