@@ -18,6 +18,10 @@ void RegisterImport(CLI::App& app, int& exit_code);
 // `vigil view --input FILE... [--format csv|ndjson|json] VIEW.json`: SQL-on-FHIR rows.
 void RegisterView(CLI::App& app, int& exit_code);
 
+// `vigil sql [--data DIR] [--limit N] "SELECT ..."`: read-only SQL over the
+// materialized views (DATA/analytics.sqlite); prints CSV.
+void RegisterSql(CLI::App& app, int& exit_code);
+
 // `vigil hl7 to-fhir [--tz +HH:MM] FILE`: HL7 v2 messages -> FHIR transaction Bundles.
 void RegisterHl7(CLI::App& app, int& exit_code);
 

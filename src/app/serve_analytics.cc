@@ -1,11 +1,56 @@
+// The analytics surface of `vigil serve` (docs/analytics.md): stored and
+// materialized ViewDefinitions and $run under /fhir/ViewDefinition, the
+// read-only SQL endpoint at /api/sql. The database is DATA/analytics.sqlite.
+//
+// With --auth smart every request needs a valid bearer token (Guarded); any
+// valid token may store and run views and query the SQL endpoint: SMART
+// scopes and patient context are not applied to this surface yet.
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "analytics/analytics_http.h"
+#include "analytics/analytics_service.h"
 #include "app/serve_routes.h"
+#include "base/status.h"
+#include "base/str.h"
 
 namespace vigil::app {
 
-// In progress: no routes yet.
 absl::Status AddAnalyticsRoutes(ServeContext& ctx, server::Router& router) {
-  (void)ctx;
-  (void)router;
+  std::string path = StrCat(ctx.data_dir, "/", analytics::kAnalyticsFile);
+  absl::StatusOr<std::unique_ptr<analytics::AnalyticsService>> opened =
+      analytics::AnalyticsService::Open(path, *ctx.store);
+  if (!opened.ok()) {
+    return absl::Status(opened.status().code(), StrCat("analytics: ", Message(opened.status())));
+  }
+  std::shared_ptr<analytics::AnalyticsService> service = *std::move(opened);
+  // Subscribed before the rebuild, so no write falls between the two.
+  VIGIL_RETURN_IF_ERROR(ctx.bus->Subscribe(
+      "analytics", [service](const store::ChangeEvent& e) { return service->OnChange(e); }));
+  auto start = std::chrono::steady_clock::now();
+  if (absl::Status built = service->RebuildAll(); !built.ok()) {
+    // A view the current data breaks: the server still starts; its table may be stale.
+    std::fprintf(stderr, "vigil serve: analytics: rebuilding the materialized views: %s\n",
+                 std::string(Message(built)).c_str());
+  }
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                  start);
+  if (ms.count() > 1000) {
+    std::fprintf(stderr, "vigil serve: analytics: materialized views rebuilt in %lld ms\n",
+                 static_cast<long long>(ms.count()));
+  }
+  auto http = std::make_shared<analytics::AnalyticsHttp>(*service, ctx.base_url);
+  router.Add(
+      std::string(analytics::kViewsPath),
+      Guarded(ctx, [http, service](const server::HttpRequest& request, const auth::AccessToken*) {
+        return http->HandleViews(request);
+      }));
+  router.Add(
+      std::string(analytics::kSqlPath),
+      Guarded(ctx, [http, service](const server::HttpRequest& request, const auth::AccessToken*) {
+        return http->HandleSql(request);
+      }));
   return absl::OkStatus();
 }
 
