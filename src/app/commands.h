@@ -49,4 +49,8 @@ void RegisterSynth(CLI::App& app, int& exit_code);
 // `vigil model register|list|alias|rollback [--data DIR]`: the model registry.
 void RegisterModel(CLI::App& app, int& exit_code);
 
+// `vigil cohort [--data DIR] [--measure SYSTEM|CODE] FILE.json`: a cohort
+// (Group or evaluate body) over the store, printed as /api/cohorts/evaluate JSON.
+void RegisterCohort(CLI::App& app, int& exit_code);
+
 }  // namespace vigil::app

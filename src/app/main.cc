@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   vigil::app::RegisterServe(app, exit_code);
   vigil::app::RegisterImport(app, exit_code);
   vigil::app::RegisterView(app, exit_code);
+  vigil::app::RegisterCohort(app, exit_code);
   vigil::app::RegisterSql(app, exit_code);
   vigil::app::RegisterHl7(app, exit_code);
   vigil::app::RegisterIngest(app, exit_code);
