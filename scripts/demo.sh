@@ -18,6 +18,7 @@ BUILD="${VIGIL_BUILD_DIR:-build}"
 PORT="${VIGIL_PORT:-8080}"
 
 [[ "${VIGIL_SKIP_SETUP:-0}" == 1 ]] || bash scripts/setup.sh
+bash web/build.sh  # the dashboard's page at / (embedded into vigil)
 bash scripts/configure.sh "$BUILD"
 cmake --build "$BUILD" --target vigil -j"$(nproc)"
 VIGIL="$BUILD/vigil"

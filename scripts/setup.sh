@@ -14,8 +14,9 @@ PACKAGES=(
   sqlite3 curl  # tests inspect the store and drive the server
   clang libclang-rt-14-dev llvm  # libFuzzer; llvm-symbolizer for readable sanitizer reports
   python3                        # tools/gen_fhir_model.py, test helpers
+  chromium                       # the dashboard's browser test (tests/web, playwright-core)
 )
-# Node.js is only used by the benchmarks (the reference FHIRPath engine). A machine that
+# Node.js builds the dashboard's front end (web/) and runs the e2e tests and benchmarks. A machine that
 # already has node and npm (e.g. from another repository) keeps them: Debian's npm conflicts.
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   PACKAGES+=(nodejs npm)
@@ -35,3 +36,6 @@ if ((${#missing[@]})); then
 else
   echo "setup: all packages present"
 fi
+
+# The dashboard's front end (web/dist), embedded into vigil when it is built.
+bash "$(dirname "${BASH_SOURCE[0]}")/../web/build.sh"

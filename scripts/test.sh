@@ -16,6 +16,7 @@ BUILD="${VIGIL_BUILD_DIR:-build}"
 JOBS="$(nproc)"
 
 [[ "${VIGIL_SKIP_SETUP:-0}" == 1 ]] || bash scripts/setup.sh
+bash web/build.sh  # the dashboard's page, embedded into vigil (setup.sh does it too; cheap when current)
 bash scripts/configure.sh "$BUILD"
 cmake --build "$BUILD" -j"$JOBS"
 

@@ -33,6 +33,10 @@ class Router {
 
   HttpResponse Handle(const HttpRequest& request) const;
 
+  // The fallback handler alone, for a surface at "/" that answers only some of
+  // the paths below it (the dashboard's page) and hands the others on.
+  HttpResponse Fallback(const HttpRequest& request) const { return fallback_(request); }
+
   // A handler that calls Handle; the router must outlive it.
   HttpHandler AsHandler() const {
     return [this](const HttpRequest& request) { return Handle(request); };
