@@ -19,6 +19,17 @@ absl::StatusOr<LabelMap> ParseLabels(const fhir::Json& truth) {
       return absl::InvalidArgumentError(
           StrCat("label file: stays[", index, "] needs \"encounter\" (string) and \"sepsis\" (boolean)"));
     }
+    // A stay still in hospital: its outcome is not known from its data, so it
+    // gets no label (training and evaluation count it as unlabelled).
+    const fhir::Json* admitted = s.Find("admitted");
+    if (admitted != nullptr && !admitted->is_bool()) {
+      return absl::InvalidArgumentError(
+          StrCat("label file: stays[", index, "] has a non-boolean \"admitted\""));
+    }
+    if (admitted != nullptr && admitted->bool_value()) {
+      ++index;
+      continue;
+    }
     StayOutcome outcome;
     outcome.sepsis = sepsis->bool_value();
     if (outcome.sepsis) {

@@ -30,6 +30,20 @@ TEST(ParseLabelsTest, ReadsSepticAndNonSepticStays) {
   EXPECT_FALSE(labels->at("e3").sepsis);
 }
 
+TEST(ParseLabelsTest, StaysStillAdmittedGetNoLabel) {
+  absl::StatusOr<LabelMap> labels = Parse(R"({"stays": [
+      {"encounter": "e1", "sepsis": true, "onset": "2026-01-03T08:30:00Z", "admitted": true},
+      {"encounter": "e2", "sepsis": false, "admitted": true},
+      {"encounter": "e3", "sepsis": false, "admitted": false},
+      {"encounter": "e4", "sepsis": true, "onset": "2026-01-03T08:30:00Z"}]})");
+  ASSERT_TRUE(labels.ok()) << labels.status();
+  EXPECT_EQ(labels->size(), 2u);
+  EXPECT_EQ(labels->count("e1"), 0u);
+  EXPECT_EQ(labels->count("e2"), 0u);
+  EXPECT_FALSE(labels->at("e3").sepsis);
+  EXPECT_TRUE(labels->at("e4").sepsis);
+}
+
 TEST(ParseLabelsTest, EmptyStaysArrayGivesNoLabels) {
   absl::StatusOr<LabelMap> labels = Parse(R"({"stays": []})");
   ASSERT_TRUE(labels.ok()) << labels.status();
@@ -56,6 +70,8 @@ TEST(ParseLabelsTest, RejectsMalformedFilesNamingTheEntry) {
        "stays[0] is septic"},
       {R"({"stays": [{"encounter": "e1", "sepsis": true, "onset": 1767429000000}]})",
        "stays[0] is septic"},
+      {R"({"stays": [{"encounter": "e1", "sepsis": false, "admitted": "yes"}]})",
+       "stays[0] has a non-boolean \"admitted\""},
   };
   for (const Case& c : cases) {
     absl::StatusOr<LabelMap> labels = Parse(c.text);

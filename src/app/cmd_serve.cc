@@ -163,6 +163,8 @@ absl::Status LoadDemo(store::Store& store, const persist::ResourceWrites& writes
   if (any->total > 0) return absl::OkStatus();
   synth::SynthOptions hospital;
   hospital.patients = kDemoStays;
+  hospital.admitted = 24;  // still in hospital, so the ward board and live scores have patients
+  hospital.seed = 2;       // its admitted stays include septic ones, before and after onset
   hospital.out_dir = (std::filesystem::path(dir) / "demo-hospital").string();
   std::fprintf(stderr, "vigil serve: empty store; generating %d synthetic hospital stays in %s\n",
                kDemoStays, hospital.out_dir.c_str());

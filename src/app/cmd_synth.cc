@@ -1,11 +1,11 @@
 // `vigil synth --patients N --out DIR [--seed S] [--site community|academic]
-//  [--psv] [--start YYYY-MM-DD] [--threads T]`: a synthetic hospital as FHIR
-// NDJSON, truth.json and (with --psv) PhysioNet 2019 tables
+//  [--psv] [--start YYYY-MM-DD] [--threads T] [--admitted N]`: a synthetic
+// hospital as FHIR NDJSON, truth.json and (with --psv) PhysioNet 2019 tables
 // (docs/synthetic-hospital.md).
 //
 // Progress goes to stderr about once a second. Exit status: 0 on success; 2
-// for bad arguments (unknown site, N < 1, a folder that cannot be created or
-// written); 1 when writing fails part way.
+// for bad arguments (unknown site, N < 1, --admitted outside 0..N, a folder
+// that cannot be created or written); 1 when writing fails part way.
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -61,6 +61,9 @@ void RegisterSynth(CLI::App& app, int& exit_code) {
   cmd->add_option("--start", options->start, "admissions spread over the year from this date")
       ->capture_default_str();
   cmd->add_option("--threads", options->threads, "worker threads")->capture_default_str();
+  cmd->add_option("--admitted", options->admitted,
+                  "the last N stays are still in hospital (in-progress, data cut part way)")
+      ->capture_default_str();
   cmd->callback([options, &exit_code] { exit_code = RunSynth(*options); });
 }
 

@@ -55,6 +55,7 @@ Chunk MakeChunk(const StayGenerator& gen, int64_t first, int64_t last,
   fs::path psv_dir = fs::path(options.out_dir) / "psv";
   for (int64_t i = first; i < last; ++i) {
     Stay stay = gen.Generate(i);
+    if (i >= options.patients - options.admitted) gen.MakeStillAdmitted(stay);
     AppendPatient(stay, chunk.text[kPatient]);
     AppendEncounter(stay, chunk.text[kEncounter]);
     AppendConditions(stay, chunk.text[kCondition]);
@@ -213,6 +214,10 @@ absl::Status CheckOptions(const SynthOptions& options) {
   if (!SitePresetByName(options.site)) {
     return absl::InvalidArgumentError(
         StrCat("unknown site '", options.site, "' (known: community, academic)"));
+  }
+  if (options.admitted < 0 || options.admitted > options.patients) {
+    return absl::InvalidArgumentError(
+        StrCat("--admitted must be between 0 and --patients (got ", options.admitted, ")"));
   }
   if (options.out_dir.empty()) return absl::InvalidArgumentError("--out is required");
   if (options.chunk_size < 1) return absl::InvalidArgumentError("chunk_size must be at least 1");

@@ -9,9 +9,10 @@
 // seed always gives byte-identical files. Existing files of those names are
 // replaced; other files in OUT are left alone.
 //
-// Errors: InvalidArgument for bad options (patients < 1, unknown site, start
-// not YYYY-MM-DD) or an output folder that cannot be created or written;
-// DataLoss when a write fails part way (the files are then incomplete).
+// Errors: InvalidArgument for bad options (patients < 1, admitted outside
+// 0..patients, unknown site, start not YYYY-MM-DD) or an output folder that
+// cannot be created or written; DataLoss when a write fails part way (the
+// files are then incomplete).
 //
 // Thread-safety: Generate may run concurrently for different folders.
 #pragma once
@@ -33,6 +34,9 @@ struct SynthOptions {
   std::string out_dir;
   bool psv = false;
   std::string start = "2026-01-01";  // admissions spread over the year from this UTC date
+  // The last `admitted` stays (by index) are still in hospital: their data
+  // stop part way through (docs/synthetic-hospital.md, "Stays still in hospital").
+  int64_t admitted = 0;
   int threads = 2;
   int chunk_size = 64;  // stays per unit of work
 };

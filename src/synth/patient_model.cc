@@ -73,6 +73,17 @@ void FillTimeline(const Course& course, Stay& stay) {
   }
 }
 
+// Hours after admission where the data of a stay still in hospital end
+// (MakeStillAdmitted). Onset is >= 12 h after admission and discharge >= 12 h
+// after onset, so every cut falls strictly inside the stay.
+double DrawCutHours(const Stay& stay, Rng& rng) {
+  auto hours = [](int64_t ms) { return static_cast<double>(ms) / kMsPerHour; };
+  if (!stay.sepsis) return hours(stay.discharge_ms - stay.admit_ms) * rng.Uniform(0.4, 0.8);
+  double onset_h = hours(stay.onset_ms - stay.admit_ms);
+  if (rng.Bernoulli(0.5)) return onset_h + rng.Uniform(2, 6);
+  return onset_h * rng.Uniform(0.3, 0.9);
+}
+
 }  // namespace
 
 bool Stay::EverInIcu() const {
@@ -142,6 +153,16 @@ Stay StayGenerator::Generate(int64_t index) const {
     stay.measurements.push_back(m);
   }
   return stay;
+}
+
+void StayGenerator::MakeStillAdmitted(Stay& stay) const {
+  Rng rng(Rng::SeedFor(seed_, preset_.name + "/admitted", static_cast<uint64_t>(stay.index)));
+  stay.admitted = true;
+  stay.cut_ms = stay.admit_ms + ToMinuteMs(DrawCutHours(stay, rng));
+  auto first_after =
+      std::lower_bound(stay.measurements.begin(), stay.measurements.end(), stay.cut_ms,
+                       [](const Measurement& m, int64_t cut_ms) { return m.time_ms < cut_ms; });
+  stay.measurements.erase(first_after, stay.measurements.end());
 }
 
 }  // namespace vigil::synth

@@ -53,10 +53,16 @@ struct Stay {
   int64_t onset_ms = 0;  // when sepsis
   bool other_deterioration = false;
   bool died = false;                      // then death at discharge_ms
-  std::vector<Measurement> measurements;  // by time
+  std::vector<Measurement> measurements;  // by time; only those before cut_ms when admitted
+  // Still in hospital when the data end (StayGenerator::MakeStillAdmitted): the
+  // data stop at cut_ms; the fields above keep the whole truth (discharge, death).
+  bool admitted = false;
+  int64_t cut_ms = 0;  // whole minutes, admit_ms < cut_ms < discharge_ms; when admitted
 
   bool EverInIcu() const;
   bool InIcuAt(int64_t ms) const;
+  // Where the written data end: cut_ms when admitted, else discharge_ms.
+  int64_t DataEndMs() const { return admitted ? cut_ms : discharge_ms; }
 };
 
 class StayGenerator {
@@ -65,6 +71,13 @@ class StayGenerator {
   StayGenerator(SitePreset preset, uint64_t seed, int64_t start_ms);
 
   Stay Generate(int64_t index) const;
+  // Makes a stay from Generate one that is still in hospital at the end of
+  // its data: draws the cut from the stay's own second stream (so the cut
+  // depends only on preset, seed and index), drops the measurements at or
+  // after it and sets admitted and cut_ms. Septic stays: half are cut 2-6 h
+  // after onset, half at 30-90% of the time to onset; other stays at 40-80%
+  // of the stay. REQUIRES: stay came from Generate and is not admitted yet.
+  void MakeStillAdmitted(Stay& stay) const;
 
   const SitePreset& preset() const { return preset_; }
   // "syn-c1-000042".

@@ -1,4 +1,5 @@
-// PhysioNet/CinC 2019 PSV: one row per hour since admission (writer.h).
+// PhysioNet/CinC 2019 PSV: one row per hour since admission, up to the end of
+// the data (writer.h).
 #include <fmt/format.h>
 
 #include <array>
@@ -59,7 +60,7 @@ std::span<const std::string_view> PhysioNetColumns() { return kColumns; }
 std::string PsvTable(const Stay& stay, const SitePreset& site) {
   static const std::array<int, ai::kSignalCount> columns = SignalColumns();
   int64_t rows =
-      std::max<int64_t>(1, (stay.discharge_ms - stay.admit_ms + kMsPerHour - 1) / kMsPerHour);
+      std::max<int64_t>(1, (stay.DataEndMs() - stay.admit_ms + kMsPerHour - 1) / kMsPerHour);
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> grid(static_cast<size_t>(rows) * kMeasuredColumns, kNaN);
   std::array<int, kMeasuredColumns> decimals{};

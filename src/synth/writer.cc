@@ -4,6 +4,7 @@
 
 #include <array>
 #include <iterator>
+#include <optional>
 
 #include "ai/signals.h"
 #include "base/calendar.h"
@@ -84,12 +85,32 @@ void AppendReference(std::string_view member, std::string_view type, std::string
   fmt::format_to(std::back_inserter(out), R"(,"{}":{{"reference":"{}/{}"}})", member, type, id);
 }
 
-void AppendPeriod(int64_t start_ms, int64_t end_ms, std::string& out) {
+// "period":{"start":...,"end":...}; without end when end_ms is nullopt (still going on).
+void AppendPeriod(int64_t start_ms, std::optional<int64_t> end_ms, std::string& out) {
   out += R"("period":{"start":")";
   AppendInstant(start_ms, out);
-  out += R"(","end":")";
-  AppendInstant(end_ms, out);
+  if (end_ms) {
+    out += R"(","end":")";
+    AppendInstant(*end_ms, out);
+  }
   out += "\"}";
+}
+
+// The location entries up to the end of the data; for a stay still in
+// hospital the unit the patient is in is "active" and has no end.
+void AppendLocations(const Stay& stay, std::string& out) {
+  out += R"(,"location":[)";
+  const int64_t data_end = stay.DataEndMs();
+  for (size_t i = 0; i < stay.units.size() && stay.units[i].start_ms < data_end; ++i) {
+    const UnitSegment& u = stay.units[i];
+    bool current = stay.admitted && u.end_ms >= data_end;
+    if (i > 0) out += ',';
+    fmt::format_to(std::back_inserter(out), R"({{"location":{{"display":"{}"}},"status":"{}",)",
+                   u.icu ? "ICU" : "Ward", current ? "active" : "completed");
+    AppendPeriod(u.start_ms, current ? std::nullopt : std::optional<int64_t>(u.end_ms), out);
+    out += '}';
+  }
+  out += ']';
 }
 
 }  // namespace
@@ -116,7 +137,7 @@ void AppendPatient(const Stay& stay, std::string& out) {
                  R"(]}}],"gender":"{}","birthDate":"{:04d}-{:02d}-{:02d}")",
                  stay.male ? "male" : "female", stay.birth_date.year, stay.birth_date.month,
                  stay.birth_date.day);
-  if (stay.died) {
+  if (stay.died && !stay.admitted) {  // a death after the end of the data is not known yet
     out += ",\"deceasedDateTime\":\"";
     AppendInstant(stay.discharge_ms, out);
     out += '"';
@@ -127,25 +148,20 @@ void AppendPatient(const Stay& stay, std::string& out) {
 void AppendEncounter(const Stay& stay, std::string& out) {
   fmt::format_to(
       std::back_inserter(out),
-      R"({{"resourceType":"Encounter","id":"{}","status":"finished","class":{{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP","display":"inpatient encounter"}})",
-      stay.encounter_id);
+      R"({{"resourceType":"Encounter","id":"{}","status":"{}","class":{{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP","display":"inpatient encounter"}})",
+      stay.encounter_id, stay.admitted ? "in-progress" : "finished");
   AppendReference("subject", "Patient", stay.patient_id, out);
   out += ',';
-  AppendPeriod(stay.admit_ms, stay.discharge_ms, out);
-  fmt::format_to(
-      std::back_inserter(out),
-      R"(,"hospitalization":{{"dischargeDisposition":{{"coding":[{{"system":"http://terminology.hl7.org/CodeSystem/discharge-disposition","code":"{}","display":"{}"}}]}}}},"location":[)",
-      stay.died ? "exp" : "home", stay.died ? "Expired" : "Home");
-  for (size_t i = 0; i < stay.units.size(); ++i) {
-    const UnitSegment& u = stay.units[i];
-    if (i > 0) out += ',';
-    fmt::format_to(std::back_inserter(out),
-                   R"({{"location":{{"display":"{}"}},"status":"completed",)",
-                   u.icu ? "ICU" : "Ward");
-    AppendPeriod(u.start_ms, u.end_ms, out);
-    out += '}';
+  AppendPeriod(stay.admit_ms,
+               stay.admitted ? std::nullopt : std::optional<int64_t>(stay.discharge_ms), out);
+  if (!stay.admitted) {
+    fmt::format_to(
+        std::back_inserter(out),
+        R"(,"hospitalization":{{"dischargeDisposition":{{"coding":[{{"system":"http://terminology.hl7.org/CodeSystem/discharge-disposition","code":"{}","display":"{}"}}]}}}})",
+        stay.died ? "exp" : "home", stay.died ? "Expired" : "Home");
   }
-  out += "]}\n";
+  AppendLocations(stay, out);
+  out += "}\n";
 }
 
 void AppendConditions(const Stay& stay, std::string& out) {
@@ -204,8 +220,14 @@ void AppendTruthEntry(const Stay& stay, std::string& out) {
     AppendInstant(stay.onset_ms, out);
     out += '"';
   }
-  fmt::format_to(std::back_inserter(out), R"(,"other_deterioration":{},"outcome":"{}"}})",
+  fmt::format_to(std::back_inserter(out), R"(,"other_deterioration":{},"outcome":"{}")",
                  stay.other_deterioration, stay.died ? "died" : "discharged");
+  if (stay.admitted) {
+    out += R"(,"admitted":true,"data_end":")";
+    AppendInstant(stay.cut_ms, out);
+    out += '"';
+  }
+  out += '}';
 }
 
 }  // namespace vigil::synth

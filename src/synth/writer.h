@@ -19,7 +19,10 @@
 
 namespace vigil::synth {
 
-// Each appends one line per resource, '\n' included.
+// Each appends one line per resource, '\n' included. A stay still admitted
+// (Stay::admitted) is written as the data stood at cut_ms: Encounter
+// in-progress without period.end, hospitalization or an end to the current
+// location; no Patient.deceasedDateTime.
 void AppendPatient(const Stay& stay, std::string& out);
 void AppendEncounter(const Stay& stay, std::string& out);
 void AppendConditions(const Stay& stay, std::string& out);
@@ -28,12 +31,15 @@ void AppendObservations(const Stay& stay, const SitePreset& site, std::string& o
 
 // truth.json is TruthHeader, the entries joined by ",\n", then TruthFooter.
 std::string TruthHeader(uint64_t seed, std::string_view site, std::string_view start);
-void AppendTruthEntry(const Stay& stay, std::string& out);  // one object, no separator
+// One object, no separator; the whole truth, plus "admitted" and "data_end"
+// for a stay still admitted.
+void AppendTruthEntry(const Stay& stay, std::string& out);
 inline constexpr std::string_view kTruthFooter = "\n]}\n";
 
 // The 41 PhysioNet/CinC 2019 columns, in order.
 std::span<const std::string_view> PhysioNetColumns();
-// The whole psv/<patient id>.psv file: a header and one row per hour of the stay.
+// The whole psv/<patient id>.psv file: a header and one row per hour of the
+// stay (of its data, up to cut_ms, when the stay is still admitted).
 std::string PsvTable(const Stay& stay, const SitePreset& site);
 
 // "2026-01-01T07:12:00Z" (whole seconds, UTC).
