@@ -23,6 +23,24 @@ bash scripts/configure.sh "$BUILD"
 cmake --build "$BUILD" --target vigil -j"$(nproc)"
 VIGIL="$BUILD/vigil"
 
+# A sepsis model for the demo, once: trained on 1,500 synthetic stays (not the demo
+# patients) and registered as the champion, so that the admitted demo patients are
+# scored live (ward board, patient pages, CDS Hooks). See docs/model-registry.md.
+if ! "$VIGIL" model list | grep -q champion; then
+  TRAIN="$(mktemp -d)"
+  echo "demo: training a sepsis model on 1,500 synthetic stays (once)"
+  "$VIGIL" synth --patients 1500 --seed 5 --out "$TRAIN/synth" >/dev/null
+  cat >"$TRAIN/train.json" <<JSON
+{"name": "sepsis-6h", "input": ["synth"], "labels": "synth/truth.json",
+ "features": "$ROOT/docs/examples/features-sepsis.json",
+ "xgboost": {"num_rounds": 150, "early_stopping_rounds": 20},
+ "threshold": {"max_alert_rate_per_day": 0.04}, "evaluation": {"bootstrap_resamples": 20}}
+JSON
+  "$VIGIL" train --config "$TRAIN/train.json" --out "$TRAIN/model" 2>&1 | grep -E "^  (model|news2) " || true
+  "$VIGIL" model alias champion "$("$VIGIL" model register "$TRAIN/model")"
+  rm -rf "$TRAIN"
+fi
+
 LOG="$(mktemp)"
 "$VIGIL" serve --port "$PORT" 2> >(tee "$LOG" >&2) &
 PID=$!
@@ -71,6 +89,13 @@ request "Encounters since 2019 with their patient (_include)" \
   "[print(e['search']['mode'], e['resource']['resourceType'], e['resource']['id']) for e in r.get('entry', [])]"
 request "An unknown parameter is reported, not silently ignored" "/Patient?shoe-size=44&_count=1" \
   "print([e['resource']['issue'][0]['diagnostics'] for e in r.get('entry', []) if e['search']['mode'] == 'outcome'])"
+for _ in $(seq 1 600); do  # the admitted patients are scored once right after the start
+  grep -q "scored [0-9]* admitted stays\|live scoring is off" "$LOG" && break
+  sleep 0.1
+done
+request "Sepsis risk of the admitted patients, highest first (live scoring, RiskAssessment)" \
+  "/RiskAssessment?method=model:sepsis-6h&_sort=-probability&_count=5" \
+  "[print(e['resource']['subject']['reference'], round(e['resource']['prediction'][0]['probabilityDecimal'], 3), e['resource']['prediction'][0]['qualitativeRisk']['coding'][0]['code']) for e in r.get('entry', [])]; assert r.get('entry')"
 
 if ((failures)); then
   echo "demo: $failures request(s) failed" >&2
@@ -78,5 +103,6 @@ if ((failures)); then
 fi
 if [[ "${VIGIL_DEMO_EXIT:-0}" == 1 ]]; then exit 0; fi
 printf '\n%sVigil is serving FHIR R4 at %s%s (Ctrl-C stops it).\n' "$BOLD" "$BASE" "$PLAIN"
+printf 'Dashboard: %s/   CDS Hooks: %s/cds-services   Metrics: %s/metrics\n' "${BASE%/fhir}" "${BASE%/fhir}" "${BASE%/fhir}"
 printf 'Try: curl "%s/Patient?name=a"   More in README.md.\n' "$BASE"
 wait "$PID"

@@ -57,6 +57,12 @@ ClinicalAiService::~ClinicalAiService() {
   }
   watch_cv_.notify_all();
   if (watcher_.joinable()) watcher_.join();
+  // The bus has stopped (it is destroyed first): write a batch in progress.
+  if (live_) {
+    if (absl::Status s = live_->Flush(); !s.ok()) {
+      std::fprintf(stderr, "vigil serve: scores not written at stop: %s\n", std::string(Message(s)).c_str());
+    }
+  }
   if (shadow_log_ != nullptr) std::fclose(shadow_log_);
 }
 
@@ -75,11 +81,25 @@ absl::StatusOr<std::shared_ptr<ClinicalAiService>> ClinicalAiService::Start(cons
   if (service->shadow_log_ == nullptr) return absl::InternalError(StrCat("cannot open ", shadow_path));
   service->writes_ = std::make_unique<persist::ResourceWrites>(*ctx.registry, ctx.write);
   ClinicalAiService* self = service.get();
-  service->live_ = std::make_unique<ai::LiveScorer>(*ctx.store, *service->writes_, *ctx.registry,
-                                                    [self] { return self->Active(); }, self);
+  events::EventBus* bus = ctx.bus;
+  // While more events wait, scores are written in batches (one commit each).
+  service->live_ = std::make_unique<ai::LiveScorer>(
+      *ctx.store, *service->writes_, *ctx.registry, [self] { return self->Active(); }, self,
+      [bus] { return bus->Backlog("scoring") > 1; });
   VIGIL_RETURN_IF_ERROR(ctx.bus->Subscribe(
       "scoring", [self](const store::ChangeEvent& e) { return self->live_->OnChange(e); }));
-  service->watcher_ = std::thread([self] { self->Watch(); });
+  service->watcher_ = std::thread([self] {
+    // Stays that changed while nothing scored (before this start, the demo
+    // load) are scored once, then the registry is watched.
+    absl::StatusOr<int> caught_up = self->live_->CatchUp();
+    if (!caught_up.ok()) {
+      std::fprintf(stderr, "vigil serve: scoring the admitted stays at start: %s\n",
+                   std::string(Message(caught_up.status())).c_str());
+    } else if (*caught_up > 0) {
+      std::fprintf(stderr, "vigil serve: scored %d admitted stays that changed while no scorer ran\n", *caught_up);
+    }
+    self->Watch();
+  });
   return service;
 }
 

@@ -103,6 +103,14 @@ BusStats EventBus::Stats() const {
   return stats;
 }
 
+uint64_t EventBus::Backlog(std::string_view name) const {
+  std::lock_guard lock(mu_);
+  for (const auto& s : subscribers_) {
+    if (s->stats.name == name) return end_ - s->cursor;
+  }
+  return 0;
+}
+
 bool EventBus::WaitIdle(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
   const uint64_t target = end_;

@@ -112,6 +112,11 @@ class EventBus {
   absl::Status Subscribe(std::string name, Handler handler);
 
   BusStats Stats() const;
+  // The events subscriber `name` has not finished handling (the one its
+  // handler is running included); 0 for an unknown name. Cheap: one lock,
+  // no copies, so a handler may ask it for every event (to batch its writes
+  // while more are waiting).
+  uint64_t Backlog(std::string_view name) const;
 
   // Waits until every subscriber has delivered (or skipped) everything
   // published before the call. False on timeout or when the bus stops.

@@ -320,6 +320,20 @@ TEST(EventBusTest, SubscriberReceivesOnlyEventsPublishedAfterItSubscribed) {
   EXPECT_EQ(StatsOf(bus, "late").backlog, 0u);
 }
 
+TEST(EventBusTest, BacklogCountsTheEventBeingHandledAndThoseWaiting) {
+  EventBus bus;
+  std::vector<uint64_t> seen;  // only the subscriber thread writes it
+  ASSERT_TRUE(bus.Subscribe("s", [&](const store::ChangeEvent&) {
+                   seen.push_back(bus.Backlog("s"));
+                   return absl::OkStatus();
+                 }).ok());
+  bus.Publish({Event(1), Event(2), Event(3)});
+  ASSERT_TRUE(bus.WaitIdle(10s));
+  EXPECT_EQ(seen, (std::vector<uint64_t>{3, 2, 1}));
+  EXPECT_EQ(bus.Backlog("s"), 0u);
+  EXPECT_EQ(bus.Backlog("nobody"), 0u);
+}
+
 TEST(EventBusTest, SubscribeRejectsEmptyHandlersAndDuplicateNames) {
   EventBus bus;
   EXPECT_TRUE(absl::IsInvalidArgument(bus.Subscribe("x", nullptr)));

@@ -28,7 +28,7 @@ def start(data):
     log = open(os.path.join(os.path.dirname(data), "serve.log"), "w+")
     proc = subprocess.Popen([VIGIL, "serve", "--data", data, "--port", "0", "--threads", "2"],
                             stderr=log)
-    for _ in range(300):
+    for _ in range(2400):  # up to 2 min: the 2-core CI machine runs two suites at once
         log.seek(0)
         text = log.read()
         for line in text.splitlines():

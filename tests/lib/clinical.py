@@ -71,13 +71,14 @@ class Clinical:
         assert r.returncode == 0, (args, r.stderr[-2000:])
         return r
 
-    def train(self, name, rounds=60):
-        """Trains "sepsis-e2e" with `rounds` boosting rounds into FOLDER/name."""
+    def train(self, name, rounds=60, **xgboost):
+        """Trains "sepsis-e2e" with up to `rounds` boosting rounds (and other
+        XGBoost parameters, e.g. eta=0.05) into FOLDER/name."""
         if not os.path.exists(self.synth):
             self.run("synth", "--patients", "600", "--seed", "11", "--out", self.synth)
         config = {"name": "sepsis-e2e", "input": ["synth"], "labels": "synth/truth.json",
                   "features": os.path.join(ROOT, "docs/examples/features-sepsis.json"),
-                  "xgboost": {"num_rounds": rounds, "early_stopping_rounds": rounds},
+                  "xgboost": dict({"num_rounds": rounds, "early_stopping_rounds": rounds}, **xgboost),
                   "evaluation": {"bootstrap_resamples": 10}}
         path = os.path.join(self.folder, f"train-{name}.json")
         with open(path, "w") as f:
@@ -88,7 +89,8 @@ class Clinical:
 
     def stay_resources(self, stay):
         """One synthetic stay as an admitted patient: Patient, its Encounter made
-        in-progress (no end, no locations), and its Observations up to onset + 3 h."""
+        in-progress (no end, no locations), and its Observations up to onset + 3 h
+        (all of them for a stay without sepsis)."""
         def lines(name):
             with open(os.path.join(self.synth, name)) as f:
                 for line in f:
@@ -100,8 +102,10 @@ class Clinical:
         encounter["period"].pop("end")
         encounter.pop("hospitalization", None)
         encounter.pop("location", None)
-        onset = time.strptime(stay["onset"], "%Y-%m-%dT%H:%M:%SZ")
-        limit = iso(time.mktime(onset) - time.timezone + 3 * 3600)
+        limit = "9999"
+        if stay.get("onset"):
+            onset = time.strptime(stay["onset"], "%Y-%m-%dT%H:%M:%SZ")
+            limit = iso(time.mktime(onset) - time.timezone + 3 * 3600)
         observations = [r for r in lines("Observation.ndjson")
                         if r["encounter"]["reference"] == "Encounter/" + stay["encounter"]
                         and r["effectiveDateTime"] <= limit]

@@ -5,8 +5,8 @@
 //   LiveScorer scorer(store, writes, registry, [&] { return active_scorers; }, &observer);
 //   bus.Subscribe("scoring", [&](const store::ChangeEvent& e) { return scorer.OnChange(e); });
 //
-// For each Observation change the stay is rebuilt from the store — the Patient,
-// the Encounter and every Observation of that Encounter — with the same
+// For each Observation change the stay is rebuilt — the Patient, the
+// Encounter and every Observation of that Encounter — with the same
 // ai::TimelineBuilder and ai::FeatureSet code that training used, and scored
 // at the Observation's time by every active scorer (ai/live/scorer.h), asked
 // for anew on each event so that a moved registry alias takes effect at once:
@@ -19,6 +19,14 @@
 // reported and skipped, the others still write; the failure is returned (the
 // event bus counts it) and never touches the triggering data.
 //
+// Speed: the resources of recently scored stays are kept in memory (up to
+// kCachedStays Encounters) and updated from the events themselves, so an event
+// reads one Observation from the store, not the whole stay; a Patient or
+// Encounter change drops its stays, a gap in the event sequence drops all.
+// When more events are waiting (more_pending), the scores of up to kMaxBatch
+// events are written in one transaction (one commit instead of one per
+// Observation); otherwise each is written at once.
+//
 // Thread-safety: OnChange is called from one thread (the bus's subscriber
 // thread); the observer is called on that thread.
 #pragma once
@@ -26,9 +34,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -69,24 +79,67 @@ class PredictionObserver {
 
 using ScorerSource = std::function<std::shared_ptr<const ActiveScorers>()>;
 
+inline constexpr size_t kCachedStays = 4096;
+inline constexpr size_t kMaxBatch = 64;
+
+// The resources a stay is built from.
+struct StayResources {
+  fhir::Json patient;    // null Json when the Encounter has no (readable) Patient
+  fhir::Json encounter;
+  std::map<std::string, fhir::Json> observations;  // by id: the current version
+};
+
 class LiveScorer {
  public:
-  // observer may be null. All references must outlive the scorer.
+  // observer may be null; more_pending may be empty (never batch). All
+  // references must outlive the scorer.
   LiveScorer(store::Store& store, const persist::ResourceWrites& writes, const search::Registry& registry,
-             ScorerSource scorers, PredictionObserver* observer);
+             ScorerSource scorers, PredictionObserver* observer, std::function<bool()> more_pending = {});
+  ~LiveScorer();
 
   absl::Status OnChange(const store::ChangeEvent& event);
+  // Writes the scores computed but not yet written (a batch in progress).
+  absl::Status Flush();
+  // Scores, at its latest measurement, every in-progress Encounter that has
+  // no RiskAssessment at or after that measurement: what arrived while no
+  // scorer ran (before `vigil serve` started, or a demo load). Returns how
+  // many stays it scored. May run on another thread than OnChange.
+  absl::StatusOr<int> CatchUp();
 
  private:
-  struct Loaded;
-  absl::StatusOr<std::optional<Loaded>> LoadStay(const fhir::Json& observation, int64_t at_ms);
+  struct Cached;
+  struct Pending;
+  void Invalidate(const store::ChangeEvent& event);
+  // The cached stay of encounter_id, loaded from the store on a miss;
+  // nullptr when the Encounter is missing or not in progress.
+  absl::StatusOr<Cached*> Stay(const std::string& encounter_id);
+  absl::Status Score(const store::ChangeEvent& event);
+  // Flush, with mu_ held.
+  absl::Status WritePending();
+  // Scores cached stay at at_ms into pending_ (shown) and the observer (shadow).
+  absl::Status ScoreAt(const std::shared_ptr<const ActiveScorers>& active, Cached& cached, int64_t at_ms,
+                       const store::ChangeEvent& event);
 
   store::Store& store_;
   const persist::ResourceWrites& writes_;
   const search::Registry& registry_;
   ScorerSource scorers_;
   PredictionObserver* observer_;
+  std::function<bool()> more_pending_;
+  std::mutex mu_;  // OnChange and CatchUp; guards everything below
+
+  std::unordered_map<std::string, std::unique_ptr<Cached>> cache_;  // by Encounter id
+  std::unordered_map<std::string, std::string> observation_stay_;    // Observation id -> Encounter id
+  uint64_t clock_ = 0;                                               // for least-recently-used eviction
+  uint64_t last_sequence_ = 0;
+  std::vector<Pending> pending_;
 };
+
+// The Patient, the Encounter and its Observations from reader, when the
+// Encounter exists and is in progress.
+absl::StatusOr<std::optional<StayResources>> LoadStayResources(store::Reader& reader,
+                                                               const search::Registry& registry,
+                                                               const std::string& encounter_id);
 
 // The basis of a score: the latest Observation of each clinical signal at or
 // before at_ms, fed one Observation at a time.
@@ -110,5 +163,7 @@ struct LiveStay {
 };
 absl::StatusOr<std::optional<LiveStay>> LoadLiveStay(store::Reader& reader, const search::Registry& registry,
                                                      const std::string& encounter_id, int64_t at_ms);
+// The stay of resources scored at at_ms; nullopt when they make no stay.
+std::optional<LiveStay> BuildLiveStay(const StayResources& resources, int64_t at_ms);
 
 }  // namespace vigil::ai

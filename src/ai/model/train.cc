@@ -129,12 +129,15 @@ absl::StatusOr<Booster> Fit(const Dataset& d, const Split& split, const TrainCon
       best = it->second;
       best_round = round;
     }
-    if (round % 25 == 0 || round - best_round >= config.early_stopping_rounds) {
+    const bool stop = config.early_stopping_rounds > 0 && round - best_round >= config.early_stopping_rounds;
+    if (round % 25 == 0 || stop) {
       progress(fmt::format("round {}: {} {:.4f} (best {:.4f} at round {})", round + 1, key, it->second,
                            best, best_round + 1));
     }
-    if (round - best_round >= config.early_stopping_rounds) break;
+    if (stop) break;
   }
+  // Without early stopping every round is kept.
+  if (config.early_stopping_rounds == 0) best_round = config.num_rounds - 1;
   *best_round_out = best_round + 1;
   return booster.Slice(best_round + 1);
 }
@@ -229,7 +232,7 @@ absl::StatusOr<TrainConfig> ParseTrainConfig(const Json& config) {
   if (const Json* xgb = config.Find("xgboost")) {
     if (!xgb->is_object()) return Bad("\"xgboost\" must be an object");
     VIGIL_RETURN_IF_ERROR(ReadInt(xgb, "num_rounds", 1, 10000, &c.num_rounds));
-    VIGIL_RETURN_IF_ERROR(ReadInt(xgb, "early_stopping_rounds", 1, 10000, &c.early_stopping_rounds));
+    VIGIL_RETURN_IF_ERROR(ReadInt(xgb, "early_stopping_rounds", 0, 10000, &c.early_stopping_rounds));
     for (const auto& [k, v] : xgb->members()) {
       if (k == "num_rounds" || k == "early_stopping_rounds") continue;
       if (!v.is_number() && !v.is_string()) return Bad(StrCat("xgboost.", k, " must be a number or string"));

@@ -12,7 +12,8 @@
 //   3. XGBoost binary:logistic on the train rows, scale_pos_weight = negatives /
 //      positives unless configured, evaluated on validation rows every round;
 //      training stops after `early_stopping_rounds` rounds without improvement
-//      of the validation metric, and the model is cut back to the best round;
+//      of the validation metric, and the model is cut back to the best round
+//      (early_stopping_rounds 0: no early stopping, every round is kept);
 //   4. calibration: Platt scaling of the log-odds on the validation rows
 //      (ai/model/calibration.h), undoing the class weighting;
 //      threshold: on validation stays, the threshold with the highest PhysioNet
@@ -48,7 +49,7 @@ struct TrainConfig {
   double validation_fraction = 0.2;
   double test_fraction = 0.2;
   int num_rounds = 400;
-  int early_stopping_rounds = 30;
+  int early_stopping_rounds = 30;  // 0: keep all num_rounds
   std::string eval_metric = "aucpr";
   std::map<std::string, std::string> xgboost_params;  // passed through to XGBoost
   double max_alert_rate_per_day = 0.04;

@@ -208,6 +208,18 @@ double NumberAt(const fhir::Json& j, std::string_view key) {
   return v != nullptr && v->is_number() ? std::stod(v->text()) : NAN;
 }
 
+TEST(TrainTest, WithoutEarlyStoppingEveryRoundIsKept) {
+  const Hospital h = MakeHospital(120, 7);
+  TrainConfig config = FastConfig();
+  config.num_rounds = 12;
+  config.early_stopping_rounds = 0;
+  config.bootstrap_resamples = 0;
+  absl::StatusOr<TrainedModel> m =
+      Train(h.stays, h.labels, SmallFeatureSet(), config, [](std::string_view) {});
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->rounds, 12);
+}
+
 TEST(TrainTest, TrainsAModelThatBeatsChanceWithExactExplanations) {
   const Hospital h = MakeHospital(300, 42);
   const FeatureSet features = SmallFeatureSet();
