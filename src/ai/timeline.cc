@@ -5,6 +5,7 @@
 
 #include "base/calendar.h"
 #include "base/time.h"
+#include "fhir/json_number.h"
 
 namespace vigil::ai {
 namespace {
@@ -13,15 +14,6 @@ using fhir::Json;
 
 std::string_view Str(const Json* j) {
   return j != nullptr && j->is_string() ? std::string_view(j->text()) : std::string_view();
-}
-
-std::optional<double> Number(const Json* j) {
-  if (j == nullptr || !j->is_number()) return std::nullopt;
-  double v = 0;
-  const std::string& t = j->text();
-  auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (ec != std::errc() || ptr != t.data() + t.size()) return std::nullopt;
-  return v;
 }
 
 }  // namespace
@@ -172,7 +164,7 @@ void TimelineBuilder::AddObservation(const Json& r) {
   std::optional<int64_t> time = ObservationTimeMs(r);
   if (!time) return Skip("no effective time");
   const Json* q = r.Find("valueQuantity");
-  std::optional<double> raw = Number(q == nullptr ? nullptr : q->Find("value"));
+  std::optional<double> raw = fhir::JsonDouble(q == nullptr ? nullptr : q->Find("value"));
   if (!raw) return Skip("no valueQuantity.value");
   std::string_view unit = Str(q->Find("code"));
   if (unit.empty()) unit = Str(q->Find("unit"));

@@ -302,7 +302,7 @@ int Serve(const ServeArgs& args) {
     mllp_options.port = static_cast<uint16_t>(args.mllp_port);
     mllp_options.idle_timeout = std::chrono::seconds(args.mllp_idle_timeout_s);
     absl::StatusOr<std::unique_ptr<MllpService>> started =
-        MllpService::Start(*api, **store, dir, options.verifier != nullptr, mllp_options);
+        MllpService::Start(*api, **store, dir, options.verifier != nullptr, mllp_options, &metrics);
     if (!started.ok()) {
       std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(started.status())).c_str());
       httpd.Stop();

@@ -20,6 +20,7 @@
 #include "base/str.h"
 #include "base/time.h"
 #include "fhir/json.h"
+#include "server/http/url.h"
 #include "server/rest/outcome.h"
 
 namespace vigil::app {
@@ -30,18 +31,6 @@ using server::HttpRequest;
 using server::HttpResponse;
 
 Json Str(std::string_view s) { return Json::String(std::string(s)); }
-
-std::vector<std::string_view> Segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    if (j > i) out.push_back(path.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
 
 HttpResponse Error(const absl::Status& status) { return server::ErrorResponse(status); }
 
@@ -116,7 +105,7 @@ std::string Field(const Json& body, std::string_view name) {
 
 absl::StatusOr<HttpResponse> Models(ClinicalAiService& ai, const HttpRequest& request,
                                     const auth::AccessToken* token) {
-  std::vector<std::string_view> s = Segments(request.path);  // api, models, ...
+  std::vector<std::string_view> s = server::PathSegments(request.path);  // api, models, ...
   if (s.size() == 2 && (request.method == "GET" || request.method == "HEAD")) {
     VIGIL_ASSIGN_OR_RETURN(Json out, ModelsJson(ai));
     return JsonResponse(200, fhir::WriteJson(out, true));
@@ -159,7 +148,7 @@ absl::StatusOr<HttpResponse> Models(ClinicalAiService& ai, const HttpRequest& re
 
 absl::StatusOr<HttpResponse> AlertFeedback(ClinicalAiService& ai, const HttpRequest& request,
                                            const auth::AccessToken* token) {
-  std::vector<std::string_view> s = Segments(request.path);  // api, alerts, id, feedback
+  std::vector<std::string_view> s = server::PathSegments(request.path);  // api, alerts, id, feedback
   if (s.size() != 4 || s[3] != "feedback") return HttpError(404, "not-found", "use /api/alerts/{flagId}/feedback");
   if (request.method != "POST") return HttpError(405, "not-supported", "POST the feedback");
   VIGIL_ASSIGN_OR_RETURN(Json body, Body(request));

@@ -22,23 +22,42 @@ mllp::IngestOptions Hl7IngestOptions(bool authenticated, mllp::DeadLetterStore* 
   return options;
 }
 
+namespace {
+
+std::string_view AckName(hl7v2::AckCode code) {
+  switch (code) {
+    case hl7v2::AckCode::kAccept:
+      return "AA";
+    case hl7v2::AckCode::kError:
+      return "AE";
+    case hl7v2::AckCode::kReject:
+      return "AR";
+  }
+  return "AE";
+}
+
+}  // namespace
+
 MllpService::MllpService(const server::FhirApi& api, store::Store& store,
                          const std::string& data_dir, bool authenticated,
-                         mllp::MllpOptions options)
+                         mllp::MllpOptions options, metrics::ServerMetrics* metrics)
     : dead_letters_(Hl7DeadLetterDir(data_dir)),
       ingest_(api, store, Hl7IngestOptions(authenticated, &dead_letters_)),
       server_(std::make_unique<mllp::MllpServer>(
-          std::move(options), [this](std::string_view message, const mllp::MllpPeer& peer) {
-            return ingest_.Process(message, peer.ToString()).ack;
+          std::move(options), [this, metrics](std::string_view message, const mllp::MllpPeer& peer) {
+            mllp::IngestResult result = ingest_.Process(message, peer.ToString());
+            if (metrics != nullptr) metrics->CountMllpMessage(AckName(result.code));
+            return std::move(result.ack);
           })) {}
 
 absl::StatusOr<std::unique_ptr<MllpService>> MllpService::Start(const server::FhirApi& api,
                                                                 store::Store& store,
                                                                 const std::string& data_dir,
                                                                 bool authenticated,
-                                                                mllp::MllpOptions options) {
+                                                                mllp::MllpOptions options,
+                                                                metrics::ServerMetrics* metrics) {
   std::unique_ptr<MllpService> service(
-      new MllpService(api, store, data_dir, authenticated, std::move(options)));
+      new MllpService(api, store, data_dir, authenticated, std::move(options), metrics));
   if (absl::Status started = service->server_->Start(); !started.ok()) return started;
   return service;
 }

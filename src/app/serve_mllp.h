@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "metrics/server_metrics.h"
 #include "server/mllp/dead_letter.h"
 #include "server/mllp/hl7_ingest.h"
 #include "server/mllp/mllp_server.h"
@@ -33,7 +34,8 @@ class MllpService {
                                                             store::Store& store,
                                                             const std::string& data_dir,
                                                             bool authenticated,
-                                                            mllp::MllpOptions options);
+                                                            mllp::MllpOptions options,
+                                                            metrics::ServerMetrics* metrics);
   uint16_t port() const { return server_->port(); }
   const std::string& dead_letter_dir() const { return dead_letters_.dir(); }
   // Stops the listener (idempotent; the destructor calls it).
@@ -41,7 +43,7 @@ class MllpService {
 
  private:
   MllpService(const server::FhirApi& api, store::Store& store, const std::string& data_dir,
-              bool authenticated, mllp::MllpOptions options);
+              bool authenticated, mllp::MllpOptions options, metrics::ServerMetrics* metrics);
 
   mllp::DeadLetterStore dead_letters_;
   mllp::Hl7Ingest ingest_;

@@ -8,6 +8,7 @@
 
 #include "base/http_error.h"
 #include "base/status.h"
+#include "fhir/json_number.h"
 #include "base/str.h"
 
 namespace vigil::cohort {
@@ -26,15 +27,6 @@ constexpr std::array<std::pair<std::string_view, Kind>, 6> kKinds = {{
 
 std::string_view Str(const Json* j) {
   return j != nullptr && j->is_string() ? std::string_view(j->text()) : std::string_view();
-}
-
-std::optional<double> NumberOf(const Json* j) {
-  if (j == nullptr || !j->is_number()) return std::nullopt;
-  double v = 0;
-  const std::string& t = j->text();
-  auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (ec != std::errc() || ptr != t.data() + t.size()) return std::nullopt;
-  return v;
 }
 
 absl::Status Invalid(std::string_view label, std::string_view what) {
@@ -75,7 +67,7 @@ absl::StatusOr<ValueRange> ParseRange(const Json* range, std::string_view label)
   for (const char* end : {"low", "high"}) {
     const Json* q = range->Find(end);
     if (q == nullptr) continue;
-    std::optional<double> v = NumberOf(q->Find("value"));
+    std::optional<double> v = fhir::JsonDouble(q->Find("value"));
     if (!v) return Invalid(label, StrCat("valueRange.", end, ".value must be a number"));
     (std::string_view(end) == "low" ? out.low : out.high) = v;
     std::string_view unit = Str(q->Find("code"));
@@ -121,7 +113,7 @@ absl::StatusOr<RawWindow> ParseWindow(const Json& ext, std::string_view label) {
     if (url == "anchor") {
       if (const Json* s = part.Find("valueString"); s != nullptr && s->is_string()) {
         out.anchor = s->text();
-      } else if (std::optional<double> i = NumberOf(part.Find("valueInteger"))) {
+      } else if (std::optional<double> i = fhir::JsonDouble(part.Find("valueInteger"))) {
         out.anchor = static_cast<int64_t>(*i);
       } else {
         return Invalid(label,
@@ -278,7 +270,7 @@ std::optional<int64_t> DurationMs(const Json& duration) {
       {"month", 8.64e7 * 365.25 / 12},
       {"year", 8.64e7 * 365.25},
   }};
-  std::optional<double> value = NumberOf(duration.Find("value"));
+  std::optional<double> value = fhir::JsonDouble(duration.Find("value"));
   std::string_view unit = Str(duration.Find("code"));
   if (unit.empty()) unit = Str(duration.Find("unit"));
   if (unit.size() > 1 && unit.back() == 's' && unit != "s") unit.remove_suffix(1);  // "days"

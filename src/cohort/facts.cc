@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "base/calendar.h"
+#include "fhir/json_number.h"
 #include "search/values.h"
 
 namespace vigil::cohort {
@@ -94,12 +95,10 @@ bool CodesMatch(const std::vector<Coding>& codes, const Json* cc) {
 
 std::optional<Quantity> ObservationQuantity(const Json& observation) {
   const Json* q = observation.Find("valueQuantity");
-  const Json* v = q == nullptr ? nullptr : q->Find("value");
-  if (v == nullptr || !v->is_number()) return std::nullopt;
+  std::optional<double> value = fhir::JsonDouble(q == nullptr ? nullptr : q->Find("value"));
+  if (!value) return std::nullopt;
   Quantity out;
-  const std::string& t = v->text();
-  auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), out.value);
-  if (ec != std::errc() || ptr != t.data() + t.size()) return std::nullopt;
+  out.value = *value;
   std::string_view unit = Str(q->Find("code"));
   out.unit = std::string(unit.empty() ? Str(q->Find("unit")) : unit);
   return out;

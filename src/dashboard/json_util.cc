@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "base/time.h"
+#include "fhir/json_number.h"
 
 namespace vigil::dashboard {
 
@@ -18,12 +19,7 @@ std::string_view Text(const Json* j) {
 std::string_view TextAt(const Json& resource, std::string_view key) { return Text(resource.Find(key)); }
 
 std::optional<double> NumberOf(const Json* j) {
-  if (j == nullptr || !j->is_number()) return std::nullopt;
-  double v = 0;
-  const std::string& t = j->text();
-  auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (ec != std::errc() || ptr != t.data() + t.size()) return std::nullopt;
-  return v;
+  return fhir::JsonDouble(j);
 }
 
 std::optional<Code> FirstCoding(const Json* codeable) {

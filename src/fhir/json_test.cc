@@ -1,4 +1,5 @@
 #include "fhir/json.h"
+#include "fhir/json_number.h"
 
 #include <string>
 
@@ -18,6 +19,16 @@ std::string RoundTrip(std::string_view text) {
 void ExpectInvalid(std::string_view text, std::string_view why) {
   absl::StatusOr<Json> json = ParseJson(text);
   EXPECT_EQ(json.status().code(), absl::StatusCode::kInvalidArgument) << why;
+}
+
+TEST(JsonTest, JsonDoubleReadsNumbersOnly) {
+  absl::StatusOr<Json> j = ParseJson(R"({"a": 38.5, "b": "38.5", "c": -1e3, "d": 1e999})");
+  ASSERT_TRUE(j.ok());
+  EXPECT_EQ(JsonDouble(j->Find("a")), 38.5);
+  EXPECT_EQ(JsonDouble(j->Find("b")), std::nullopt);
+  EXPECT_EQ(JsonDouble(j->Find("c")), -1000.0);
+  EXPECT_EQ(JsonDouble(j->Find("d")), std::nullopt);
+  EXPECT_EQ(JsonDouble(nullptr), std::nullopt);
 }
 
 TEST(JsonTest, NumbersKeepTheirText) {

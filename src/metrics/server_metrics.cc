@@ -9,6 +9,8 @@
 
 #include <vector>
 
+#include "server/http/url.h"
+
 namespace vigil::metrics {
 namespace {
 
@@ -157,20 +159,6 @@ std::string ServerMetrics::Text() {
 
 namespace {
 
-// Path segments after "/fhir" ("/fhir/Patient/1" -> {"Patient", "1"}).
-std::vector<std::string_view> Segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < path.size()) {
-    while (i < path.size() && path[i] == '/') ++i;
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    if (j > i) out.push_back(path.substr(i, j - i));
-    i = j;
-  }
-  return out;
-}
-
 std::string FhirInteraction(std::string_view method, const std::vector<std::string_view>& s) {
   const size_t n = s.size();  // s[0] == "fhir"
   for (std::string_view seg : s) {
@@ -206,7 +194,7 @@ std::string FhirInteraction(std::string_view method, const std::vector<std::stri
 }  // namespace
 
 HttpLabels ClassifyRequest(std::string_view method, std::string_view path) {
-  std::vector<std::string_view> s = Segments(path);
+  std::vector<std::string_view> s = server::PathSegments(path);
   if (s.empty()) return {"page", S(method)};
   if (s[0] == "fhir") return {"fhir", FhirInteraction(method, s)};
   if (s[0] == "api" || s[0] == "cds-services" || s[0] == "metrics" || s[0] == ".well-known") {

@@ -88,6 +88,11 @@ def main():
         client.close()
         if not_aa:
             failures.append(f"{len(not_aa)} resent messages not answered AA, e.g. C{not_aa[0]}")
+        # /metrics counts the ACKs this server sent (the resends, all AA).
+        metrics = urllib.request.urlopen(base[: -len("/fhir")] + "/metrics", timeout=10).read().decode()
+        aa = [line for line in metrics.splitlines() if line.startswith('vigil_mllp_messages_total{ack="AA"}')]
+        if aa != [f'vigil_mllp_messages_total{{ack="AA"}} {MESSAGES}']:
+            failures.append(f"/metrics MLLP ACK count: {aa}, want {MESSAGES} AA")
         for query, want in [("Provenance?_summary=count", MESSAGES),
                             ("DiagnosticReport?_summary=count", MESSAGES),
                             ("Observation?_summary=count", MESSAGES * 3)]:

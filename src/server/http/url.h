@@ -31,4 +31,8 @@ std::vector<std::pair<std::string, std::string>> ParseQueryString(std::string_vi
 // "%XY" with upper-case hex. Safe for a path segment or a query name or value.
 std::string PercentEncode(std::string_view s);
 
+// The non-empty segments of a decoded path: "/fhir/Patient/1" -> {"fhir",
+// "Patient", "1"}. Views into path.
+std::vector<std::string_view> PathSegments(std::string_view path);
+
 }  // namespace vigil::server

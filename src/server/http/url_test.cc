@@ -7,6 +7,13 @@ namespace {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
+TEST(PathSegmentsTest, SplitsOnSlashesAndDropsEmptySegments) {
+  EXPECT_EQ(PathSegments("/fhir/Patient/1"), (std::vector<std::string_view>{"fhir", "Patient", "1"}));
+  EXPECT_EQ(PathSegments("//api//alerts/"), (std::vector<std::string_view>{"api", "alerts"}));
+  EXPECT_TRUE(PathSegments("/").empty());
+  EXPECT_TRUE(PathSegments("").empty());
+}
+
 TEST(PercentDecodeTest, DecodesHexEscapesInEitherCase) {
   EXPECT_EQ(PercentDecode("a%20b%2fc%2F", false), "a b/c/");
   EXPECT_EQ(PercentDecode("J%C3%B6rg", false), "J\xC3\xB6rg");

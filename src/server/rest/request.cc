@@ -67,13 +67,7 @@ void ParsePrefer(std::string_view prefer, FhirRequest* out) {
 
 std::vector<std::string> SplitPath(std::string_view path) {
   std::vector<std::string> segments;
-  size_t start = 0;
-  while (start < path.size()) {
-    size_t slash = path.find('/', start);
-    if (slash == std::string_view::npos) slash = path.size();
-    if (slash > start) segments.emplace_back(path.substr(start, slash - start));
-    start = slash + 1;
-  }
+  for (std::string_view s : PathSegments(path)) segments.emplace_back(s);
   return segments;
 }
 
