@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "server/http/url.h"
+#include "server/rest/interaction.h"
 
 namespace vigil::metrics {
 namespace {
@@ -157,46 +158,10 @@ std::string ServerMetrics::Text() {
   return prometheus::TextSerializer().Serialize(registry_->Collect());
 }
 
-namespace {
-
-std::string FhirInteraction(std::string_view method, const std::vector<std::string_view>& s) {
-  const size_t n = s.size();  // s[0] == "fhir"
-  for (std::string_view seg : s) {
-    if (seg.starts_with("$")) return "operation";
-  }
-  const bool get = method == "GET" || method == "HEAD";
-  if (n == 1) {
-    if (get) return "search-system";
-    return method == "POST" ? "transaction" : "other";
-  }
-  if (s[1] == "metadata") return "capabilities";
-  if (s[1] == "_history") return "history-system";
-  if (n == 2) {
-    if (get) return "search-type";
-    if (method == "POST") return "create";
-    if (method == "PUT") return "update";  // conditional
-    if (method == "DELETE") return "delete";
-    return "other";
-  }
-  if (s[2] == "_search") return "search-type";
-  if (s[2] == "_history") return "history-type";
-  if (n == 3) {
-    if (get) return "read";
-    if (method == "PUT") return "update";
-    if (method == "PATCH") return "patch";
-    if (method == "DELETE") return "delete";
-    return "other";
-  }
-  if (s[3] == "_history") return n == 4 ? "history-instance" : "vread";
-  return get ? "search-compartment" : "other";
-}
-
-}  // namespace
-
 HttpLabels ClassifyRequest(std::string_view method, std::string_view path) {
   std::vector<std::string_view> s = server::PathSegments(path);
   if (s.empty()) return {"page", S(method)};
-  if (s[0] == "fhir") return {"fhir", FhirInteraction(method, s)};
+  if (s[0] == "fhir") return {"fhir", server::ClassifyInteraction(method, path, "/fhir").code};
   if (s[0] == "api" || s[0] == "cds-services" || s[0] == "metrics" || s[0] == ".well-known") {
     return {S(s[0]), S(method)};
   }

@@ -68,7 +68,8 @@ class ServerMetrics {
 // "cds-services", "metrics", "page") and, for FHIR, the interaction (read,
 // vread, search-type, search-system, history-instance, history-type,
 // history-system, create, update, patch, delete, transaction, capabilities,
-// operation); other surfaces use the method. Bounded label values only: ids
+// operation: server/rest/interaction.h, as the audit trail records it); other
+// surfaces use the method. Bounded label values only: ids
 // never become labels.
 struct HttpLabels {
   std::string surface;

@@ -25,7 +25,7 @@ TEST(ClassifyRequestTest, FhirInteractions) {
   EXPECT_EQ(Interaction("DELETE", "/fhir/Observation/x"), "delete");
   EXPECT_EQ(Interaction("GET", "/fhir/metadata"), "capabilities");
   EXPECT_EQ(Interaction("GET", "/fhir/Patient/1/$everything"), "operation");
-  EXPECT_EQ(Interaction("GET", "/fhir/Patient/1/Observation"), "search-compartment");
+  EXPECT_EQ(Interaction("GET", "/fhir/Patient/1/Observation"), "search-type");  // compartment
 }
 
 TEST(ClassifyRequestTest, OtherSurfacesUseTheMethodAndNeverAnId) {

@@ -5,60 +5,11 @@
 
 #include "base/str.h"
 #include "base/time.h"
+#include "server/http/url.h"
+#include "server/rest/interaction.h"
 
 namespace vigil::server {
 namespace {
-
-struct Interaction {
-  const char* subtype;
-  char action;
-};
-
-std::vector<std::string> Segments(std::string_view path, std::string_view base_path) {
-  std::vector<std::string> out;
-  if (!path.starts_with(base_path)) return out;
-  path.remove_prefix(base_path.size());
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t slash = path.find('/', start);
-    if (slash == std::string_view::npos) slash = path.size();
-    if (slash > start) out.emplace_back(path.substr(start, slash - start));
-    start = slash + 1;
-  }
-  return out;
-}
-
-Interaction ClassifyInstance(const std::vector<std::string>& s, std::string_view method) {
-  if (s.size() >= 3 && s[2] == "_history") {
-    return s.size() == 3 ? Interaction{"history-instance", 'R'} : Interaction{"vread", 'R'};
-  }
-  if (s.size() >= 3) return {"search-type", 'E'};  // compartment search
-  if (method == "PUT") return {"update", 'U'};
-  if (method == "PATCH") return {"patch", 'U'};
-  if (method == "DELETE") return {"delete", 'D'};
-  return {"read", 'R'};
-}
-
-Interaction Classify(const std::vector<std::string>& s, std::string_view method) {
-  for (const std::string& segment : s) {
-    if (segment.starts_with("$")) return {"operation", 'E'};
-  }
-  if (s.empty()) {
-    return method == "POST" ? Interaction{"transaction", 'E'} : Interaction{"search-system", 'E'};
-  }
-  if (s[0] == "metadata") return {"capabilities", 'R'};
-  if (s[0] == "_history") return {"history-system", 'R'};
-  if (s.size() == 1) {
-    if (method == "POST") return {"create", 'C'};
-    if (method == "PUT") return {"update", 'U'};  // conditional
-    if (method == "PATCH") return {"patch", 'U'};
-    if (method == "DELETE") return {"delete", 'D'};
-    return {"search-type", 'E'};
-  }
-  if (s[1] == "_search") return {"search-type", 'E'};
-  if (s[1] == "_history") return {"history-type", 'R'};
-  return ClassifyInstance(s, method);
-}
 
 // The query without any access_token parameter.
 std::string AuditableQuery(std::string_view query) {
@@ -84,10 +35,10 @@ std::string LocationReference(const HttpResponse& response, std::string_view bas
   return "";
 }
 
-void AddEntities(const std::vector<std::string>& s, const Interaction& what,
+void AddEntities(const std::vector<std::string_view>& s, const InteractionKind& what,
                  const HttpRequest& request, std::string_view base_path,
                  const HttpResponse& response, audit::AuditFacts* f) {
-  std::string_view subtype = what.subtype;
+  std::string_view subtype = what.code;
   if (subtype == "create" || ((subtype == "update" || subtype == "patch") && s.size() == 1)) {
     if (std::string ref = LocationReference(response, base_path); !ref.empty()) {
       f->entities.push_back(ref);
@@ -116,10 +67,11 @@ void AddEntities(const std::vector<std::string>& s, const Interaction& what,
 
 audit::AuditFacts DescribeForAudit(const HttpRequest& request, std::string_view base_path,
                                    const HttpResponse& response, const auth::AccessToken* token) {
-  std::vector<std::string> s = Segments(request.path, base_path);
-  Interaction what = Classify(s, request.method);
+  std::vector<std::string_view> s;
+  if (request.path.starts_with(base_path)) s = PathSegments(std::string_view(request.path).substr(base_path.size()));
+  InteractionKind what = ClassifyInteraction(request.method, request.path, base_path);
   audit::AuditFacts f;
-  f.subtype = what.subtype;
+  f.subtype = what.code;
   f.action = what.action;
   f.time_ms = NowMs();
   f.status = response.status;
