@@ -107,30 +107,52 @@ void MapHospitalization(MapContext& ctx, const Segment& pv1, Json& encounter) {
   SetIfNotEmpty(encounter, "hospitalization", std::move(h));
 }
 
+// PV1-19, the visit number: its value and identifier system ("" when absent).
+struct VisitNumber {
+  std::string system;
+  std::string value;
+
+  // The search token "SYSTEM|VALUE" (or "VALUE"), percent-encoded.
+  std::string Token() const {
+    return system.empty() ? QueryEncode(value) : StrCat(QueryEncode(system), "|", QueryEncode(value));
+  }
+};
+
+VisitNumber ReadVisitNumber(MapContext& ctx, const Segment& pv1) {
+  Element visit = ctx.Field(pv1, 19);
+  return VisitNumber{CxSystem(visit, ctx.options(), ctx.message().Get("MSH-4")),
+                     Text(visit.Comp(1))};
+}
+
+// An Encounter with its identifier, status, class and subject.
+Json EncounterCore(MapContext& ctx, const Segment& pv1, const VisitNumber& visit,
+                   std::string status, const std::string& patient_url) {
+  Json encounter = Json::Object();
+  encounter.Set("resourceType", Json::String("Encounter"));
+  if (!visit.value.empty()) {
+    Json id = Json::Object();
+    id.Set("use", Json::String("official"));
+    SetString(id, "system", visit.system);
+    id.Set("value", Json::String(visit.value));
+    Append(encounter, "identifier", std::move(id));
+  }
+  encounter.Set("status", Json::String(std::move(status)));
+  encounter.Set("class", EncounterClass(Text(ctx.Field(pv1, 2))));
+  encounter.Set("subject", Reference(patient_url));
+  return encounter;
+}
+
 }  // namespace
 
 std::string MapEncounter(MapContext& ctx, const Segment& pv1, std::string_view event,
                          const std::string& patient_url) {
-  Json encounter = Json::Object();
-  encounter.Set("resourceType", Json::String("Encounter"));
-  Element visit = ctx.Field(pv1, 19);
-  std::string visit_number = Text(visit.Comp(1));
-  std::string system = CxSystem(visit, ctx.options(), ctx.message().Get("MSH-4"));
-  if (!visit_number.empty()) {
-    Json id = Json::Object();
-    id.Set("use", Json::String("official"));
-    SetString(id, "system", system);
-    id.Set("value", Json::String(visit_number));
-    Append(encounter, "identifier", std::move(id));
-  }
-  encounter.Set("status", Json::String(StatusFor(ctx, pv1, event)));
-  encounter.Set("class", EncounterClass(Text(ctx.Field(pv1, 2))));
+  const VisitNumber visit = ReadVisitNumber(ctx, pv1);
+  Json encounter = EncounterCore(ctx, pv1, visit, StatusFor(ctx, pv1, event), patient_url);
   Append(encounter, "type",
          TableConcept(Text(ctx.Field(pv1, 4)), "http://terminology.hl7.org/CodeSystem/v2-0007"));
   SetIfNotEmpty(
       encounter, "serviceType",
       TableConcept(Text(ctx.Field(pv1, 10)), "http://terminology.hl7.org/CodeSystem/v2-0069"));
-  encounter.Set("subject", Reference(patient_url));
   MapParticipants(ctx, pv1, encounter);
   MapPeriod(ctx, pv1, event, encounter);
   MapHospitalization(ctx, pv1, encounter);
@@ -139,7 +161,7 @@ std::string MapEncounter(MapContext& ctx, const Segment& pv1, std::string_view e
     Append(encounter, "location", Location(LocationDisplay(ctx.Field(pv1, 6)), "completed"));
   }
 
-  if (visit_number.empty()) {
+  if (visit.value.empty()) {
     if (event != "A01" && event != "A04") {
       ctx.Error(pv1, 19, ErrorCode::kRequiredFieldMissing,
                 StrCat("visit number is required to update the Encounter (", event, ")"));
@@ -147,10 +169,18 @@ std::string MapEncounter(MapContext& ctx, const Segment& pv1, std::string_view e
     }
     return ctx.AddEntry("Encounter", std::move(encounter), "POST", "Encounter");
   }
-  std::string token = system.empty() ? QueryEncode(visit_number)
-                                     : StrCat(QueryEncode(system), "|", QueryEncode(visit_number));
   return ctx.AddEntry("Encounter", std::move(encounter), "PUT",
-                      StrCat("Encounter?identifier=", token));
+                      StrCat("Encounter?identifier=", visit.Token()));
+}
+
+std::string MapResultVisit(MapContext& ctx, const Segment& pv1, const std::string& patient_url) {
+  const VisitNumber visit = ReadVisitNumber(ctx, pv1);
+  if (visit.value.empty()) return {};
+  // Known from ADT: the existing Encounter is kept as it is. Results before the
+  // admission: a placeholder whose status is "unknown" until ADT says more.
+  Json encounter = EncounterCore(ctx, pv1, visit, "unknown", patient_url);
+  return ctx.AddEntry("Encounter", std::move(encounter), "POST", "Encounter",
+                      StrCat("identifier=", visit.Token()));
 }
 
 }  // namespace vigil::hl7v2::internal

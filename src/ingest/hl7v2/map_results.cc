@@ -80,7 +80,8 @@ std::vector<Group> GroupSegments(const Message& message) {
 
 std::string MapObservation(MapContext& ctx, const Group& group, const Result& result,
                            const std::optional<OrderId>& order, std::set<std::string>& keys,
-                           const std::string& patient_url, std::string* narrative) {
+                           const std::string& patient_url, const std::string& encounter_url,
+                           std::string* narrative) {
   const Segment& obx = *result.obx;
   Json obs = Json::Object();
   obs.Set("resourceType", Json::String("Observation"));
@@ -111,6 +112,7 @@ std::string MapObservation(MapContext& ctx, const Group& group, const Result& re
   obs.Set("status", Json::String(ObservationStatus(ctx, obx)));
   obs.Set("code", std::move(cc));
   obs.Set("subject", Reference(patient_url));
+  if (!encounter_url.empty()) obs.Set("encounter", Reference(encounter_url));
   std::optional<std::string> when = ctx.DateTime(obx, 14, ctx.Field(obx, 14).Comp(1));
   if (!when && group.obr) when = ctx.DateTime(*group.obr, 7, ctx.Field(*group.obr, 7).Comp(1));
   if (when) obs.Set("effectiveDateTime", Json::String(*when));
@@ -144,7 +146,7 @@ std::string ReportStatus(MapContext& ctx, const Segment& obr) {
 
 void MapReport(MapContext& ctx, const Segment& obr, const std::optional<OrderId>& order,
                const std::vector<std::string>& results, const std::string& narrative,
-               const std::string& patient_url) {
+               const std::string& patient_url, const std::string& encounter_url) {
   Json report = Json::Object();
   report.Set("resourceType", Json::String("DiagnosticReport"));
   if (order) Append(report, "identifier", IdentifierJson(order->system, order->value, order->type));
@@ -158,6 +160,7 @@ void MapReport(MapContext& ctx, const Segment& obr, const std::optional<OrderId>
   }
   report.Set("code", std::move(code));
   report.Set("subject", Reference(patient_url));
+  if (!encounter_url.empty()) report.Set("encounter", Reference(encounter_url));
   if (auto when = ctx.DateTime(obr, 7, ctx.Field(obr, 7).Comp(1))) {
     report.Set("effectiveDateTime", Json::String(*when));
   }
@@ -179,7 +182,7 @@ void MapReport(MapContext& ctx, const Segment& obr, const std::optional<OrderId>
 
 }  // namespace
 
-void MapResults(MapContext& ctx, const std::string& patient_url) {
+void MapResults(MapContext& ctx, const std::string& patient_url, const std::string& encounter_url) {
   std::set<std::string> keys;  // Observation identifiers used in this message
   for (const Group& group : GroupSegments(ctx.message())) {
     std::optional<OrderId> order;
@@ -187,10 +190,10 @@ void MapResults(MapContext& ctx, const std::string& patient_url) {
     std::vector<std::string> results;
     std::string narrative;
     for (const Result& result : group.results) {
-      std::string url = MapObservation(ctx, group, result, order, keys, patient_url, &narrative);
+      std::string url = MapObservation(ctx, group, result, order, keys, patient_url, encounter_url, &narrative);
       if (!url.empty()) results.push_back(url);
     }
-    if (group.obr) MapReport(ctx, *group.obr, order, results, narrative, patient_url);
+    if (group.obr) MapReport(ctx, *group.obr, order, results, narrative, patient_url, encounter_url);
   }
 }
 

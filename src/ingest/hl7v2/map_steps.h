@@ -22,8 +22,14 @@ std::string MapPatient(MapContext& ctx, const Segment& pid, PatientWrite write);
 std::string MapEncounter(MapContext& ctx, const Segment& pv1, std::string_view event,
                          const std::string& patient_url);
 
-// Each OBR with its OBX segments -> DiagnosticReport + Observations.
-void MapResults(MapContext& ctx, const std::string& patient_url);
+// The visit of a result message (ORU PV1-19) -> a conditionally created
+// Encounter: the one ADT made when it exists, else a placeholder with status
+// "unknown". "" when PV1-19 is empty (the results then name no encounter).
+std::string MapResultVisit(MapContext& ctx, const Segment& pv1, const std::string& patient_url);
+
+// Each OBR with its OBX segments -> DiagnosticReport + Observations; they
+// reference encounter_url when it is not "".
+void MapResults(MapContext& ctx, const std::string& patient_url, const std::string& encounter_url);
 
 // The Provenance of everything added so far.
 void MapProvenance(MapContext& ctx);

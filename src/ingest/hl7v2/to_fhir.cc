@@ -53,7 +53,9 @@ void MapOru(MapContext& ctx) {
   if (pid == nullptr) return;
   std::string patient = internal::MapPatient(ctx, *pid, internal::PatientWrite::kConditionalCreate);
   if (patient.empty()) return;
-  internal::MapResults(ctx, patient);
+  const Segment* pv1 = ctx.message().Find("PV1");
+  std::string encounter = pv1 == nullptr ? "" : internal::MapResultVisit(ctx, *pv1, patient);
+  internal::MapResults(ctx, patient, encounter);
 }
 
 void UnsupportedType(MapContext& ctx, std::string_view code, std::string_view trigger) {

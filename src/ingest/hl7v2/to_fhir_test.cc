@@ -292,6 +292,38 @@ TEST(Hl7ToFhirOruTest, ReportAndObservations) {
   }
 }
 
+TEST(Hl7ToFhirOruTest, ResultsNameTheVisitOfPv1) {
+  const std::string oru = "MSH|^~\\&|MON|GH|VIGIL|HOSP|20240306101500+0000||ORU^R01|V7|P|2.5\r" +
+                          kPid + Pv1() +
+                          "OBR|1||FL10^MON^2.16.1^ISO|8716-3^Vital signs^LN|||20240306100000+0000\r"
+                          "OBX|1|NM|8867-4^Heart rate^LN||112|/min|||||F\r";
+  MapResult r = Map(oru);
+  ExpectValid(r);
+  const Json& encounter = Entry(r, "Encounter");
+  // The Encounter ADT created, or a placeholder until ADT arrives.
+  EXPECT_EQ(
+      J(encounter, "request"),
+      R"({"method":"POST","url":"Encounter","ifNoneExist":"identifier=urn:oid:1.2.840.99|V100"})");
+  const Json& e = Res(encounter);
+  EXPECT_EQ(J(e, "status"), R"("unknown")");
+  EXPECT_EQ(J(e, "class"), R"({"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"IMP"})");
+  EXPECT_EQ(J(e, "subject"), "{\"reference\":" + J(Entry(r, "Patient"), "fullUrl") + "}");
+  const std::string visit = "{\"reference\":" + J(encounter, "fullUrl") + "}";
+  EXPECT_EQ(J(Res(Entry(r, "Observation")), "encounter"), visit);
+  EXPECT_EQ(J(Res(Entry(r, "DiagnosticReport")), "encounter"), visit);
+}
+
+TEST(Hl7ToFhirOruTest, ResultsWithoutAVisitNumberNameNoEncounter) {
+  std::string oru = kOru;
+  oru.insert(oru.find("OBR|"), Pv1({{19, ""}}));
+  MapResult r = Map(oru);
+  ExpectValid(r);
+  for (const Json& entry : r.bundle.Find("entry")->items()) {
+    EXPECT_EQ(Res(entry).Find("encounter"), nullptr) << WriteJson(entry);
+    EXPECT_NE(J(Res(entry), "resourceType"), R"("Encounter")");
+  }
+}
+
 TEST(Hl7ToFhirOruTest, NumericValuesUnitsRangesAndFlags) {
   MapResult r = Map(kOru);
   const Json& e1 = Entry(r, "Observation", 0);
