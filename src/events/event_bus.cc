@@ -49,7 +49,22 @@ absl::Status EventBus::Attach(store::Store& store) {
   store.SetChangeListener(
       [this](std::vector<store::ChangeEvent> events) { Publish(std::move(events)); });
   store_ = &store;
+  if (options_.follow_interval.count() > 0) follower_ = std::thread([this, &store] { Follow(store); });
   return absl::OkStatus();
+}
+
+void EventBus::Follow(store::Store& store) {
+  std::unique_lock lock(mu_);
+  while (!stopping_.wait_for(lock, options_.follow_interval, [&] { return stopped_; })) {
+    lock.unlock();
+    absl::StatusOr<size_t> announced = store.AnnounceExternalWrites();
+    lock.lock();
+    if (announced.ok()) {
+      external_ += *announced;
+    } else {
+      external_error_ = std::string(Message(announced.status()));
+    }
+  }
 }
 
 void EventBus::Publish(std::vector<store::ChangeEvent> events) {
@@ -96,6 +111,8 @@ BusStats EventBus::Stats() const {
   stats.published = end_;
   stats.queued = queued_;
   stats.dropped = dropped_;
+  stats.external = external_;
+  stats.external_error = external_error_;
   for (const auto& s : subscribers_) {
     stats.subscribers.push_back(s->stats);
     stats.subscribers.back().backlog = end_ - s->cursor;
@@ -125,11 +142,15 @@ bool EventBus::WaitIdle(std::chrono::milliseconds timeout) {
 void EventBus::Stop() {
   {
     std::lock_guard attach(attach_mu_);
+    {
+      std::lock_guard lock(mu_);
+      stopped_ = true;  // Publish ignores what comes from now on
+    }
+    stopping_.notify_all();
+    if (follower_.joinable()) follower_.join();
     // After this no store thread calls Publish any more.
     if (store_ != nullptr) store_->SetChangeListener(nullptr);
     store_ = nullptr;
-    std::lock_guard lock(mu_);
-    stopped_ = true;
   }
   std::vector<std::thread> threads;
   {

@@ -55,6 +55,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -72,6 +73,11 @@ struct EventBusOptions {
   // oldest are dropped (the newest transaction is always kept whole). ~200
   // bytes each.
   size_t max_queued = size_t{1} << 20;
+  // How often the attached store is asked for the writes other processes
+  // committed to the same data (Store::AnnounceExternalWrites: `vigil import`
+  // while `vigil serve` runs); they are published like the store's own.
+  // 0: never.
+  std::chrono::milliseconds follow_interval{100};
 };
 
 struct SubscriberStats {
@@ -89,6 +95,8 @@ struct BusStats {
   uint64_t queued = 0;                       // events held for subscribers now
   uint64_t dropped = 0;                      // events dropped by max_queued
   std::vector<SubscriberStats> subscribers;  // in subscription order
+  uint64_t external = 0;        // of `published`, the writes of other processes
+  std::string external_error;   // the last failure to read them; "" if none
 };
 
 class EventBus {
@@ -98,8 +106,10 @@ class EventBus {
   EventBus(const EventBus&) = delete;
   EventBus& operator=(const EventBus&) = delete;
 
-  // Makes this bus the store's change listener. The store must outlive the
-  // bus or its Stop(). FailedPrecondition when already attached or stopped.
+  // Makes this bus the store's change listener, and (follow_interval > 0)
+  // starts a thread that publishes the writes other processes commit to the
+  // store. The store must outlive the bus or its Stop(). FailedPrecondition
+  // when already attached or stopped.
   absl::Status Attach(store::Store& store);
 
   // Queues one committed transaction's events (the store's listener calls it;
@@ -135,6 +145,8 @@ class EventBus {
   struct Subscriber;  // a handler, its thread, cursor and counters
 
   void Run(Subscriber& s);
+  // The follower thread: store.AnnounceExternalWrites() every follow_interval.
+  void Follow(store::Store& store);
   // The queued batches holding events from s's cursor on (a few thousand
   // events at most), after skipping what was dropped. REQUIRES: mu_.
   std::vector<Batch> TakeWork(Subscriber& s);
@@ -163,6 +175,10 @@ class EventBus {
   uint64_t dropped_ = 0;  // guarded by mu_
   std::vector<std::unique_ptr<Subscriber>> subscribers_;  // guarded by mu_
   bool stopped_ = false;                                  // guarded by mu_
+  std::condition_variable stopping_;  // wakes the follower on Stop
+  uint64_t external_ = 0;             // guarded by mu_
+  std::string external_error_;        // guarded by mu_
+  std::thread follower_;              // started by Attach, joined by Stop (under attach_mu_)
 };
 
 }  // namespace vigil::events

@@ -14,8 +14,10 @@
 //     commit order. The committed data is already visible to store reads.
 //   - `sequence` is 1, 2, 3... over every resource version committed through
 //     this Store object (it counts writes made while no listener was attached,
-//     so a listener attached late sees a first sequence above 1). It is not
-//     persisted: a reopened store starts again at 1.
+//     so a listener attached late sees a first sequence above 1), and over the
+//     versions other processes committed to the same data once announced
+//     (Store::AnnounceExternalWrites). It is not persisted: a reopened store
+//     starts again at 1.
 //   - The listener runs on the committing thread and delays every writer while
 //     it runs: it must only enqueue, must not throw, and must not use the
 //     store's write side (BeginWrite would deadlock).

@@ -151,6 +151,16 @@ class Store : public Reader {
   // previous listener is never called again.
   // REQUIRES: the calling thread holds no WriteTxn of this store.
   virtual void SetChangeListener(ChangeListener listener) = 0;
+  // Hands the change listener the versions that other writers of the same
+  // data committed since this Store last looked (another process: `vigil
+  // import` into the data folder of a running `vigil serve`), in their commit
+  // order, numbered on from this store's own events; returns how many. Own
+  // write transactions pick such versions up first too, so the listener sees
+  // one commit order. A foreign delete's patient_id is "" (its index rows are
+  // gone). Nothing when no listener is attached; a store no other process
+  // can write (the in-memory one) always returns 0.
+  // REQUIRES: the calling thread holds no WriteTxn of this store.
+  virtual absl::StatusOr<size_t> AnnounceExternalWrites() { return size_t{0}; }
 };
 
 }  // namespace vigil::store

@@ -44,6 +44,19 @@ absl::StatusOr<std::optional<std::string>> ReadMeta(Connection& c, std::string_v
 absl::StatusOr<HistoryPage> ReadHistory(Connection& c, const HistoryQuery& query);
 absl::StatusOr<std::vector<StoredResource>> ReadScan(Connection& c, const ScanQuery& query);
 
+// The Patient of the current version of type/id (PatientOf over its stored
+// reference rows; "" when none, a tombstone's rows are gone).
+absl::StatusOr<std::string> ReadCurrentPatient(Connection& c, const std::string& type,
+                                               const std::string& id);
+// The highest version sequence number (versions.seq: commit order over every
+// writer of the file, other processes included); 0 for an empty store.
+absl::StatusOr<int64_t> ReadLastSequence(Connection& c);
+// Change events (sequence = versions.seq, patient from the current index
+// rows; "" for a tombstone) for the versions with seq > after, in seq order,
+// at most `limit`.
+absl::StatusOr<std::vector<ChangeEvent>> ReadVersionsAfter(Connection& c, int64_t after,
+                                                           size_t limit);
+
 // REQUIRES: inside a write transaction. FailedPrecondition on a wrong version
 // number (nothing written then); any other error may leave the transaction
 // half-written, and the caller must roll it back.

@@ -180,4 +180,52 @@ absl::StatusOr<std::vector<StoredResource>> ReadScan(Connection& c, const ScanQu
   return out;
 }
 
+absl::StatusOr<std::string> ReadCurrentPatient(Connection& c, const std::string& type,
+                                               const std::string& id) {
+  if (type == "Patient") return id;
+  for (std::string_view param : {"patient", "subject"}) {
+    VIGIL_ASSIGN_OR_RETURN(std::vector<ResourceKey> targets, ReadReferences(c, {{type, id}}, param));
+    for (ResourceKey& target : targets) {
+      if (target.type == "Patient") return std::move(target.id);
+    }
+  }
+  return std::string();
+}
+
+absl::StatusOr<int64_t> ReadLastSequence(Connection& c) {
+  VIGIL_ASSIGN_OR_RETURN(Statement st, c.Prepare("SELECT coalesce(max(seq), 0) FROM versions"));
+  VIGIL_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int(0) : 0;
+}
+
+absl::StatusOr<std::vector<ChangeEvent>> ReadVersionsAfter(Connection& c, int64_t after,
+                                                           size_t limit) {
+  std::vector<ChangeEvent> events;
+  {
+    VIGIL_ASSIGN_OR_RETURN(
+        Statement st,
+        c.Prepare("SELECT v.seq, r.type, r.id, v.version, v.deleted, v.last_updated FROM versions v "
+                  "JOIN resources r ON r.rid = v.rid WHERE v.seq > ? ORDER BY v.seq LIMIT ?"));
+    st.BindAll(after, static_cast<int64_t>(limit));
+    while (true) {
+      VIGIL_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      ChangeEvent e;
+      e.sequence = static_cast<uint64_t>(st.Int(0));
+      e.type = st.Text(1);
+      e.id = st.Text(2);
+      e.version = st.Int(3);
+      e.deleted = st.Int(4) != 0;
+      e.time_ms = st.Int(5);
+      events.push_back(std::move(e));
+    }
+  }
+  for (ChangeEvent& e : events) {
+    if (!e.deleted) {
+      VIGIL_ASSIGN_OR_RETURN(e.patient_id, ReadCurrentPatient(c, e.type, e.id));
+    }
+  }
+  return events;
+}
+
 }  // namespace vigil::store::sqlite_internal

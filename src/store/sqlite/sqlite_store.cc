@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
@@ -90,21 +91,6 @@ auto InReadTxn(Connection& c, Fn fn) -> decltype(fn(c)) {
   absl::Status end = c.Exec(result.ok() ? "COMMIT" : "ROLLBACK");
   if (result.ok() && !end.ok()) return end;
   return result;
-}
-
-// The Patient of the current version of type/id (PatientOf over its stored
-// reference rows): what a delete that replaces it belongs to.
-absl::StatusOr<std::string> CurrentPatient(Connection& c, const std::string& type,
-                                           const std::string& id) {
-  if (type == "Patient") return id;
-  for (std::string_view param : {"patient", "subject"}) {
-    VIGIL_ASSIGN_OR_RETURN(std::vector<ResourceKey> targets,
-                           sqlite_internal::ReadReferences(c, {{type, id}}, param));
-    for (ResourceKey& target : targets) {
-      if (target.type == "Patient") return std::move(target.id);
-    }
-  }
-  return std::string();
 }
 
 class SqliteStore;
@@ -211,31 +197,79 @@ class SqliteStore : public Store {
   absl::StatusOr<std::unique_ptr<WriteTxn>> BeginWrite() override {
     std::unique_lock lock(writer_mu_);
     VIGIL_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
+    // What other processes committed before this transaction comes first.
+    while (Listening()) {
+      absl::StatusOr<size_t> announced = AnnounceForeignChunk();
+      if (!announced.ok()) {
+        (void)writer_->Exec("ROLLBACK");
+        return announced.status();
+      }
+      if (*announced < kForeignChunk) break;
+    }
     return std::make_unique<SqliteTxn>(*this, *writer_, std::move(lock));
   }
 
   void SetChangeListener(ChangeListener listener) override {
     std::lock_guard lock(writer_mu_);
     listener_ = std::move(listener);
+    // Events are for what is committed from now on.
+    if (absl::StatusOr<int64_t> last = sqlite_internal::ReadLastSequence(*writer_); last.ok()) {
+      last_seq_ = *last;
+    }
+  }
+
+  absl::StatusOr<size_t> AnnounceExternalWrites() override {
+    size_t total = 0;
+    while (true) {  // the lock is taken per chunk: writers wait for one chunk at most
+      std::lock_guard lock(writer_mu_);
+      if (!Listening()) return total;
+      VIGIL_ASSIGN_OR_RETURN(int64_t last, sqlite_internal::ReadLastSequence(*writer_));
+      if (last <= last_seq_) return total;
+      VIGIL_RETURN_IF_ERROR(writer_->Exec("BEGIN"));  // one snapshot per chunk
+      absl::StatusOr<size_t> announced = AnnounceForeignChunk();
+      (void)writer_->Exec(announced.ok() ? "COMMIT" : "ROLLBACK");
+      if (!announced.ok()) return announced.status();
+      total += *announced;
+    }
   }
 
   int64_t Now() const { return options_.now_ms(); }
   // REQUIRES: writer_mu_ (held by the open SqliteTxn).
   bool Listening() const { return static_cast<bool>(listener_); }
-  // Numbers and hands on a committed transaction's events. REQUIRES: writer_mu_.
-  void Announce(uint64_t writes, std::vector<ChangeEvent> events) {
+  // Numbers and hands on a committed transaction's events; `last_seq` is the
+  // highest versions.seq it wrote. REQUIRES: writer_mu_.
+  void Announce(uint64_t writes, std::vector<ChangeEvent> events, int64_t last_seq) {
     uint64_t sequence = next_sequence_;
     next_sequence_ += writes;
+    last_seq_ = std::max(last_seq_, last_seq);
     if (!listener_ || events.empty()) return;
     for (ChangeEvent& e : events) e.sequence = sequence++;
     listener_(std::move(events));
   }
 
  private:
+  static constexpr size_t kForeignChunk = 4096;
+
+  // Announces up to kForeignChunk versions committed by other writers of the
+  // file (seq above last_seq_); returns how many. REQUIRES: writer_mu_, inside
+  // a transaction on writer_.
+  absl::StatusOr<size_t> AnnounceForeignChunk() {
+    VIGIL_ASSIGN_OR_RETURN(std::vector<ChangeEvent> events,
+                           sqlite_internal::ReadVersionsAfter(*writer_, last_seq_, kForeignChunk));
+    if (events.empty()) return size_t{0};
+    size_t n = events.size();
+    int64_t last = static_cast<int64_t>(events.back().sequence);
+    Announce(n, std::move(events), last);
+    return n;
+  }
+
   SqliteOptions options_;
   std::mutex writer_mu_;                        // held by the open SqliteTxn
   ChangeListener listener_;                     // guarded by writer_mu_
   uint64_t next_sequence_ = 1;                  // guarded by writer_mu_
+  // The highest versions.seq announced or written here while listening;
+  // higher ones were committed by another process. Guarded by writer_mu_.
+  int64_t last_seq_ = 0;
   std::unique_ptr<Connection> writer_;          // used only under writer_mu_
   std::unique_ptr<Checkpointer> checkpointer_;  // hooked to writer_, destroyed before it
   ReaderPool readers_;                          // destroyed before writer_
@@ -251,7 +285,7 @@ absl::Status SqliteTxn::Put(ResourceWrite w) {
   if (store_.Listening()) {
     // A delete removes the index rows that name the patient: read them first.
     if (w.deleted) {
-      VIGIL_ASSIGN_OR_RETURN(patient, CurrentPatient(c_, w.type, w.id));
+      VIGIL_ASSIGN_OR_RETURN(patient, sqlite_internal::ReadCurrentPatient(c_, w.type, w.id));
     } else {
       patient = PatientOf(w.type, w.id, w.index);
     }
@@ -275,9 +309,15 @@ absl::Status SqliteTxn::Commit() {
   if (done_) return absl::FailedPreconditionError("transaction already finished");
   done_ = true;
   absl::Status s = failed_;
+  int64_t last_seq = 0;
+  if (s.ok() && store_.Listening()) {
+    absl::StatusOr<int64_t> last = sqlite_internal::ReadLastSequence(c_);
+    if (last.ok()) last_seq = *last;
+    s = last.status();
+  }
   if (s.ok()) s = c_.Exec("COMMIT");
   if (s.ok()) {
-    store_.Announce(writes_, std::move(events_));
+    store_.Announce(writes_, std::move(events_), last_seq);
   } else {
     (void)c_.Exec("ROLLBACK");
   }

@@ -335,6 +335,69 @@ TEST_F(SqliteStoreTest, FailedCommitAnnouncesNothing) {
   EXPECT_EQ(seen[0].patient_id, "p1");  // W's "subject" reference row
 }
 
+// Another process writing the same file (here: a second Store object with its
+// own connections) reaches the listener: by AnnounceExternalWrites, or ahead of
+// this store's next own write, in commit order; never twice.
+TEST_F(SqliteStoreTest, WritesOfOtherProcessesAreAnnouncedInCommitOrder) {
+  auto store = Open();
+  auto other = Open();
+  auto put = [](Store& s, std::vector<ResourceWrite> writes) {
+    auto txn = *s.BeginWrite();
+    for (ResourceWrite& w : writes) ASSERT_TRUE(txn->Put(std::move(w)).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  };
+  put(*other, {W("before")});  // before the listener: not announced
+  std::vector<ChangeEvent> seen;
+  store->SetChangeListener([&](std::vector<ChangeEvent> events) {
+    seen.insert(seen.end(), events.begin(), events.end());
+  });
+  EXPECT_EQ(*store->AnnounceExternalWrites(), 0u);
+
+  ResourceWrite deleted = W("before", 2);
+  deleted.deleted = true;
+  deleted.index = {};
+  put(*other, {W("x1"), W("x2")});
+  put(*other, {std::move(deleted)});
+  EXPECT_TRUE(seen.empty());  // nothing until asked
+  EXPECT_EQ(*store->AnnounceExternalWrites(), 3u);
+  EXPECT_EQ(*store->AnnounceExternalWrites(), 0u);
+  put(*other, {W("x3")});
+  put(*store, {W("own")});  // picks up x3 first
+  put(*other, {W("x1", 2)});
+  EXPECT_EQ(*store->AnnounceExternalWrites(), 1u);
+
+  std::vector<std::string> order;
+  for (const ChangeEvent& e : seen) {
+    order.push_back(e.id + "@" + std::to_string(e.version) + (e.deleted ? "-" : "") + ":" +
+                    e.patient_id + "#" + std::to_string(e.sequence));
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"x1@1:p1#1", "x2@1:p1#2", "before@2-:#3",
+                                             "x3@1:p1#4", "own@1:p1#5", "x1@2:p1#6"}));
+  EXPECT_EQ(seen[0].time_ms, 1001);
+  EXPECT_EQ(seen[0].type, "Observation");
+}
+
+// A large foreign load is announced whole, in chunks.
+TEST_F(SqliteStoreTest, LargeForeignLoadsAreAnnouncedWhole) {
+  auto store = Open();
+  auto other = Open();
+  uint64_t seen = 0, last = 0;
+  bool ordered = true;
+  store->SetChangeListener([&](std::vector<ChangeEvent> events) {
+    for (const ChangeEvent& e : events) {
+      ordered = ordered && e.sequence == last + 1;
+      last = e.sequence;
+    }
+    seen += events.size();
+  });
+  auto txn = *other->BeginWrite();
+  for (int i = 0; i < 10000; ++i) ASSERT_TRUE(txn->Put(W("o" + std::to_string(i))).ok());
+  ASSERT_TRUE(txn->Commit().ok());
+  EXPECT_EQ(*store->AnnounceExternalWrites(), 10000u);
+  EXPECT_EQ(seen, 10000u);
+  EXPECT_TRUE(ordered);
+}
+
 TEST_F(SqliteStoreTest, RejectsAFileThatIsNotADatabase) {
   std::filesystem::create_directories(dir_);
   FILE* f = fopen((dir_ + "/vigil.db").c_str(), "w");
