@@ -20,6 +20,9 @@ namespace {
 
 using fhir::Json;
 
+// Model readings in a row's risk trend (of the stay's newest RiskAssessments).
+constexpr size_t kTrendPoints = 12;
+
 struct Row {
   Json json;
   std::optional<double> probability;
@@ -68,11 +71,19 @@ absl::StatusOr<Json> LatestVital(store::Reader& reader, const search::Registry& 
 absl::Status AddScores(store::Reader& reader, const search::Registry& registry, const std::string& encounter,
                        Row& row) {
   VIGIL_ASSIGN_OR_RETURN(std::vector<Json> recent,
-                         SearchAll(reader, registry, "RiskAssessment", {{"encounter", encounter}, {"_sort", "-date"}}, 20));
+                         SearchAll(reader, registry, "RiskAssessment", {{"encounter", encounter}, {"_sort", "-date"}},
+                                   2 * kTrendPoints));
   Json news2, risk;
+  std::vector<Json> trend;  // the model's readings, newest first
   for (const Json& ra : recent) {
     std::optional<ScoreReading> s = ReadScore(ra);
     if (!s) continue;
+    if (s->model && s->probability && (trend.empty() || s->model_name == TextAt(risk, "model"))) {
+      Json point = Json::Object();
+      point.Set("time", InstantOrNull(s->time_ms));
+      point.Set("probability", Num(*s->probability));
+      trend.push_back(std::move(point));
+    }
     if (!s->model && news2.is_null()) {
       news2 = Json::Object();
       news2.Set("score", s->score ? Int(*s->score) : Json());
@@ -88,6 +99,11 @@ absl::Status AddScores(store::Reader& reader, const search::Registry& registry, 
       risk.Set("time", InstantOrNull(s->time_ms));
       row.probability = s->probability;
     }
+  }
+  if (!risk.is_null()) {
+    Json points = Json::Array();
+    for (auto it = trend.rbegin(); it != trend.rend(); ++it) points.Push(std::move(*it));
+    risk.Set("trend", std::move(points));
   }
   row.json.Set("news2", std::move(news2));
   row.json.Set("risk", std::move(risk));

@@ -79,6 +79,9 @@ TEST_F(WardBoardTest, RowsAreSortedByModelRiskThenNews2) {
   Json board = Board();
   const Json& top = board.Find("rows")->items()[0];
   EXPECT_EQ(top.Find("risk")->Find("probability")->text(), "0.4");
+  EXPECT_EQ(fhir::WriteJson(*top.Find("risk")->Find("trend")),
+            R"([{"time":"2026-01-01T07:00:00.000Z","probability":0.05},)"
+            R"({"time":"2026-01-01T08:00:00.000Z","probability":0.4}])");
   EXPECT_TRUE(top.Find("news2")->is_null());
   const Json& last = board.Find("rows")->items()[2];
   EXPECT_EQ(last.Find("news2")->Find("score")->text(), "5");

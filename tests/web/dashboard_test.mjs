@@ -204,11 +204,14 @@ await check(`ward board lists the ${admitted} admitted patients, highest risk fi
   const rows = await page.$$eval('#ward tbody tr', (trs) => trs.map((tr) => ({
     patient: tr.dataset.patient, news2: tr.querySelector('[data-col=news2]').textContent,
     risk: tr.querySelector('[data-col=risk]').textContent, alert: tr.querySelector('[data-col=alert]').textContent,
+    trend: `${tr.querySelector('[data-col=trend]').dataset.points} ${tr.querySelector('[data-col=trend]').dataset.direction || ''}`,
   })));
   assert.equal(rows.length, admitted);
-  assert.deepEqual(rows[0], { patient: p1, news2: '7', risk: '55%', alert: 'ALERT' });
+  assert.deepEqual(rows[0], { patient: p1, news2: '7', risk: '55%', alert: 'ALERT', trend: '2 up' });  // 42% -> 55%
   assert.equal(rows[1].patient, p2);
   assert.equal(rows[1].risk, '20%');
+  assert.equal(rows[1].trend, '1 flat');
+  assert.equal(await page.$$eval('#ward tbody tr:first-child [data-col=trend] svg polyline', (l) => l.length), 1);
   const board = (await call('GET', `${origin}/api/ward`)).json;
   assert.equal(board.rows.length, admitted);
   await shot('ward');

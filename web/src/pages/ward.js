@@ -22,6 +22,42 @@ function vitalCell(column, vital) {
     formatNumber(vital.value, column.name === 'temperature' ? 1 : 0));
 }
 
+const SVG = 'http://www.w3.org/2000/svg';
+
+// The risk's recent readings as a sparkline (0..100% high), with an arrow for
+// the change since the previous reading (more than one percentage point).
+function trendCell(risk) {
+  const points = (risk && risk.trend) || [];
+  const cell = h('td', { class: 'trend', dataset: { col: 'trend', points: String(points.length) } });
+  if (points.length === 0) return cell;
+  const [w, ht] = [64, 18];
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('width', w);
+  svg.setAttribute('height', ht);
+  svg.setAttribute('viewBox', `0 0 ${w} ${ht}`);
+  const step = points.length > 1 ? w / (points.length - 1) : 0;
+  const line = document.createElementNS(SVG, points.length > 1 ? 'polyline' : 'circle');
+  if (points.length > 1) {
+    line.setAttribute('points', points.map((p, i) => `${(i * step).toFixed(1)},${(ht - 1 - p.probability * (ht - 2)).toFixed(1)}`).join(' '));
+    line.setAttribute('fill', 'none');
+    line.setAttribute('stroke', 'currentColor');
+  } else {
+    Object.entries({ cx: w / 2, cy: ht - 1 - points[0].probability * (ht - 2), r: 2, fill: 'currentColor' })
+      .forEach(([k, v]) => line.setAttribute(k, v));
+  }
+  svg.append(line);
+  let direction = 'flat';
+  if (points.length > 1) {
+    const change = points[points.length - 1].probability - points[points.length - 2].probability;
+    if (change > 0.01) direction = 'up';
+    else if (change < -0.01) direction = 'down';
+  }
+  cell.dataset.direction = direction;
+  cell.title = points.map((p) => `${formatTime(p.time)}  ${percent(p.probability)}`).join('\n');
+  cell.append(svg, h('span', { class: `arrow ${direction}` }, { up: ' ↑', down: ' ↓', flat: '' }[direction]));
+  return cell;
+}
+
 function row(board, r) {
   const link = `#/patient/${encodeURIComponent(r.patient)}`;
   return h('tr', { class: riskClass(r), dataset: { patient: r.patient, encounter: r.encounter } },
@@ -33,6 +69,7 @@ function row(board, r) {
     h('td', {}, formatTime(r.lastMeasured)),
     h('td', { class: 'num', dataset: { col: 'news2' } }, r.news2 ? `${r.news2.score ?? ''}` : ''),
     h('td', { class: 'num', dataset: { col: 'risk' } }, r.risk ? percent(r.risk.probability) : ''),
+    trendCell(r.risk),
     h('td', { dataset: { col: 'alert' } }, r.alert ? h('span', { class: 'badge alert' }, 'ALERT') : ''));
 }
 
@@ -40,7 +77,7 @@ function table(board) {
   const head = h('tr', {},
     ['Patient', 'Age', 'Location', 'Admitted'].map((t) => h('th', {}, t)),
     board.vitals.map((c) => h('th', { class: 'num', title: `${c.display} (${c.unit})` }, SHORT[c.name] || c.name)),
-    ['Last measured', 'NEWS2', 'Risk', 'Alert'].map((t) => h('th', {}, t)));
+    ['Last measured', 'NEWS2', 'Risk', 'Trend', 'Alert'].map((t) => h('th', {}, t)));
   return h('table', { class: 'grid', id: 'ward' },
     h('thead', {}, head),
     h('tbody', {}, board.rows.map((r) => row(board, r))));
