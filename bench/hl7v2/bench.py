@@ -7,7 +7,7 @@ import sys
 import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../tests/robustness"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../tests/lib"))
 from mllp_client import MllpClient, oru  # noqa: E402
 
 port = int(sys.argv[1])

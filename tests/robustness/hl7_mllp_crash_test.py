@@ -20,7 +20,7 @@ import threading
 import time
 import urllib.request
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
 from mllp_client import MllpClient, oru  # noqa: E402
 
 VIGIL = os.path.abspath(sys.argv[1])
