@@ -2,8 +2,8 @@
 """The clinical AI loop end to end (issue: real-time scoring, CDS Hooks,
 feedback): two models are trained and registered (`vigil model register`), one
 made champion and one challenger (`vigil model alias`); `vigil serve` (no
---model) scores a septic synthetic stay streamed in over REST with the
-champion, writes RiskAssessments whose explanations sum to the log-odds, raises
+--model) scores a septic synthetic stay streamed in over REST (and a
+second one as HL7 v2 over MLLP) with the champion, writes RiskAssessments whose explanations sum to the log-odds, raises
 exactly one alert Flag and clears it when the risk falls, runs the challenger in
 shadow (logged, never written); a CDS Hooks patient-view call answers the card
 from the store and from prefetch alike, feedback and alert acknowledgements are
@@ -24,7 +24,8 @@ import time
 VIGIL = os.path.abspath(sys.argv[1])
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
-from clinical import Clinical, assessments, explanation, observation, replay  # noqa: E402
+from clinical import Clinical, assessments, explanation, observation, replay, stay_as_hl7  # noqa: E402
+from mllp_client import MllpClient  # noqa: E402
 from vigil_server import Server, call, call_raw  # noqa: E402
 
 SERVICE = "vigil-sepsis-risk"
@@ -55,6 +56,47 @@ def search(fhir, query):
     return bundle
 
 
+def mllp_port(server):
+    for line in server.log_text().splitlines():
+        if "HL7 v2 MLLP at " in line:
+            return int(line.split("HL7 v2 MLLP at ")[1].split()[0].rsplit(":", 1)[1])
+    raise AssertionError("no MLLP listener in the log")
+
+
+def stream_over_mllp(c, model, fhir, port):
+    """A second septic stay arrives as HL7 v2 (ADT^A01, then ORU^R01 vital signs
+    and labs): scored live like the REST stream, the same risk as `vigil score`."""
+    stay, resources, last, offline = c.alerting_septic_stay(model, skip=1)
+    client = MllpClient(port)
+    try:
+        for message in stay_as_hl7(resources, "V-MLLP-1"):
+            code, _ = client.send(message)
+            assert code == "AA", (code, message[:200])
+    finally:
+        client.close()
+    mrn = resources[0]["identifier"][0]
+    [patient] = [e["resource"] for e in search(fhir, f"Patient?identifier={mrn['system']}|{mrn['value']}")["entry"]]
+    [encounter] = [e["resource"] for e in search(fhir, "Encounter?identifier=urn:vigil:test:visit|V-MLLP-1")["entry"]]
+    assert encounter["status"] == "in-progress" and encounter["subject"]["reference"] == "Patient/" + patient["id"]
+    n = len(resources) - 2
+    found = assessments(fhir, patient["id"], 2 * n, timeout=120)
+    assert len(found) == 2 * n, (len(found), 2 * n)
+    ras = model_ras(found)
+    assert all(r["encounter"]["reference"] == "Encounter/" + encounter["id"] for r in ras)
+    # One score per Observation: the last message's Observations share its time,
+    # and the score after the last of them has the whole stay.
+    at_last = [r for r in ras if r["occurrenceDateTime"][:19] == last[:19]]
+    basis = search(fhir, at_last[0]["basis"][-1]["reference"])
+    assert basis["encounter"]["reference"] == "Encounter/" + encounter["id"], basis
+    live = min((r["prediction"][0]["probabilityDecimal"] for r in at_last),
+               key=lambda p: abs(p - offline["probability"]))
+    assert abs(live - offline["probability"]) < 1e-5 * max(1, live), (live, offline)
+    fl = flags(fhir, patient["id"])
+    assert len(fl) == 1 and fl[0]["status"] == "active", fl
+    print(f"ok   {n} Observations sent as {1 + len({r['effectiveDateTime'] for r in resources[2:]})} HL7 v2 "
+          f"messages over MLLP scored live: risk {live:.3f} = offline; one alert Flag")
+
+
 def main():
     folder = tempfile.mkdtemp(prefix="vigil-loop-")
     try:
@@ -76,7 +118,7 @@ def main():
         stay, resources, last, offline = c.alerting_septic_stay(model_a)
         pid, eid = stay["patient"], stay["encounter"]
         threshold = json.load(open(os.path.join(model_a, "artifact.json")))["threshold"]
-        server = Server(VIGIL, data)
+        server = Server(VIGIL, data, ["--mllp-port", "0"])
         fhir = server.fhir
         try:
             status, models = call("GET", server.origin + "/api/models")
@@ -218,6 +260,8 @@ def main():
                            'vigil_http_requests_total{code="2xx",interaction="transaction",surface="fhir"} 1']:
                 assert needle in text, needle
             print("ok   /metrics: predictions by version and mode, alerts, feedback, backlog, latency, requests")
+
+            stream_over_mllp(c, model_a, fhir, mllp_port(server))
         finally:
             assert server.stop() == 0, "vigil serve did not stop cleanly"
 

@@ -32,6 +32,43 @@ def observation(patient, encounter, loinc, value, unit, t):
             "valueQuantity": {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}}
 
 
+def hl7_time(iso_time):
+    """"2026-05-29T19:46:07Z" -> "20260529194607+0000" (HL7 v2 DTM)."""
+    return iso_time[:19].replace("-", "").replace("T", "").replace(":", "") + "+0000"
+
+
+def stay_as_hl7(resources, visit):
+    """A stay from stay_resources() as HL7 v2: an ADT^A01 (PID-3 the Patient's
+    identifier, PV1-19 `visit`, PV1-44 the admission) and one ORU^R01 per
+    measurement time, each OBX a LOINC-coded NM value with its UCUM unit. The
+    messages carry no FHIR ids: the server finds the Patient and the Encounter
+    by identifier."""
+    patient, encounter, observations = resources[0], resources[1], resources[2:]
+    mrn = patient["identifier"][0]
+    pid = (f"PID|1||{mrn['value']}^^^&{mrn['system']}&URI^MR||{patient['name'][0]['family']}^"
+           f"{patient['name'][0]['given'][0]}||{patient['birthDate'].replace('-', '')}|"
+           f"{'M' if patient['gender'] == 'male' else 'F'}")
+    pv1 = "PV1|1|I|" + "|" * 16 + f"{visit}^^^&urn:vigil:test:visit&URI^VN" + "|" * 25 + \
+        hl7_time(encounter["period"]["start"])
+    msh = "MSH|^~\\&|MONITOR|WARD|VIGIL|HOSP|{t}||{type}|{id}|P|2.5.1"
+    start = hl7_time(encounter["period"]["start"])
+    messages = ["\r".join([msh.format(t=start, type="ADT^A01", id=f"{visit}-A01"),
+                           f"EVN|A01|{start}", pid, pv1]) + "\r"]
+    by_time = {}
+    for o in observations:
+        by_time.setdefault(o["effectiveDateTime"], []).append(o)
+    for n, (when, group) in enumerate(sorted(by_time.items())):
+        t = hl7_time(when)
+        segs = [msh.format(t=t, type="ORU^R01", id=f"{visit}-R{n}"), pid, pv1,
+                f"OBR|1||{visit}-{n}^MONITOR^urn:vigil:test:orders^URI|8716-3^Vital signs^LN|||{t}||||||||||||||||||F"]
+        for i, o in enumerate(group):
+            q = o["valueQuantity"]
+            code = o["code"]["coding"][0]["code"]
+            segs.append(f"OBX|{i + 1}|NM|{code}^^LN||{q['value']}|{q['code']}^^UCUM|||||F|||{t}")
+        messages.append("\r".join(segs) + "\r")
+    return messages
+
+
 def explanation(resource):
     """The risk-explanation extension's parts (docs/risk-assessment.md)."""
     [e] = [x for x in resource["extension"] if x["url"] == EXPLANATION]
