@@ -12,6 +12,7 @@ PACKAGES=(
   prometheus-cpp-dev  # /metrics in the Prometheus text format
   libssl-dev openssl  # bearer-token (JWT) verification; the auth test makes keys with the CLI
   sqlite3 curl  # tests inspect the store and drive the server
+  libmosquitto-dev mosquitto mosquitto-clients  # MQTT device streams; the test runs its own broker
   clang libclang-rt-14-dev llvm  # libFuzzer; llvm-symbolizer for readable sanitizer reports
   python3                        # tools/gen_fhir_model.py, test helpers
   chromium                       # the dashboard's browser test (tests/web, playwright-core)

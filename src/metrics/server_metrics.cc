@@ -51,6 +51,10 @@ struct ServerMetrics::Families {
                  .Name("vigil_mllp_messages_total")
                  .Help("HL7 v2 messages received over MLLP, by the ACK code answered")
                  .Register(r)),
+        mqtt(prometheus::BuildCounter()
+                 .Name("vigil_mqtt_messages_total")
+                 .Help("MQTT device readings received, by outcome (stored, duplicate, rejected)")
+                 .Register(r)),
         backlog(prometheus::BuildGauge()
                     .Name("vigil_event_backlog")
                     .Help("Change events published but not yet handled, by consumer")
@@ -88,6 +92,7 @@ struct ServerMetrics::Families {
   Family<Histogram>& http_duration;
   Family<Counter>& committed;
   Family<Counter>& mllp;
+  Family<Counter>& mqtt;
   Family<Gauge>& backlog;
   Family<Gauge>& skipped;
   Family<Gauge>& event_failures;
@@ -114,6 +119,10 @@ void ServerMetrics::CountCommitted(std::string_view type) { f_->committed.Add({{
 
 void ServerMetrics::CountMllpMessage(std::string_view ack_code) {
   f_->mllp.Add({{"ack", S(ack_code)}}).Increment();
+}
+
+void ServerMetrics::CountMqttMessage(std::string_view outcome) {
+  f_->mqtt.Add({{"outcome", S(outcome)}}).Increment();
 }
 
 void ServerMetrics::SetEventConsumer(std::string_view subscriber, double backlog, double skipped,

@@ -5,6 +5,7 @@
 //   vigil_http_request_duration_seconds{surface,interaction}  histogram
 //   vigil_resources_committed_total{type}                     committed writes (change events)
 //   vigil_mllp_messages_total{ack}                            HL7 v2 messages by ACK code (AA, AE, AR)
+//   vigil_mqtt_messages_total{outcome}                        MQTT device readings: stored | duplicate | rejected
 //   vigil_event_backlog{subscriber}, vigil_events_skipped_total{subscriber},
 //   vigil_event_failures_total{subscriber}                    change-event consumers (scoring: its backlog)
 //   vigil_predictions_total{scorer,version,mode,decision}     mode: live | shadow | cds
@@ -42,6 +43,7 @@ class ServerMetrics {
   void ObserveHttp(std::string_view surface, std::string_view interaction, int status, double seconds);
   void CountCommitted(std::string_view type);
   void CountMllpMessage(std::string_view ack_code);
+  void CountMqttMessage(std::string_view outcome);
   void SetEventConsumer(std::string_view subscriber, double backlog, double skipped, double failed);
   // delay_seconds < 0: not recorded in the delay histogram (CDS answers).
   void ObservePrediction(std::string_view scorer, std::string_view version, std::string_view mode,

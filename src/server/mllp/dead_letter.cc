@@ -76,7 +76,7 @@ absl::StatusOr<std::string> DeadLetterStore::Add(std::string_view message, DeadL
   letter.id = StrCat(NowMs(), "-", sequence_.fetch_add(1), "-", getpid());
   letter.bytes = message.size();
   if (letter.received_at.empty()) letter.received_at = FormatInstant(NowMs());
-  if (absl::Status s = WriteFileAtomically(PathOf(letter.id, ".hl7"), message); !s.ok()) return s;
+  if (absl::Status s = WriteFileAtomically(PathOf(letter.id, message_ext_), message); !s.ok()) return s;
   if (absl::Status s = WriteFileAtomically(PathOf(letter.id, ".json"), ToJson(letter)); !s.ok()) {
     return s;
   }
@@ -121,7 +121,7 @@ absl::StatusOr<DeadLetter> DeadLetterStore::Read(std::string_view id) const {
 
 absl::StatusOr<std::string> DeadLetterStore::ReadMessage(std::string_view id) const {
   if (!ValidId(id)) return absl::NotFoundError(StrCat("no dead letter '", id, "'"));
-  return ReadFile(PathOf(id, ".hl7"));
+  return ReadFile(PathOf(id, message_ext_));
 }
 
 absl::Status DeadLetterStore::Remove(std::string_view id) const {
@@ -131,7 +131,7 @@ absl::Status DeadLetterStore::Remove(std::string_view id) const {
   if (!fs::remove(PathOf(id, ".json"), ec)) {
     return absl::NotFoundError(StrCat("no dead letter '", id, "'"));
   }
-  fs::remove(PathOf(id, ".hl7"), ec);
+  fs::remove(PathOf(id, message_ext_), ec);
   return absl::OkStatus();
 }
 

@@ -35,7 +35,10 @@ struct DeadLetter {
 
 class DeadLetterStore {
  public:
-  explicit DeadLetterStore(std::string dir) : dir_(std::move(dir)) {}
+  // message_ext: the extension of the message file. The MQTT device-stream
+  // ingestion keeps its payloads here too (DATA/dead-letter/mqtt, ".payload").
+  explicit DeadLetterStore(std::string dir, std::string message_ext = ".hl7")
+      : dir_(std::move(dir)), message_ext_(std::move(message_ext)) {}
 
   const std::string& dir() const { return dir_; }
 
@@ -59,6 +62,7 @@ class DeadLetterStore {
   std::string PathOf(std::string_view id, std::string_view ext) const;
 
   std::string dir_;
+  std::string message_ext_;
   std::atomic<uint64_t> sequence_{0};
 };
 
