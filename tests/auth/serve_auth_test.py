@@ -21,6 +21,7 @@ import urllib.request
 VIGIL = os.path.abspath(sys.argv[1])
 ISSUER = "https://auth.vigil.test"
 AUDIENCE = "https://vigil.test/fhir"
+APP_ORIGIN = "https://app.vigil.test"
 failures = []
 
 
@@ -145,7 +146,7 @@ def main():
         assert "WARNING: unauthenticated" in log.read()
 
     proc, base, log = start(folder, "--auth", "smart", "--issuer", ISSUER, "--audience", AUDIENCE,
-                            "--jwks", jwks)
+                            "--jwks", jwks, "--cors-origin", APP_ORIGIN)
     try:
         admin = rsa.sign(claims("user/*.cruds"))
         for pid in ("p1", "p2"):
@@ -167,6 +168,22 @@ def main():
                 s, _, b = request(base, "GET", path)
                 doc = json.loads(b)
                 assert s == 200 and doc["issuer"] == ISSUER and "permission-v2" in doc["capabilities"], b
+
+        @check("CORS: a browser app's preflight needs no token; only the allowed origin is named")
+        def _():
+            preflight = {"Origin": APP_ORIGIN, "Access-Control-Request-Method": "POST",
+                         "Access-Control-Request-Headers": "authorization, content-type"}
+            s, h, _ = request(base, "OPTIONS", "/fhir/Patient", headers=preflight)
+            assert s == 204 and h["Access-Control-Allow-Origin"] == APP_ORIGIN, (s, h)
+            assert "authorization" in h["Access-Control-Allow-Headers"] and "Access-Control-Allow-Credentials" not in h
+            s, h, _ = request(base, "OPTIONS", "/cds-services", headers=dict(preflight, Origin="https://evil.test"))
+            assert s == 403 and "Access-Control-Allow-Origin" not in h, (s, h)
+            s, h, _ = request(base, "GET", "/fhir/Patient/p1", rsa.sign(claims("user/*.rs")), headers={"Origin": APP_ORIGIN})
+            assert s == 200 and h["Access-Control-Allow-Origin"] == APP_ORIGIN and "ETag" in h["Access-Control-Expose-Headers"], h
+            s, h, _ = request(base, "GET", "/fhir/Patient/p1", headers={"Origin": APP_ORIGIN})
+            assert s == 401 and h["Access-Control-Allow-Origin"] == APP_ORIGIN, (s, h)  # the app can read the 401
+            s, h, _ = request(base, "GET", "/fhir/Patient/p1", rsa.sign(claims("user/*.rs")), headers={"Origin": "https://evil.test"})
+            assert "Access-Control-Allow-Origin" not in h, h
 
         @check("no token: 401, WWW-Authenticate: Bearer, OperationOutcome code login")
         def _():
