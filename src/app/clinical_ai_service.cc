@@ -46,7 +46,7 @@ audit::PredictionFacts Facts(const std::string& scorer, const std::string& versi
 }  // namespace
 
 ClinicalAiService::ClinicalAiService(const ServeContext& ctx, std::unique_ptr<ai::ModelRegistry> registry)
-    : ctx_(ctx), registry_(std::move(registry)), news2_(ai::News2Scorer()) {
+    : ctx_(ctx), registry_(std::move(registry)) {
   ctx_.owned.clear();
 }
 
@@ -69,6 +69,10 @@ ClinicalAiService::~ClinicalAiService() {
 absl::StatusOr<std::shared_ptr<ClinicalAiService>> ClinicalAiService::Start(const ServeContext& ctx) {
   VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<ai::ModelRegistry> registry, ai::ModelRegistry::Open(ctx.data_dir));
   std::shared_ptr<ClinicalAiService> service(new ClinicalAiService(ctx, std::move(registry)));
+  for (const std::string& name : ctx.rules) {
+    VIGIL_ASSIGN_OR_RETURN(std::shared_ptr<const ai::Scorer> rule, ai::RuleScorer(name));
+    service->rules_.push_back(std::move(rule));
+  }
   if (!ctx.model_dir.empty()) {
     absl::StatusOr<ai::LoadedModel> loaded = ai::LoadArtifact(ctx.model_dir);
     if (!loaded.ok()) return absl::InvalidArgumentError(StrCat("--model: ", Message(loaded.status())));
@@ -133,8 +137,11 @@ absl::Status ClinicalAiService::Reload() {
   if (model == nullptr && champion) {
     VIGIL_ASSIGN_OR_RETURN(model, ModelFor(*champion));
   }
-  // Live scoring runs while a model is deployed; NEWS2 scores beside it.
-  if (model != nullptr) active->shown = {news2_, model};
+  // Live scoring runs while a model is deployed; the rules score beside it.
+  if (model != nullptr) {
+    active->shown = rules_;
+    active->shown.push_back(model);
+  }
   if (challenger && (!champion || challenger->id != champion->id)) {
     VIGIL_ASSIGN_OR_RETURN(std::shared_ptr<const ai::Scorer> shadow, ModelFor(*challenger));
     active->shadow.push_back(std::move(shadow));

@@ -75,7 +75,7 @@ class ClinicalAiService final : public ai::PredictionObserver {
 
   ServeContext ctx_;
   std::unique_ptr<ai::ModelRegistry> registry_;
-  std::shared_ptr<const ai::Scorer> news2_;
+  std::vector<std::shared_ptr<const ai::Scorer>> rules_;  // ServeContext::rules, scored beside the model
   std::shared_ptr<const ai::Scorer> fixed_model_;  // --model; null without it
   std::unique_ptr<persist::ResourceWrites> writes_;
   std::unique_ptr<ai::LiveScorer> live_;

@@ -75,8 +75,9 @@ absl::StatusOr<HttpResponse> PatientView(ClinicalAiService& ai, const HttpReques
     for (const std::string& id : stay->basis) basis.Push(ai::Reference("Observation", id));
     const ai::AssessmentContext context{stay->stay, at, basis};
     std::shared_ptr<const ai::ActiveScorers> active = ai.Active();
-    std::shared_ptr<const ai::Scorer> news2 = active->shown.empty() ? ai::News2Scorer() : active->shown[0];
-    std::shared_ptr<const ai::Scorer> model = active->shown.size() > 1 ? active->shown[1] : nullptr;
+    std::shared_ptr<const ai::Scorer> news2 = active->rule("news2");
+    if (news2 == nullptr) news2 = ai::News2Scorer();
+    std::shared_ptr<const ai::Scorer> model = active->model();
     VIGIL_ASSIGN_OR_RETURN(ai::Scored news2_score, news2->Score(context));
     std::optional<ai::Scored> model_score;
     if (model != nullptr) {

@@ -168,8 +168,8 @@ absl::StatusOr<HttpResponse> AlertFeedback(ClinicalAiService& ai, const HttpRequ
   VIGIL_RETURN_IF_ERROR(txn->Commit());
   const std::string patient(ai::ReferenceTargetId(flag->Find("subject"), "Patient"));
   std::string version;
-  if (std::shared_ptr<const ai::ActiveScorers> active = ai.Active(); active && active->shown.size() > 1) {
-    version = active->shown[1]->version();
+  if (std::shared_ptr<const ai::ActiveScorers> active = ai.Active(); active && active->model()) {
+    version = active->model()->version();
   }
   ai.RecordFeedback("alert", feedback.action, feedback.reason, feedback.user, StrCat("Flag/", flag_id), patient,
                     version);
@@ -199,8 +199,10 @@ absl::Status AddClinicalAiRoutes(ServeContext& ctx, server::Router& router) {
                  "vigil serve: no model deployed (vigil model alias champion VERSION, or --model): "
                  "live scoring is off\n");
   } else {
-    std::fprintf(stderr, "vigil serve: live scoring with %s %s and NEWS2%s\n", active->shown[1]->id().c_str(),
-                 active->shown[1]->version().c_str(), active->shadow.empty() ? "" : "; challenger in shadow");
+    std::string scorers;
+    for (const auto& s : active->shown) scorers += StrCat(scorers.empty() ? "" : ", ", s->id(), " ", s->version());
+    std::fprintf(stderr, "vigil serve: live scoring with %s%s\n", scorers.c_str(),
+                 active->shadow.empty() ? "" : "; challenger in shadow");
   }
   return absl::OkStatus();
 }

@@ -38,6 +38,7 @@ struct ServeContext {
   audit::AuditTrail* trail = nullptr;  // null with --no-audit
   metrics::ServerMetrics* metrics = nullptr;  // /metrics; never null in `vigil serve`
   std::string model_dir;  // --model: an artifact folder that scores instead of the registry's champion
+  std::vector<std::string> rules = {"news2"};  // --rules: bedside scores beside the model (ai::RuleScorer)
   // What a surface keeps alive for the server's lifetime (services with
   // threads); released after the HTTP server and the event bus have stopped.
   std::vector<std::shared_ptr<void>> owned;

@@ -5,7 +5,8 @@ vital signs over the REST API, and every Observation must produce two
 RiskAssessments (NEWS2 and the model) readable with a FHIR search: NEWS2 with the
 published chart's points, the model with a calibrated probability and an
 explanation that sums to its log-odds (docs/risk-assessment.md). Observations of a
-finished Encounter or with an unknown code trigger nothing.
+finished Encounter or with an unknown code trigger nothing. `--rules qsofa,mews`
+scores those rules instead of NEWS2.
 
 Usage: serve_scoring_test.py PATH/TO/vigil     (exit 0 = all passed)
 """
@@ -124,6 +125,34 @@ def main():
             found = assessments(base, "p1", 2 * len(vitals) + 2, timeout=1)
             assert len(found) == 2 * len(vitals) + 2, len(found)
             print("ok   a finished Encounter and a non-signal Observation trigger nothing")
+        finally:
+            assert server.stop() == 0, "vigil serve did not stop cleanly"
+
+        # Other bedside rules beside the model (--rules): qSOFA and MEWS instead of NEWS2.
+        server = Server(VIGIL, os.path.join(folder, "store-rules"), ["--model", model, "--rules", "qsofa,mews"])
+        base = server.fhir
+        try:
+            assert call("PUT", base + "/Patient/p1", {"resourceType": "Patient", "id": "p1", "gender": "male",
+                                                      "birthDate": "1950-01-01"})[0] in (200, 201)
+            assert call("PUT", base + "/Encounter/e1", enc)[0] in (200, 201)
+            for i, (loinc, value, unit) in enumerate(vitals):
+                assert call("POST", base + "/Observation",
+                            observation("p1", "e1", loinc, value, unit, now - 3600 + i))[0] == 201
+            found = assessments(base, "p1", 3 * len(vitals))
+            methods = sorted({r["method"]["coding"][0]["code"] for r in found})
+            assert len(found) == 3 * len(vitals) and methods == ["mews", "model:sepsis-e2e", "qsofa"], methods
+            last = max(r["occurrenceDateTime"] for r in found)
+
+            def latest(code):
+                [r] = [r for r in found if r["occurrenceDateTime"] == last and r["method"]["coding"][0]["code"] == code]
+                parts = {p["url"]: p for p in ext(r)}
+                return (parts["score"]["valueInteger"], parts["band"]["valueCode"],
+                        r["prediction"][0]["qualitativeRisk"]["coding"][0]["code"])
+            # qSOFA: RR 24 -> 1, SBP 105 -> 0, GCS 15 -> 0. MEWS: SBP 105 -> 0, HR 115 -> 2,
+            # RR 24 -> 2, temperature 38.5 -> 2, alert -> 0.
+            assert latest("qsofa") == (1, "negative", "low"), latest("qsofa")
+            assert latest("mews") == (6, "high", "high"), latest("mews")
+            print("ok   --rules qsofa,mews: both scored beside the model with their charts' points, no NEWS2")
         finally:
             assert server.stop() == 0, "vigil serve did not stop cleanly"
     finally:

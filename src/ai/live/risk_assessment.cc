@@ -106,15 +106,17 @@ Json Reference(std::string_view type, std::string_view id) {
   return r;
 }
 
-Json News2Assessment(const AssessmentContext& context, const ScoreResult& news2) {
-  const std::string_view risk = News2Risk(news2);
-  Json ra = Base(context, "news2", "NEWS2 (Royal College of Physicians 2017)");
-  SetPrediction(ra, Concept(Coding("http://snomed.info/sct", "271594007", "Deterioration"), "Clinical deterioration"),
-                std::nullopt, News2Qualitative(news2));
+Json RuleAssessment(const AssessmentContext& context, const RuleMethod& method, const ScoreResult& result,
+                    std::string_view band, std::string_view qualitative) {
+  Json ra = Base(context, method.code, method.display);
+  SetPrediction(ra,
+                Concept(Coding("http://snomed.info/sct", method.outcome_code, method.outcome_display),
+                        method.outcome_text),
+                std::nullopt, qualitative);
   Json parts = Json::Array();
-  parts.Push(Ext("score", "valueInteger", Json::Number(std::to_string(news2.total))));
-  parts.Push(Ext("band", "valueCode", Json::String(std::string(risk))));
-  for (const ScoreComponent& c : news2.components) {
+  parts.Push(Ext("score", "valueInteger", Json::Number(std::to_string(result.total))));
+  parts.Push(Ext("band", "valueCode", Json::String(std::string(band))));
+  for (const ScoreComponent& c : result.components) {
     Json sub = Json::Array();
     sub.Push(Ext("name", "valueString", Json::String(std::string(c.name))));
     if (c.value) sub.Push(Ext("value", "valueDecimal", Number(*c.value)));
@@ -123,6 +125,12 @@ Json News2Assessment(const AssessmentContext& context, const ScoreResult& news2)
   }
   SetExplanation(ra, std::move(parts));
   return ra;
+}
+
+Json News2Assessment(const AssessmentContext& context, const ScoreResult& news2) {
+  static constexpr RuleMethod kNews2{"news2", "NEWS2 (Royal College of Physicians 2017)", "271594007",
+                                     "Deterioration", "Clinical deterioration"};
+  return RuleAssessment(context, kNews2, news2, News2Risk(news2), News2Qualitative(news2));
 }
 
 Json ModelAssessment(const AssessmentContext& context, const LoadedModel& model, const ExplainedPrediction& p,

@@ -1,5 +1,5 @@
 // RiskAssessment resources for scores (docs/risk-assessment.md): the shared
-// elements, NEWS2 with its components, and the model with its calibrated
+// elements, rules (NEWS2, qSOFA, SIRS, MEWS) with their components, and the model with its calibrated
 // probability and TreeSHAP explanation in the risk-explanation extension.
 //
 // Thread-safety: pure functions.
@@ -27,6 +27,21 @@ struct AssessmentContext {
   fhir::Json basis;  // [Reference(Observation)...]
 };
 
+// How a rule's RiskAssessment names the rule and the outcome it screens for.
+struct RuleMethod {
+  std::string_view code;     // RiskAssessment.method code: "news2", "qsofa", "sirs", "mews"
+  std::string_view display;  // "NEWS2 (Royal College of Physicians 2017)"
+  std::string_view outcome_code;  // SNOMED CT
+  std::string_view outcome_display;
+  std::string_view outcome_text;
+};
+
+// A rule's assessment: qualitativeRisk `qualitative`, and in the explanation
+// extension the score, its `band` and every component (value, points).
+fhir::Json RuleAssessment(const AssessmentContext& context, const RuleMethod& method,
+                          const ScoreResult& result, std::string_view band,
+                          std::string_view qualitative);
+// RuleAssessment for NEWS2 (band: News2Risk).
 fhir::Json News2Assessment(const AssessmentContext& context, const ScoreResult& news2);
 // The risk-probability code of a NEWS2 result: high (>= 7), moderate (5-6 or a
 // single parameter scoring 3), low.

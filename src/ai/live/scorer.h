@@ -1,4 +1,4 @@
-// Scorers: rules (NEWS2) and models behind one interface, so live scoring,
+// Scorers: rules (NEWS2, qSOFA, SIRS, MEWS) and models behind one interface, so live scoring,
 // CDS Hooks and shadow evaluation treat them alike.
 //
 //   std::shared_ptr<const Scorer> news2 = News2Scorer();
@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -59,6 +60,11 @@ class Scorer {
 };
 
 std::shared_ptr<const Scorer> News2Scorer();
+// A bedside rule by its method code: "news2", "qsofa", "sirs" or "mews"
+// (ai/scores/early_warning.h). InvalidArgument for another name.
+// qualitativeRisk: NEWS2 and MEWS by band (MEWS >= 5 high, 3-4 moderate);
+// qSOFA >= 2 high; SIRS >= 2 moderate (a sensitive, unspecific screen).
+absl::StatusOr<std::shared_ptr<const Scorer>> RuleScorer(std::string_view name);
 
 // version: the registry version id, or "" for an artifact loaded from a folder
 // (its model SHA-256 is used then).
@@ -70,6 +76,11 @@ std::shared_ptr<const Scorer> ModelScorer(std::shared_ptr<const LoadedModel> mod
 struct ActiveScorers {
   std::vector<std::shared_ptr<const Scorer>> shown;
   std::vector<std::shared_ptr<const Scorer>> shadow;
+
+  // The first shown model ("model:..."), or null.
+  std::shared_ptr<const Scorer> model() const;
+  // The shown scorer with this method code ("news2"), or null.
+  std::shared_ptr<const Scorer> rule(std::string_view id) const;
 };
 
 }  // namespace vigil::ai
