@@ -13,6 +13,7 @@
 #include "app/serve_context.h"
 #include "app/serve_routes.h"
 #include "app/serve_mllp.h"
+#include "app/serve_mqtt.h"
 #include "auth/jwks.h"
 #include "auth/token_verifier.h"
 #include "base/status.h"
@@ -20,6 +21,7 @@
 #include "events/event_bus.h"
 #include "metrics/server_metrics.h"
 #include "search/registry.h"
+#include "server/http/cors.h"
 #include "server/http/http_server.h"
 #include "server/http/router.h"
 #include "server/rest/fhir_api.h"
@@ -46,8 +48,12 @@ struct ServeArgs {
   bool no_audit = false;
   int mllp_port = -1;  // -1: no MLLP listener
   int mllp_idle_timeout_s = 600;
+  std::string mqtt_url;  // "": no MQTT subscriber
+  std::vector<std::string> mqtt_topics;  // empty: devices/+/vitals
   std::string model;  // --model: artifact folder; enables live scoring
   bool log_events = false;
+  std::vector<std::string> cors_origins;  // --cors-origin: browser origins allowed to call
+  std::vector<std::string> rules = {"news2"};  // --rules: bedside scores beside the model
 };
 
 bool IsLoopback(const std::string& host) {
@@ -145,6 +151,7 @@ absl::Status AddRoutes(ServeContext& context, server::Router& router) {
   VIGIL_RETURN_IF_ERROR(AddAnalyticsRoutes(context, router));
   VIGIL_RETURN_IF_ERROR(AddCohortRoutes(context, router));
   VIGIL_RETURN_IF_ERROR(AddClinicalAiRoutes(context, router));
+  VIGIL_RETURN_IF_ERROR(AddSubscriptionService(context));
   return AddDashboardRoutes(context, router);
 }
 
@@ -266,7 +273,11 @@ int Serve(const ServeArgs& args) {
   // Every path the other surfaces do not claim goes to the FHIR API (its
   // OperationOutcome 404 included); the surfaces are added once the port is known.
   server::Router router([&api](const server::HttpRequest& request) { return api->Handle(request); });
-  server::HttpServer httpd(http, Measured(router, metrics), server::ServerErrorResponse);
+  server::CorsOptions cors;
+  cors.allowed_origins = args.cors_origins;
+  server::HttpServer httpd(
+      http, server::WithCors(cors, Measured(router, metrics), server::ServerErrorResponse),
+      server::ServerErrorResponse);
   if (absl::Status started = httpd.Start(); !started.ok()) {
     std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(started)).c_str());
     return 1;
@@ -286,6 +297,7 @@ int Serve(const ServeArgs& args) {
   context.trail = trail.get();
   context.metrics = &metrics;
   context.model_dir = args.model;
+  context.rules = args.rules;
   if (absl::Status routed = AddRoutes(context, router); !routed.ok()) {
     std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(routed)).c_str());
     httpd.Stop();
@@ -314,10 +326,24 @@ int Serve(const ServeArgs& args) {
                  args.host.c_str(), static_cast<unsigned>(mllp->port()),
                  mllp->dead_letter_dir().c_str());
   }
+  std::unique_ptr<MqttService> mqtt;
+  if (!args.mqtt_url.empty()) {
+    absl::StatusOr<std::unique_ptr<MqttService>> started = MqttService::Start(
+        *api, **store, dir, options.verifier != nullptr, args.mqtt_url, args.mqtt_topics, &metrics);
+    if (!started.ok()) {
+      std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(started.status())).c_str());
+      if (mllp) mllp->Stop();
+      httpd.Stop();
+      api->Stop();
+      return 1;
+    }
+    mqtt = *std::move(started);
+  }
   int signal = 0;
   sigwait(&signals, &signal);
   std::fprintf(stderr, "vigil serve: stopping (%s)\n", signal == SIGINT ? "SIGINT" : "SIGTERM");
   if (mllp) mllp->Stop();
+  if (mqtt) mqtt->Stop();
   httpd.Stop();
   // No request runs any more: stop the $export worker before the store goes.
   if (api) api->Stop();
@@ -368,15 +394,36 @@ void RegisterServe(CLI::App& app, int& exit_code) {
   cmd->add_option("--mllp-idle-timeout", args->mllp_idle_timeout_s,
                   "seconds an MLLP connection may stay silent before it is closed (default 600)")
       ->check(CLI::Range(1, 86400));
+  CLI::Option* mqtt_url = cmd->add_option(
+      "--mqtt-url", args->mqtt_url,
+      "subscribe to device readings on this MQTT broker, mqtt://[USER@]HOST[:PORT] (password: "
+      "$VIGIL_MQTT_PASSWORD); each reading becomes an Observation (docs/device-streams.md)");
+  cmd->add_option("--mqtt-topic", args->mqtt_topics,
+                  "MQTT topic filter to subscribe to with QoS 1, repeatable (default devices/+/vitals; "
+                  "the '+' level is the device id)")
+      ->needs(mqtt_url);
   cmd->add_option("--model", args->model,
                   "model artifact folder (vigil train) that scores instead of the registry's champion "
                   "(vigil model): every Observation of an in-progress Encounter is scored with NEWS2 "
                   "and the model into RiskAssessments");
+  cmd->add_option("--rules", args->rules,
+                  "bedside scores written beside the model's for every scored Observation, "
+                  "comma-separated: news2, qsofa, sirs, mews (default news2)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"news2", "qsofa", "sirs", "mews"}));
   cmd->add_flag("--log-events", args->log_events,
                 "log every change event (committed create, update, delete) to stderr, for "
                 "debugging");
   cmd->add_flag("--no-audit", args->no_audit,
                 "do not write the audit trail (DATA/audit/audit.log); for benchmarks and tests");
+  cmd->add_option("--cors-origin", args->cors_origins,
+                  "allow browser apps from this origin (https://app.example.org, or * for any) to "
+                  "call the server: CORS preflights answered, responses readable; repeatable")
+      ->each([](const std::string& origin) {
+        if (!server::IsValidCorsOrigin(origin)) {
+          throw CLI::ValidationError("expected * or scheme://host[:port], got " + origin);
+        }
+      });
   cmd->add_flag("--insecure-listen-anywhere", args->insecure_listen_anywhere,
                 "allow a non-loopback --host without --auth (only behind an authenticating proxy)");
   cmd->callback([args, &exit_code] { exit_code = Serve(*args); });

@@ -17,5 +17,9 @@ absl::Status AddCohortRoutes(ServeContext& ctx, server::Router& router);
 absl::Status AddDashboardRoutes(ServeContext& ctx, server::Router& router);
 // serve_clinical_ai.cc: CDS Hooks (/cds-services), alert feedback, the model registry over HTTP.
 absl::Status AddClinicalAiRoutes(ServeContext& ctx, server::Router& router);
+// serve_subscriptions.cc: R4 Subscriptions (rest-hook): no routes of its own
+// (Subscriptions are written through /fhir); starts the service that notifies
+// their endpoints and keeps it in ctx.owned.
+absl::Status AddSubscriptionService(ServeContext& ctx);
 
 }  // namespace vigil::app
