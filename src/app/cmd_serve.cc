@@ -152,6 +152,7 @@ absl::Status AddRoutes(ServeContext& context, server::Router& router) {
   VIGIL_RETURN_IF_ERROR(AddCohortRoutes(context, router));
   VIGIL_RETURN_IF_ERROR(AddClinicalAiRoutes(context, router));
   VIGIL_RETURN_IF_ERROR(AddSubscriptionService(context));
+  VIGIL_RETURN_IF_ERROR(AddDeadLetterRoutes(context, router));
   return AddDashboardRoutes(context, router);
 }
 

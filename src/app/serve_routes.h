@@ -21,5 +21,7 @@ absl::Status AddClinicalAiRoutes(ServeContext& ctx, server::Router& router);
 // (Subscriptions are written through /fhir); starts the service that notifies
 // their endpoints and keeps it in ctx.owned.
 absl::Status AddSubscriptionService(ServeContext& ctx);
+// serve_dead_letters.cc: GET /api/dead-letters[/{source}[/{id}]] (vigil/admin).
+absl::Status AddDeadLetterRoutes(ServeContext& ctx, server::Router& router);
 
 }  // namespace vigil::app

@@ -185,6 +185,13 @@ def main():
             s, h, _ = request(base, "GET", "/fhir/Patient/p1", rsa.sign(claims("user/*.rs")), headers={"Origin": "https://evil.test"})
             assert "Access-Control-Allow-Origin" not in h, h
 
+        @check("dead letters over HTTP need the vigil/admin scope")
+        def _():
+            assert request(base, "GET", "/api/dead-letters")[0] == 401
+            assert request(base, "GET", "/api/dead-letters", rsa.sign(claims("user/*.cruds")))[0] == 403
+            s, _, b = request(base, "GET", "/api/dead-letters", rsa.sign(claims("vigil/admin")))
+            assert s == 200 and json.loads(b) == {"hl7v2": [], "mqtt": []}, (s, b)
+
         @check("no token: 401, WWW-Authenticate: Bearer, OperationOutcome code login")
         def _():
             s, h, b = request(base, "GET", "/fhir/Patient/p1")

@@ -218,6 +218,19 @@ def main():
         assert unknown["peer"] == "devices/bed-3/vitals" and unknown["control_id"] == "bed-3", unknown
         assert letters["HR=72;SpO2=97"]["reason"].startswith("the payload is not JSON"), letters
 
+        # The same over HTTP, for operators: the listing, one entry with its message.
+        status, listing = call("GET", server.origin + "/api/dead-letters")
+        assert status == 200 and listing["hl7v2"] == [] and len(listing["mqtt"]) == 2, listing
+        status, mqtt_only = call("GET", server.origin + "/api/dead-letters/mqtt")
+        assert status == 200 and mqtt_only == listing["mqtt"], mqtt_only
+        first = listing["mqtt"][0]
+        status, entry = call("GET", f"{server.origin}/api/dead-letters/mqtt/{first['id']}")
+        assert status == 200 and entry["reason"] == first["reason"] and letters[entry["message"]]["id"] == first["id"], entry
+        for bad in ("/api/dead-letters/mqtt/..%2F..%2Fvigil.db", "/api/dead-letters/ftp", "/api/dead-letters/mqtt/1-2-3"):
+            assert call("GET", server.origin + bad)[0] == 404, bad
+        assert call("DELETE", f"{server.origin}/api/dead-letters/mqtt/{first['id']}")[0] == 405
+        print("dead letters over HTTP: GET /api/dead-letters lists them, one entry shows its message")
+
         status, text, _ = call_raw("GET", server.origin + "/metrics")
         metrics = text.decode()
         assert 'vigil_mqtt_messages_total{outcome="rejected"} 2' in metrics, metrics
