@@ -13,8 +13,13 @@
    with scoring and once without (the peer in the same run); prints the ingest
    rate of both, how long scoring takes to drain its backlog after the last
    write, and the scoring throughput.
+3. Scoring while `vigil import` runs: the same stays as NDJSON files imported by
+   a separate `vigil import` process into the data folder of a running `vigil
+   serve --model` (the server follows the other process's commits), and, as the
+   peer in the same run, into a folder no server has open.
 
 Usage: bench/ai/scoring_bench.py BUILD/vigil [--stays-latency 3] [--stays-ingest 200]
+                                   [--parts latency,ingest,import]
 Outputs under bench/ai/out/scoring (gitignored).
 """
 import argparse
@@ -22,6 +27,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -152,12 +158,65 @@ def ingest(c, model, stays, out, scoring):
         server.stop()
 
 
+def write_ndjson(c, stays, folder):
+    """The stays (as admitted patients) as NDJSON files, one per type."""
+    truth = json.load(open(os.path.join(c.synth, "truth.json")))
+    os.makedirs(folder, exist_ok=True)
+    files = {t: open(os.path.join(folder, f"{t}.ndjson"), "w") for t in ("Patient", "Encounter", "Observation")}
+    resources = 0
+    for stay in truth["stays"][:stays]:
+        for r in c.stay_resources(stay):
+            files[r["resourceType"]].write(json.dumps(r) + "\n")
+            resources += 1
+    for f in files.values():
+        f.close()
+    return [os.path.join(folder, f"{t}.ndjson") for t in ("Patient", "Encounter", "Observation")], resources
+
+
+def import_while_serving(c, model, stays, out):
+    """`vigil import` (its own process) into the data folder of a running `vigil
+    serve --model`: the server follows the import's commits (Store::
+    AnnounceExternalWrites) and scores them live. The peer in the same run: the
+    same import into a folder no server has open."""
+    files, resources = write_ndjson(c, stays, os.path.join(out, "import-files"))
+
+    def run_import(data):
+        start = time.time()
+        r = subprocess.run([c.vigil, "import", "--data", data, *files], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr[-2000:]
+        return time.time() - start
+
+    alone_s = run_import(os.path.join(out, "import-alone"))
+    print(f"import alone: {resources} resources in {alone_s:.1f} s = {resources / alone_s:.0f} resources/s")
+    data = os.path.join(out, "import-serving")
+    server = Server(c.vigil, data, ["--model", model])
+    try:
+        start = time.time()
+        import_s = run_import(data)
+        backlog_at_end = metric(server.origin, "vigil_event_backlog", {"subscriber": "scoring"})
+        while True:
+            time.sleep(0.5)
+            if metric(server.origin, "vigil_event_backlog", {"subscriber": "scoring"}) == 0:
+                break
+        drained_s = time.time() - start
+        scored = metric(server.origin, "vigil_predictions_total", {"mode": "live", "scorer": "news2"})
+        print(f"import while vigil serve scores: {resources} resources in {import_s:.1f} s = "
+              f"{resources / import_s:.0f} resources/s; scoring backlog at the end of the import "
+              f"{backlog_at_end:.0f} events, drained {drained_s - import_s:.1f} s later; {scored:.0f} "
+              f"re-scores = {scored / drained_s:.0f} scores/s")
+    finally:
+        server.stop()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("vigil")
     ap.add_argument("--stays-latency", type=int, default=3)
     ap.add_argument("--stays-ingest", type=int, default=200)
+    ap.add_argument("--parts", default="latency,ingest,import",
+                    help="which measurements to run (comma-separated; default all)")
     args = ap.parse_args()
+    parts = set(args.parts.split(","))
     out = os.path.join(ROOT, "bench", "ai", "out", "scoring")
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
@@ -166,9 +225,13 @@ def main():
     model = c.train("model-100", rounds=100, early_stopping_rounds=0)
     rounds = json.load(open(os.path.join(model, "artifact.json")))["model"]["rounds"]
     print(f"model: {rounds} trees, TreeSHAP explanations in every RiskAssessment")
-    latency(c, model, args.stays_latency, out)
-    ingest(c, model, args.stays_ingest, out, scoring=False)
-    ingest(c, model, args.stays_ingest, out, scoring=True)
+    if "latency" in parts:
+        latency(c, model, args.stays_latency, out)
+    if "ingest" in parts:
+        ingest(c, model, args.stays_ingest, out, scoring=False)
+        ingest(c, model, args.stays_ingest, out, scoring=True)
+    if "import" in parts:
+        import_while_serving(c, model, args.stays_ingest, out)
 
 
 if __name__ == "__main__":
