@@ -23,6 +23,7 @@
 #include "search/registry.h"
 #include "server/http/cors.h"
 #include "server/http/http_server.h"
+#include "server/http/rate_limit.h"
 #include "server/http/router.h"
 #include "server/rest/fhir_api.h"
 #include "server/rest/outcome.h"
@@ -54,6 +55,7 @@ struct ServeArgs {
   bool log_events = false;
   std::vector<std::string> cors_origins;  // --cors-origin: browser origins allowed to call
   std::vector<std::string> rules = {"news2"};  // --rules: bedside scores beside the model
+  double rate_limit = 0;  // --rate-limit: requests per second per client; 0 = none
 };
 
 bool IsLoopback(const std::string& host) {
@@ -276,8 +278,15 @@ int Serve(const ServeArgs& args) {
   server::Router router([&api](const server::HttpRequest& request) { return api->Handle(request); });
   server::CorsOptions cors;
   cors.allowed_origins = args.cors_origins;
+  server::RateLimitOptions limits;
+  limits.requests_per_second = args.rate_limit;
+  // CORS outside the rate limit: a refused request still names the allowed
+  // origin, so the browser app can read the 429.
   server::HttpServer httpd(
-      http, server::WithCors(cors, Measured(router, metrics), server::ServerErrorResponse),
+      http,
+      server::WithCors(cors,
+                       server::WithRateLimit(limits, Measured(router, metrics), server::ServerErrorResponse),
+                       server::ServerErrorResponse),
       server::ServerErrorResponse);
   if (absl::Status started = httpd.Start(); !started.ok()) {
     std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(started)).c_str());
@@ -425,6 +434,10 @@ void RegisterServe(CLI::App& app, int& exit_code) {
           throw CLI::ValidationError("expected * or scheme://host[:port], got " + origin);
         }
       });
+  cmd->add_option("--rate-limit", args->rate_limit,
+                  "requests per second each client may make (its bearer token, else its address), "
+                  "with bursts of one second's worth; more get 429 with Retry-After (default: no limit)")
+      ->check(CLI::Range(0.0, 1e6));
   cmd->add_flag("--insecure-listen-anywhere", args->insecure_listen_anywhere,
                 "allow a non-loopback --host without --auth (only behind an authenticating proxy)");
   cmd->callback([args, &exit_code] { exit_code = Serve(*args); });

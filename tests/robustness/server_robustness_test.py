@@ -285,6 +285,33 @@ def _():
 
 
 server.stop()
+
+
+@check("--rate-limit: a client over its rate gets 429 with Retry-After and an OperationOutcome")
+def _():
+    limited_dir = os.path.join(tmp, "limited")
+    os.makedirs(limited_dir)
+    limited = Server(limited_dir, "--no-demo", "--rate-limit", "5")
+    try:
+        statuses = []
+        for _ in range(12):  # well within a second: a burst of 5, then refusals
+            req = urllib.request.Request(limited.base + "/metadata")
+            try:
+                with urllib.request.urlopen(req, timeout=30) as r:
+                    statuses.append(r.status)
+            except urllib.error.HTTPError as e:
+                statuses.append(e.code)
+                if e.code == 429:
+                    assert e.headers["Retry-After"] == "1", dict(e.headers)
+                    body = json.loads(e.read())
+                    assert body["resourceType"] == "OperationOutcome" and body["issue"][0]["code"] == "throttled", body
+        assert statuses[:5] == [200] * 5 and 429 in statuses[5:], statuses
+        time.sleep(1.1)  # refilled
+        assert request(limited.base, "GET", "/metadata")[0] == 200
+    finally:
+        limited.stop()
+
+
 subprocess.run(["rm", "-rf", tmp])
 if failures:
     print(f"{len(failures)} check(s) failed: {failures}")

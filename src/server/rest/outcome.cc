@@ -59,6 +59,8 @@ HttpResponse ServerErrorResponse(int http_status, std::string_view message) {
   OutcomeIssue issue;
   issue.code = http_status == 413   ? "too-long"
                : http_status == 408 ? "timeout"
+               : http_status == 429 ? "throttled"
+               : http_status == 403 ? "forbidden"
                : http_status >= 500 ? "exception"
                                     : "structure";
   issue.diagnostics = std::string(message);

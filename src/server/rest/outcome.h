@@ -34,7 +34,8 @@ std::vector<OutcomeIssue> IssuesFor(const absl::Status& status);
 // A complete response: status from HttpStatusOf, body an OperationOutcome with
 // IssuesFor(status).
 HttpResponse ErrorResponse(const absl::Status& status);
-// For the HTTP server's own errors (400, 408, 413, 431, 500, 503).
+// For the HTTP server's own errors (400, 408, 413, 431, 500, 503) and its edge
+// wrappers' (403 CORS, 429 rate limit).
 HttpResponse ServerErrorResponse(int http_status, std::string_view message);
 
 }  // namespace vigil::server
