@@ -10,6 +10,7 @@
 #include "app/data_dir.h"
 #include "app/import_run.h"
 #include "app/serve_audit.h"
+#include "app/serve_auth.h"
 #include "app/serve_context.h"
 #include "app/serve_routes.h"
 #include "app/serve_mllp.h"
@@ -62,12 +63,18 @@ bool IsLoopback(const std::string& host) {
   return host.starts_with("127.") || host == "::1" || host == "localhost";
 }
 
-// The bearer-token verifier for --auth smart; null without --auth. Errors:
-// a missing option or a JWKS file that cannot be read or trusted.
+// The verifier of an external authorization server's tokens (--auth smart
+// --issuer --audience --jwks); null without --auth or without an external
+// server. The server's own tokens are added once its URL is known
+// (TrustOwnTokens, serve_auth.h). Errors: a missing option or a JWKS file
+// that cannot be read or trusted.
 absl::StatusOr<std::shared_ptr<const auth::TokenVerifier>> MakeVerifier(const ServeArgs& args) {
   if (args.auth.empty()) return nullptr;
+  if (args.issuer.empty() && args.audience.empty() && args.jwks.empty()) return nullptr;
   if (args.issuer.empty() || args.audience.empty() || args.jwks.empty()) {
-    return absl::InvalidArgumentError("--auth smart needs --issuer, --audience and --jwks");
+    return absl::InvalidArgumentError(
+        "--auth smart with an external authorization server needs --issuer, --audience and "
+        "--jwks (with none of them, vigil serve accepts the tokens of its own /auth/token)");
   }
   std::ifstream file(args.jwks, std::ios::binary);
   std::stringstream text;
@@ -85,10 +92,12 @@ absl::StatusOr<std::shared_ptr<const auth::TokenVerifier>> MakeVerifier(const Se
 
 void LogSecurity(const ServeArgs& args) {
   if (!args.auth.empty()) {
-    std::fprintf(stderr,
-                 "vigil serve: authentication: SMART bearer tokens (JWT) from issuer %s for "
-                 "audience %s; keys from %s\n",
-                 args.issuer.c_str(), args.audience.c_str(), args.jwks.c_str());
+    if (!args.issuer.empty()) {
+      std::fprintf(stderr,
+                   "vigil serve: authentication: SMART bearer tokens (JWT) from issuer %s for "
+                   "audience %s; keys from %s\n",
+                   args.issuer.c_str(), args.audience.c_str(), args.jwks.c_str());
+    }
     return;
   }
   std::fprintf(stderr,
@@ -155,6 +164,7 @@ absl::Status AddRoutes(ServeContext& context, server::Router& router) {
   VIGIL_RETURN_IF_ERROR(AddClinicalAiRoutes(context, router));
   VIGIL_RETURN_IF_ERROR(AddSubscriptionService(context));
   VIGIL_RETURN_IF_ERROR(AddDeadLetterRoutes(context, router));
+  VIGIL_RETURN_IF_ERROR(AddAuthRoutes(context, router));
   return AddDashboardRoutes(context, router);
 }
 
@@ -294,6 +304,17 @@ int Serve(const ServeArgs& args) {
   }
   std::string origin = StrCat("http://", args.host, ":", httpd.port());
   options.base_url = args.base_url.empty() ? StrCat(origin, "/fhir") : args.base_url;
+  if (!args.auth.empty()) {
+    if (absl::Status own = TrustOwnTokens(dir, &options); !own.ok()) {
+      std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(own)).c_str());
+      httpd.Stop();
+      return 1;
+    }
+    std::fprintf(stderr,
+                 "vigil serve: authentication: SMART bearer tokens (JWT) of its own token "
+                 "endpoint %s/token (SMART Backend Services; clients: vigil auth add-client)\n",
+                 AuthBaseUrl(options.base_url).c_str());
+  }
   if (trail) options.audit = AuditHook(trail.get(), options.base_url);
   api = std::make_unique<server::FhirApi>(**store, registry, options);
   context.store = store->get();
@@ -392,7 +413,9 @@ void RegisterServe(CLI::App& app, int& exit_code) {
   cmd->add_option("--auth", args->auth,
                   "require SMART on FHIR bearer tokens (JWT) on every request but GET metadata")
       ->check(CLI::IsMember({"smart"}));
-  cmd->add_option("--issuer", args->issuer, "--auth smart: the trusted token issuer (iss)");
+  cmd->add_option("--issuer", args->issuer,
+                  "--auth smart: an external authorization server's issuer (iss), trusted besides "
+                  "this server's own token endpoint (/auth/token, docs/smart-backend-services.md)");
   cmd->add_option("--audience", args->audience,
                   "--auth smart: this server's audience (aud), usually its FHIR base URL");
   cmd->add_option("--jwks", args->jwks,

@@ -53,4 +53,8 @@ void RegisterModel(CLI::App& app, int& exit_code);
 // (Group or evaluate body) over the store, printed as /api/cohorts/evaluate JSON.
 void RegisterCohort(CLI::App& app, int& exit_code);
 
+// `vigil auth add-client|list-clients|remove-client [--data DIR]`: the clients
+// of the SMART Backend Services token endpoint (DATA/auth/clients.json).
+void RegisterAuth(CLI::App& app, int& exit_code);
+
 }  // namespace vigil::app

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   vigil::app::RegisterScore(app, exit_code);
   vigil::app::RegisterSynth(app, exit_code);
   vigil::app::RegisterModel(app, exit_code);
+  vigil::app::RegisterAuth(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

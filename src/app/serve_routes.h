@@ -23,5 +23,7 @@ absl::Status AddClinicalAiRoutes(ServeContext& ctx, server::Router& router);
 absl::Status AddSubscriptionService(ServeContext& ctx);
 // serve_dead_letters.cc: GET /api/dead-letters[/{source}[/{id}]] (vigil/admin).
 absl::Status AddDeadLetterRoutes(ServeContext& ctx, server::Router& router);
+// serve_auth.cc: with --auth smart, SMART Backend Services: POST /auth/token, GET /auth/jwks.
+absl::Status AddAuthRoutes(ServeContext& ctx, server::Router& router);
 
 }  // namespace vigil::app

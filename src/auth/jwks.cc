@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 
+#include <iterator>
 #include <set>
 
 #include "auth/base64url.h"
@@ -15,6 +16,7 @@ namespace vigil::auth {
 namespace {
 
 constexpr int kMinRsaBits = 2048;
+constexpr std::string_view kAlgNames[] = {"RS256", "RS384", "ES256", "ES384"};
 
 struct BnDeleter {
   void operator()(BIGNUM* bn) const { BN_free(bn); }
@@ -80,24 +82,58 @@ absl::StatusOr<PkeyPtr> RsaKey(const fhir::Json& jwk) {
   return FromParams("RSA", bld.get());
 }
 
-absl::StatusOr<PkeyPtr> EcKey(const fhir::Json& jwk) {
-  const std::string* crv = StringMember(jwk, "crv");
-  if (crv == nullptr || *crv != "P-256")
-    return absl::InvalidArgumentError("EC keys must be crv P-256");
+// The EC curves JOSE names, with OpenSSL's group name and the coordinate size.
+struct Curve {
+  std::string_view crv;
+  const char* group;
+  size_t bytes;
+  JwsAlg alg;
+};
+constexpr Curve kCurves[] = {{"P-256", "prime256v1", 32, JwsAlg::kEs256},
+                             {"P-384", "secp384r1", 48, JwsAlg::kEs384}};
+
+absl::StatusOr<PkeyPtr> EcKey(const fhir::Json& jwk, const Curve& curve) {
   VIGIL_ASSIGN_OR_RETURN(std::string x, DecodedMember(jwk, "x"));
   VIGIL_ASSIGN_OR_RETURN(std::string y, DecodedMember(jwk, "y"));
-  if (x.size() != 32 || y.size() != 32)
-    return absl::InvalidArgumentError("P-256 x and y are 32 bytes");
+  if (x.size() != curve.bytes || y.size() != curve.bytes) {
+    return absl::InvalidArgumentError(
+        StrCat(curve.crv, " x and y are ", curve.bytes, " bytes each"));
+  }
   std::string point = "\x04" + x + y;  // SEC 1 uncompressed point
   std::unique_ptr<OSSL_PARAM_BLD, BldDeleter> bld(OSSL_PARAM_BLD_new());
   if (!bld ||
-      OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) !=
-          1 ||
+      OSSL_PARAM_BLD_push_utf8_string(bld.get(), OSSL_PKEY_PARAM_GROUP_NAME, curve.group, 0) != 1 ||
       OSSL_PARAM_BLD_push_octet_string(bld.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
                                        point.size()) != 1) {
     return absl::InternalError("OSSL_PARAM_BLD failed");
   }
   return FromParams("EC", bld.get());
+}
+
+// The key of an EC JWK and the one algorithm of its curve.
+absl::Status ParseEcKey(const fhir::Json& jwk, Jwk* out) {
+  const std::string* crv = StringMember(jwk, "crv");
+  for (const Curve& curve : kCurves) {
+    if (crv == nullptr || *crv != curve.crv) continue;
+    out->algs = {curve.alg};
+    VIGIL_ASSIGN_OR_RETURN(out->key, EcKey(jwk, curve));
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError("EC keys must be crv P-256 or P-384");
+}
+
+// Narrows out->algs to the JWK's "alg", which must be one of them.
+absl::Status PinAlg(const fhir::Json& jwk, std::string_view kty, Jwk* out) {
+  const fhir::Json* alg = jwk.Find("alg");
+  if (alg == nullptr) return absl::OkStatus();
+  std::optional<JwsAlg> pinned = alg->is_string() ? ParseJwsAlg(alg->text()) : std::nullopt;
+  if (!pinned || !out->Allows(*pinned)) {
+    std::string allowed;
+    for (JwsAlg a : out->algs) allowed += StrCat(allowed.empty() ? "" : " or ", JwsAlgName(a));
+    return absl::InvalidArgumentError(StrCat("this ", kty, " key's alg must be ", allowed));
+  }
+  out->algs = {*pinned};
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Jwk> ParseKey(const fhir::Json& jwk) {
@@ -115,20 +151,14 @@ absl::StatusOr<Jwk> ParseKey(const fhir::Json& jwk) {
   if (kty == nullptr) return absl::InvalidArgumentError("missing \"kty\"");
   Jwk out;
   if (*kty == "RSA") {
-    out.alg = JwsAlg::kRs256;
+    out.algs = {JwsAlg::kRs256, JwsAlg::kRs384};
     VIGIL_ASSIGN_OR_RETURN(out.key, RsaKey(jwk));
   } else if (*kty == "EC") {
-    out.alg = JwsAlg::kEs256;
-    VIGIL_ASSIGN_OR_RETURN(out.key, EcKey(jwk));
+    VIGIL_RETURN_IF_ERROR(ParseEcKey(jwk, &out));
   } else {
     return absl::InvalidArgumentError(StrCat("unsupported kty '", *kty, "' (RSA or EC)"));
   }
-  if (const fhir::Json* alg = jwk.Find("alg")) {
-    if (!alg->is_string() || alg->text() != JwsAlgName(out.alg)) {
-      return absl::InvalidArgumentError(
-          StrCat("a ", *kty, " key must have alg ", JwsAlgName(out.alg)));
-    }
-  }
+  VIGIL_RETURN_IF_ERROR(PinAlg(jwk, *kty, &out));
   if (const fhir::Json* kid = jwk.Find("kid")) {
     if (!kid->is_string()) return absl::InvalidArgumentError("\"kid\" must be a string");
     out.kid = kid->text();
@@ -138,7 +168,21 @@ absl::StatusOr<Jwk> ParseKey(const fhir::Json& jwk) {
 
 }  // namespace
 
-std::string_view JwsAlgName(JwsAlg alg) { return alg == JwsAlg::kRs256 ? "RS256" : "ES256"; }
+std::string_view JwsAlgName(JwsAlg alg) { return kAlgNames[static_cast<size_t>(alg)]; }
+
+std::optional<JwsAlg> ParseJwsAlg(std::string_view name) {
+  for (size_t i = 0; i < std::size(kAlgNames); ++i) {
+    if (kAlgNames[i] == name) return static_cast<JwsAlg>(i);
+  }
+  return std::nullopt;
+}
+
+bool Jwk::Allows(JwsAlg alg) const {
+  for (JwsAlg a : algs) {
+    if (a == alg) return true;
+  }
+  return false;
+}
 
 void PkeyDeleter::operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
 

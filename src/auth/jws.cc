@@ -15,8 +15,6 @@
 namespace vigil::auth {
 namespace {
 
-constexpr size_t kEs256SignatureBytes = 64;
-
 struct MdCtxDeleter {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
@@ -34,12 +32,14 @@ bool HasDuplicateMembers(const fhir::Json& object) {
   return false;
 }
 
-// The DER ECDSA-Sig-Value for a raw r||s signature; "" if it cannot be built.
+// The DER ECDSA-Sig-Value for a raw r||s signature (each half the size); ""
+// if it cannot be built.
 std::string RawToDer(std::string_view raw) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(raw.data());
+  const int half = static_cast<int>(raw.size() / 2);
   std::unique_ptr<ECDSA_SIG, EcdsaSigDeleter> sig(ECDSA_SIG_new());
-  BIGNUM* r = BN_bin2bn(bytes, 32, nullptr);
-  BIGNUM* s = BN_bin2bn(bytes + 32, 32, nullptr);
+  BIGNUM* r = BN_bin2bn(bytes, half, nullptr);
+  BIGNUM* s = BN_bin2bn(bytes + half, half, nullptr);
   if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
     BN_free(r);
     BN_free(s);
@@ -53,11 +53,19 @@ std::string RawToDer(std::string_view raw) {
   return der;
 }
 
-// Whether signature verifies signing_input with key (SHA-256).
-bool VerifySignature(const Jwk& key, std::string_view signing_input, std::string_view signature) {
+bool IsEcdsa(JwsAlg alg) { return alg == JwsAlg::kEs256 || alg == JwsAlg::kEs384; }
+
+const EVP_MD* DigestOf(JwsAlg alg) {
+  return alg == JwsAlg::kRs384 || alg == JwsAlg::kEs384 ? EVP_sha384() : EVP_sha256();
+}
+
+// Whether signature verifies signing_input with key under alg, which the key
+// allows (so an ES384 key is a P-384 key).
+bool VerifySignature(const Jwk& key, JwsAlg alg, std::string_view signing_input,
+                     std::string_view signature) {
   std::string der;
-  if (key.alg == JwsAlg::kEs256) {
-    if (signature.size() != kEs256SignatureBytes) return false;
+  if (IsEcdsa(alg)) {
+    if (signature.size() != (alg == JwsAlg::kEs256 ? 64u : 96u)) return false;
     der = RawToDer(signature);
     if (der.empty()) return false;
     signature = der;
@@ -65,7 +73,8 @@ bool VerifySignature(const Jwk& key, std::string_view signing_input, std::string
     return false;
   }
   std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx(EVP_MD_CTX_new());
-  if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.key.get()) != 1) {
+  if (!ctx ||
+      EVP_DigestVerifyInit(ctx.get(), nullptr, DigestOf(alg), nullptr, key.key.get()) != 1) {
     return false;
   }
   return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
@@ -74,8 +83,13 @@ bool VerifySignature(const Jwk& key, std::string_view signing_input, std::string
                           signing_input.size()) == 1;
 }
 
-// The key the header names, with its algorithm checked against the header's.
-absl::StatusOr<const Jwk*> KeyFor(const fhir::Json& header, const JwkSet& keys) {
+struct PinnedKey {
+  const Jwk* key;
+  JwsAlg alg;
+};
+
+// The key the header names, with the header's algorithm one the key allows.
+absl::StatusOr<PinnedKey> KeyFor(const fhir::Json& header, const JwkSet& keys) {
   const fhir::Json* alg = header.Find("alg");
   if (alg == nullptr || !alg->is_string()) return Malformed("the JWS header has no \"alg\"");
   if (alg->text() == "none" || alg->text() == "None" || alg->text() == "NONE") {
@@ -87,12 +101,12 @@ absl::StatusOr<const Jwk*> KeyFor(const fhir::Json& header, const JwkSet& keys) 
   const Jwk* key = keys.Find(kid != nullptr ? std::string_view(kid->text()) : "");
   if (key == nullptr)
     return TokenError(TokenProblem::kUnknownKey, "the token's key (kid) is not trusted");
-  if (alg->text() != JwsAlgName(key->alg)) {
-    return TokenError(
-        TokenProblem::kAlgNotAllowed,
-        StrCat("the token's algorithm is not the key's (", JwsAlgName(key->alg), ")"));
+  std::optional<JwsAlg> parsed = ParseJwsAlg(alg->text());
+  if (!parsed || !key->Allows(*parsed)) {
+    return TokenError(TokenProblem::kAlgNotAllowed,
+                      "the token's algorithm is not one of its key's");
   }
-  return key;
+  return PinnedKey{key, *parsed};
 }
 
 }  // namespace
@@ -118,15 +132,16 @@ absl::StatusOr<VerifiedJws> VerifyJws(std::string_view token, const JwkSet& keys
   }
   VerifiedJws out;
   VIGIL_ASSIGN_OR_RETURN(out.header, DecodeJsonPart(token.substr(0, dot1), "header"));
-  VIGIL_ASSIGN_OR_RETURN(const Jwk* key, KeyFor(out.header, keys));
+  VIGIL_ASSIGN_OR_RETURN(PinnedKey pinned, KeyFor(out.header, keys));
   std::optional<std::string> signature = Base64UrlDecode(token.substr(dot2 + 1));
   if (!signature) return Malformed("the JWS signature is not base64url");
-  if (!VerifySignature(*key, token.substr(0, dot2), *signature)) {
+  if (!VerifySignature(*pinned.key, pinned.alg, token.substr(0, dot2), *signature)) {
     return TokenError(TokenProblem::kBadSignature, "the token's signature does not verify");
   }
   VIGIL_ASSIGN_OR_RETURN(out.payload,
                          DecodeJsonPart(token.substr(dot1 + 1, dot2 - dot1 - 1), "payload"));
-  out.kid = key->kid;
+  out.kid = pinned.key->kid;
+  out.alg = pinned.alg;
   return out;
 }
 

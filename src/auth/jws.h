@@ -1,15 +1,17 @@
 // JWS compact serialization (RFC 7515) verified against a JwkSet, with the
-// algorithm pinned to the key: the header's "alg" must be exactly the
-// algorithm of the key its "kid" names. "none", HS256 and every other
+// algorithm pinned to the key: the header's "alg" must be one the key its
+// "kid" names allows (jwks.h: the JWK's own "alg", or else its type's: RSA
+// RS256/RS384, P-256 ES256, P-384 ES384). "none", HS256 and every other
 // algorithm are refused before any signature check, so an HMAC "signed" with
 // a public key's bytes (algorithm confusion) can never verify.
 //
 //   absl::StatusOr<VerifiedJws> jws = VerifyJws(token, keys);
 //   if (jws.ok()) ... jws->payload  // the JSON claims, not yet checked
 //
-// Signatures: RS256 is RSASSA-PKCS1-v1_5 with SHA-256 (signature exactly the
-// modulus length); ES256 is ECDSA P-256 with SHA-256, its signature the raw
-// 64-byte r||s of RFC 7518 §3.4, converted to DER for OpenSSL.
+// Signatures: RS256/RS384 are RSASSA-PKCS1-v1_5 with SHA-256/SHA-384
+// (signature exactly the modulus length); ES256/ES384 are ECDSA P-256 with
+// SHA-256 / P-384 with SHA-384, the signature the raw r||s of RFC 7518 §3.4
+// (64 / 96 bytes), converted to DER for OpenSSL.
 //
 // Errors: Unauthenticated with a TokenProblem (token_error.h): kMalformed,
 // kAlgNone, kAlgNotAllowed, kUnknownKey, kBadSignature.
@@ -30,9 +32,10 @@ namespace vigil::auth {
 inline constexpr size_t kMaxTokenBytes = 16 * 1024;
 
 struct VerifiedJws {
-  fhir::Json header;   // the protected header, a JSON object
-  fhir::Json payload;  // the claims, a JSON object (not checked here; see claims.h)
-  std::string kid;     // the key that verified it
+  fhir::Json header;            // the protected header, a JSON object
+  fhir::Json payload;           // the claims, a JSON object (not checked here; see claims.h)
+  std::string kid;              // the key that verified it
+  JwsAlg alg = JwsAlg::kRs256;  // the algorithm it was verified with
 };
 
 absl::StatusOr<VerifiedJws> VerifyJws(std::string_view token, const JwkSet& keys);

@@ -9,6 +9,7 @@
 #include "auth/test_keys.h"
 #include "auth/token_error.h"
 #include "auth/token_verifier.h"
+#include "base/str.h"
 
 namespace vigil::auth {
 namespace {
@@ -225,6 +226,150 @@ TEST(JwkSetTest, OneKeyWithoutKidVerifiesTokensWithoutKid) {
   ASSERT_TRUE(keys.ok()) << keys.status();
   absl::StatusOr<VerifiedJws> jws = VerifyJws(ec.Sign(R"({"alg":"ES256"})", "{}"), *keys);
   EXPECT_TRUE(jws.ok()) << jws.status();
+}
+
+std::string HeaderFor(std::string_view alg, std::string_view kid) {
+  return StrCat("{\"alg\":\"", alg, "\",\"kid\":\"", kid, "\",\"typ\":\"JWT\"}");
+}
+
+std::optional<TokenProblem> VerifyProblem(const std::string& token, const JwkSet& keys) {
+  absl::StatusOr<VerifiedJws> jws = VerifyJws(token, keys);
+  if (jws.ok()) return std::nullopt;
+  EXPECT_EQ(jws.status().code(), absl::StatusCode::kUnauthenticated);
+  return TokenProblemOf(jws.status());
+}
+
+TEST(JwsAlgTest, Rs384AndEs384TokensVerifyWithTheirKeys) {
+  TestKey rsa = TestKey::Rsa("rsa-384", "RS384");
+  TestKey ec = TestKey::Ec384("ec-384");
+  absl::StatusOr<JwkSet> keys = JwkSet::Parse(JwksJson({&rsa, &ec}));
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  absl::StatusOr<VerifiedJws> r = VerifyJws(rsa.Sign(HeaderFor("RS384", "rsa-384"), "{}"), *keys);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->alg, JwsAlg::kRs384);
+  EXPECT_EQ(r->kid, "rsa-384");
+  absl::StatusOr<VerifiedJws> e = VerifyJws(ec.Sign(HeaderFor("ES384", "ec-384"), "{}"), *keys);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->alg, JwsAlg::kEs384);
+}
+
+TEST(JwsAlgTest, RsaKeyWithoutAlgAcceptsRs256AndRs384Only) {
+  TestKey rsa = TestKey::Rsa("r");
+  absl::StatusOr<JwkSet> keys = JwkSet::Parse("{\"keys\":[" + rsa.JwkJson(false) + "]}");
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  EXPECT_EQ(VerifyProblem(rsa.SignAs("RS256", HeaderFor("RS256", "r"), "{}"), *keys), std::nullopt);
+  EXPECT_EQ(VerifyProblem(rsa.SignAs("RS384", HeaderFor("RS384", "r"), "{}"), *keys), std::nullopt);
+  // The header names the digest: an RS384 signature presented as RS256 fails.
+  EXPECT_EQ(VerifyProblem(rsa.SignAs("RS384", HeaderFor("RS256", "r"), "{}"), *keys),
+            TokenProblem::kBadSignature);
+  for (std::string_view alg : {"PS256", "RS512", "ES256", "HS384", "rs256"}) {
+    EXPECT_EQ(VerifyProblem(rsa.SignAs("RS256", HeaderFor(alg, "r"), "{}"), *keys),
+              TokenProblem::kAlgNotAllowed)
+        << alg;
+  }
+}
+
+TEST(JwsAlgTest, AlgOfTheJwkPinsTheKeyToIt) {
+  TestKey rs256 = TestKey::Rsa("r");  // its JWK says "alg": "RS256"
+  TestKey rs384 = TestKey::Rsa("s", "RS384");
+  absl::StatusOr<JwkSet> keys = JwkSet::Parse(JwksJson({&rs256, &rs384}));
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  EXPECT_EQ(VerifyProblem(rs256.SignAs("RS384", HeaderFor("RS384", "r"), "{}"), *keys),
+            TokenProblem::kAlgNotAllowed);
+  EXPECT_EQ(VerifyProblem(rs384.SignAs("RS256", HeaderFor("RS256", "s"), "{}"), *keys),
+            TokenProblem::kAlgNotAllowed);
+}
+
+TEST(JwsAlgTest, TheCurveDecidesTheEcAlgorithm) {
+  TestKey p256 = TestKey::Ec("p256");
+  TestKey p384 = TestKey::Ec384("p384");
+  absl::StatusOr<JwkSet> keys =
+      JwkSet::Parse("{\"keys\":[" + p256.JwkJson(false) + "," + p384.JwkJson(false) + "]}");
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  EXPECT_EQ(VerifyProblem(p256.SignAs("ES384", HeaderFor("ES384", "p256"), "{}"), *keys),
+            TokenProblem::kAlgNotAllowed);
+  EXPECT_EQ(VerifyProblem(p384.SignAs("ES256", HeaderFor("ES256", "p384"), "{}"), *keys),
+            TokenProblem::kAlgNotAllowed);
+  EXPECT_EQ(VerifyProblem(p384.Sign(HeaderFor("ES384", "p384"), "{}"), *keys), std::nullopt);
+}
+
+TEST(JwsAlgTest, Es384SignatureMustBeRaw96Bytes) {
+  TestKey ec = TestKey::Ec384("e");
+  absl::StatusOr<JwkSet> keys = JwkSet::Parse(JwksJson({&ec}));
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  std::string token = ec.Sign(HeaderFor("ES384", "e"), "{}");
+  std::string input = token.substr(0, token.rfind('.') + 1);
+  std::string sig = *Base64UrlDecode(token.substr(token.rfind('.') + 1));
+  ASSERT_EQ(sig.size(), 96u);
+  EXPECT_EQ(VerifyProblem(input + Base64UrlEncode(sig.substr(0, 64)), *keys),
+            TokenProblem::kBadSignature);
+  EXPECT_EQ(VerifyProblem(input + Base64UrlEncode(sig + "x"), *keys), TokenProblem::kBadSignature);
+}
+
+TEST(JwkSetTest, AlgMustBeOneOfTheKeyTypes) {
+  TestKey p256 = TestKey::Ec("a");
+  TestKey p384 = TestKey::Ec384("b");
+  TestKey rsa = TestKey::Rsa("c", "RS384");
+  EXPECT_TRUE(JwkSet::Parse(JwksJson({&p256, &p384, &rsa})).ok());
+  auto with_alg = [](std::string jwk, std::string_view from, std::string_view to) {
+    jwk.replace(jwk.find(from), from.size(), to);
+    return "{\"keys\":[" + jwk + "]}";
+  };
+  EXPECT_FALSE(JwkSet::Parse(with_alg(p256.JwkJson(), "ES256", "ES384")).ok());
+  EXPECT_FALSE(JwkSet::Parse(with_alg(p384.JwkJson(), "ES384", "ES256")).ok());
+  EXPECT_FALSE(JwkSet::Parse(with_alg(rsa.JwkJson(), "RS384", "ES384")).ok());
+  EXPECT_FALSE(JwkSet::Parse(with_alg(rsa.JwkJson(), "RS384", "PS384")).ok());
+  EXPECT_FALSE(JwkSet::Parse(with_alg(p384.JwkJson(), "P-384", "P-521")).ok());
+}
+
+TEST(TokenVerifierTest, EachIssuerVerifiesWithItsOwnKeysOnly) {
+  TestKey external = TestKey::Rsa("k");
+  TestKey own = TestKey::Ec("k");  // the same kid on purpose
+  TokenVerifierOptions options;
+  options.claims.issuer = "https://external.example.org";
+  options.claims.audience = kAudience;
+  options.now_s = [] { return kNow; };
+  TokenVerifier first(*JwkSet::Parse(JwksJson({&external})), options);
+  ClaimsPolicy own_policy;
+  own_policy.issuer = "https://fhir.example.org/auth";
+  own_policy.audience = kAudience;
+  absl::StatusOr<TokenVerifier> both =
+      first.WithIssuer(*JwkSet::Parse(JwksJson({&own})), own_policy);
+  ASSERT_TRUE(both.ok()) << both.status();
+  EXPECT_EQ(both->issuer_count(), 2u);
+  auto claims = [](std::string_view iss) {
+    return StrCat("{\"iss\":\"", iss, "\",\"aud\":\"", kAudience, "\",\"exp\":", kNow + 60,
+                  ",\"scope\":\"system/*.rs\"}");
+  };
+  absl::StatusOr<AccessToken> a =
+      both->Verify(external.Sign(Header(external), claims("https://external.example.org")));
+  EXPECT_TRUE(a.ok()) << a.status();
+  absl::StatusOr<AccessToken> b =
+      both->Verify(own.Sign(Header(own), claims("https://fhir.example.org/auth")));
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(b->claims.issuer, "https://fhir.example.org/auth");
+  // A token naming one issuer but signed with the other issuer's key.
+  EXPECT_EQ(
+      TokenProblemOf(
+          both->Verify(own.Sign(Header(own), claims("https://external.example.org"))).status()),
+      TokenProblem::kAlgNotAllowed);
+  EXPECT_EQ(TokenProblemOf(both->Verify(external.Sign(Header(external),
+                                                      claims("https://fhir.example.org/auth")))
+                               .status()),
+            TokenProblem::kAlgNotAllowed);
+  TestKey own_rsa = TestKey::Rsa("k");
+  EXPECT_EQ(TokenProblemOf(
+                both->Verify(own_rsa.Sign(Header(own_rsa), claims("https://external.example.org")))
+                    .status()),
+            TokenProblem::kBadSignature);
+  EXPECT_EQ(TokenProblemOf(
+                both->Verify(own.Sign(Header(own), claims("https://evil.example.org"))).status()),
+            TokenProblem::kWrongIssuer);
+  EXPECT_EQ(TokenProblemOf(both->Verify("abc").status()), TokenProblem::kMalformed);
+  // The first verifier is unchanged, and an issuer cannot be trusted twice.
+  EXPECT_EQ(first.issuer_count(), 1u);
+  EXPECT_EQ(both->WithIssuer(*JwkSet::Parse(JwksJson({&own})), own_policy).status().code(),
+            absl::StatusCode::kAlreadyExists);
 }
 
 }  // namespace

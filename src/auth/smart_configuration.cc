@@ -23,12 +23,19 @@ std::string SmartConfigurationJson(const SmartConfigurationOptions& options) {
   if (!options.token_endpoint.empty()) {
     doc.Set("token_endpoint", fhir::Json::String(options.token_endpoint));
   }
-  doc.Set("capabilities",
-          Strings({"permission-v1", "permission-v2", "permission-patient", "permission-user"}));
-  doc.Set("scopes_supported",
-          Strings({"patient/*.rs", "user/*.cruds", "system/*.rs", "patient/*.read", "user/*.*",
-                   "launch/patient", "vigil/analytics.read", "vigil/models.write",
-                   "vigil/audit.read", "vigil/admin"}));
+  fhir::Json capabilities =
+      Strings({"permission-v1", "permission-v2", "permission-patient", "permission-user"});
+  if (!options.token_endpoint.empty()) {
+    capabilities.Push(fhir::Json::String("client-confidential-asymmetric"));
+    doc.Set("grant_types_supported", Strings({"client_credentials"}));
+    doc.Set("token_endpoint_auth_signing_alg_values_supported",
+            Strings({"RS384", "ES384", "RS256", "ES256"}));
+  }
+  doc.Set("capabilities", std::move(capabilities));
+  doc.Set("scopes_supported", Strings({"patient/*.rs", "user/*.cruds", "system/*.rs",
+                                       "system/*.cruds", "patient/*.read", "user/*.*",
+                                       "system/*.read", "launch/patient", "vigil/analytics.read",
+                                       "vigil/models.write", "vigil/audit.read", "vigil/admin"}));
   doc.Set("code_challenge_methods_supported", Strings({"S256"}));
   doc.Set("token_endpoint_auth_methods_supported", Strings({"private_key_jwt"}));
   return fhir::WriteJson(doc);

@@ -1,12 +1,15 @@
 // The SMART configuration document (App Launch 2, "Conformance":
-// GET [base]/.well-known/smart-configuration) for a resource server that
-// accepts tokens of one external authorization server.
+// GET [base]/.well-known/smart-configuration).
 //
-// Vigil has no authorization or token endpoint of its own yet, so the document
-// names only what it knows: the issuer, the JWKS URI when configured, the
-// capabilities it enforces (permission-v1/-v2/-patient/-user) and the scopes it
-// understands. token_endpoint, which the IG marks required, is omitted until
-// there is one to point to (or set when the operator passes one).
+// It names the issuer, the JWKS URI when known, the capabilities Vigil
+// enforces (permission-v1/-v2/-patient/-user) and the scopes it understands.
+// With a token_endpoint (Vigil's own SMART Backend Services endpoint,
+// token_endpoint.h) it also names what that endpoint takes: grant type
+// client_credentials, private_key_jwt client authentication signed with
+// RS384/ES384 (and RS256/ES256), and the capability
+// client-confidential-asymmetric. Without one (an external authorization
+// server whose endpoints Vigil does not know) token_endpoint, which the IG
+// marks required, is omitted rather than guessed.
 #pragma once
 
 #include <string>

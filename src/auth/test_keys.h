@@ -1,6 +1,6 @@
 // Test helpers: real key pairs made by OpenSSL and JWS tokens signed with them,
-// so the verifier is tested against genuine RS256/ES256 signatures (and
-// against forgeries such as HS256 keyed with a public key's bytes).
+// so the verifier is tested against genuine RS256/RS384/ES256/ES384 signatures
+// (and against forgeries such as HS256 keyed with a public key's bytes).
 //
 //   TestKey rsa = TestKey::Rsa("rsa-1");
 //   std::string jwks = JwksJson({&rsa});
@@ -48,28 +48,39 @@ inline std::string BnParam(EVP_PKEY* key, const char* name, size_t width = 0) {
 
 class TestKey {
  public:
-  static TestKey Rsa(std::string kid) {
-    return TestKey(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048}), std::move(kid), true);
+  // alg: "RS256" or "RS384", what Sign uses and JwkJson names.
+  static TestKey Rsa(std::string kid, std::string alg = "RS256") {
+    return TestKey(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048}), std::move(kid),
+                   std::move(alg));
   }
+  // ES256 on P-256.
   static TestKey Ec(std::string kid) {
-    return TestKey(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"), std::move(kid), false);
+    return TestKey(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"), std::move(kid), "ES256");
+  }
+  // ES384 on P-384.
+  static TestKey Ec384(std::string kid) {
+    return TestKey(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"), std::move(kid), "ES384");
   }
 
   bool is_rsa() const { return rsa_; }
   const std::string& kid() const { return kid_; }
-  std::string_view alg() const { return rsa_ ? "RS256" : "ES256"; }
+  std::string_view alg() const { return alg_; }
 
-  // The public JWK (JSON object text).
-  std::string JwkJson() const {
+  // The public JWK (JSON object text); with_alg = false leaves out "alg", so
+  // the key allows every algorithm of its type.
+  std::string JwkJson(bool with_alg = true) const {
     std::string kid = kid_.empty() ? "" : ",\"kid\":\"" + kid_ + "\"";
+    std::string alg = with_alg ? ",\"alg\":\"" + alg_ + "\"" : "";
     if (rsa_) {
-      return "{\"kty\":\"RSA\",\"alg\":\"RS256\",\"use\":\"sig\"" + kid + ",\"n\":\"" +
+      return "{\"kty\":\"RSA\",\"use\":\"sig\"" + alg + kid + ",\"n\":\"" +
              Base64UrlEncode(BnParam(key_.get(), OSSL_PKEY_PARAM_RSA_N)) + "\",\"e\":\"" +
              Base64UrlEncode(BnParam(key_.get(), OSSL_PKEY_PARAM_RSA_E)) + "\"}";
     }
-    return "{\"kty\":\"EC\",\"crv\":\"P-256\",\"alg\":\"ES256\"" + kid + ",\"x\":\"" +
-           Base64UrlEncode(BnParam(key_.get(), OSSL_PKEY_PARAM_EC_PUB_X, 32)) + "\",\"y\":\"" +
-           Base64UrlEncode(BnParam(key_.get(), OSSL_PKEY_PARAM_EC_PUB_Y, 32)) + "\"}";
+    return "{\"kty\":\"EC\",\"crv\":\"" + std::string(p384() ? "P-384" : "P-256") + "\"" + alg +
+           kid + ",\"x\":\"" +
+           Base64UrlEncode(BnParam(key_.get(), OSSL_PKEY_PARAM_EC_PUB_X, coordinate())) +
+           "\",\"y\":\"" +
+           Base64UrlEncode(BnParam(key_.get(), OSSL_PKEY_PARAM_EC_PUB_Y, coordinate())) + "\"}";
   }
 
   // The SubjectPublicKeyInfo PEM: the bytes an algorithm-confusion attacker
@@ -84,20 +95,33 @@ class TestKey {
     return pem;
   }
 
-  // header.payload.signature with this key's algorithm (RS256 or raw-r||s ES256).
+  // header.payload.signature with this key's algorithm (RSASSA-PKCS1-v1_5 or
+  // raw-r||s ECDSA), whatever the header says.
   std::string Sign(std::string_view header_json, std::string_view payload_json) const {
+    return SignAs(alg_, header_json, payload_json);
+  }
+
+  // The same with the digest of another algorithm ("RS384" on an RS256 key,
+  // "ES384" on a P-256 key): genuine signatures the verifier must still refuse.
+  std::string SignAs(std::string_view alg, std::string_view header_json,
+                     std::string_view payload_json) const {
     std::string input = Base64UrlEncode(header_json) + "." + Base64UrlEncode(payload_json);
-    return input + "." + Base64UrlEncode(RawSignature(input));
+    return input + "." + Base64UrlEncode(RawSignature(input, alg));
   }
 
  private:
-  TestKey(EVP_PKEY* key, std::string kid, bool rsa) : key_(key), kid_(std::move(kid)), rsa_(rsa) {
+  TestKey(EVP_PKEY* key, std::string kid, std::string alg)
+      : key_(key), kid_(std::move(kid)), alg_(std::move(alg)), rsa_(alg_[0] == 'R') {
     Check(key != nullptr);
   }
 
-  std::string RawSignature(std::string_view input) const {
+  bool p384() const { return alg_ == "ES384"; }
+  size_t coordinate() const { return p384() ? 48 : 32; }
+
+  std::string RawSignature(std::string_view input, std::string_view alg) const {
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    Check(EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, key_.get()) == 1);
+    const EVP_MD* md = alg.ends_with("384") ? EVP_sha384() : EVP_sha256();
+    Check(EVP_DigestSignInit(ctx, nullptr, md, nullptr, key_.get()) == 1);
     size_t size = 0;
     const auto* in = reinterpret_cast<const unsigned char*>(input.data());
     Check(EVP_DigestSign(ctx, nullptr, &size, in, input.size()) == 1);
@@ -111,16 +135,18 @@ class TestKey {
     const auto* der = reinterpret_cast<const unsigned char*>(sig.data());
     ECDSA_SIG* ecdsa = d2i_ECDSA_SIG(nullptr, &der, static_cast<long>(sig.size()));
     Check(ecdsa != nullptr);
-    std::string raw(64, '\0');
+    const int half = static_cast<int>(coordinate());
+    std::string raw(2 * coordinate(), '\0');
     auto* out = reinterpret_cast<unsigned char*>(raw.data());
-    Check(BN_bn2binpad(ECDSA_SIG_get0_r(ecdsa), out, 32) == 32);
-    Check(BN_bn2binpad(ECDSA_SIG_get0_s(ecdsa), out + 32, 32) == 32);
+    Check(BN_bn2binpad(ECDSA_SIG_get0_r(ecdsa), out, half) == half);
+    Check(BN_bn2binpad(ECDSA_SIG_get0_s(ecdsa), out + half, half) == half);
     ECDSA_SIG_free(ecdsa);
     return raw;
   }
 
   std::unique_ptr<EVP_PKEY, TestPkeyDeleter> key_;
   std::string kid_;
+  std::string alg_;
   bool rsa_;
 };
 

@@ -20,7 +20,7 @@ enum class TokenProblem {
   kMissing,        // no Authorization: Bearer header
   kMalformed,      // not three base64url parts, bad JSON, wrong claim types
   kAlgNone,        // alg "none" (unsecured JWS)
-  kAlgNotAllowed,  // alg other than the key's (HS256, RS384, ...: algorithm confusion)
+  kAlgNotAllowed,  // alg not one its key allows (HS256, PS256, ...: algorithm confusion)
   kUnknownKey,     // kid not in the JWKS (or no kid with several keys)
   kBadSignature,   // signature does not verify with the key
   kExpired,        // exp (+ skew) is in the past, or exp is missing

@@ -11,6 +11,8 @@ namespace vigil {
 
 // The system clock now.
 int64_t NowMs();
+// The same in whole seconds (JWT NumericDate).
+inline int64_t NowSeconds() { return NowMs() / 1000; }
 // FHIR instant with milliseconds: "2026-11-29T17:40:22.123Z".
 std::string FormatInstant(int64_t ms_since_epoch);
 // RFC 7231 HTTP-date: "Sun, 29 Nov 2026 17:40:22 GMT".

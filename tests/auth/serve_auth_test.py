@@ -6,7 +6,6 @@ patient's Observation by read, search, or any of the refused paths.
 
 Usage: serve_auth_test.py PATH/TO/vigil     (exit 0 = all passed)
 """
-import base64
 import json
 import os
 import subprocess
@@ -17,6 +16,9 @@ import hmac
 import hashlib
 import urllib.error
 import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from jwt_keys import Key, b64u  # noqa: E402
 
 VIGIL = os.path.abspath(sys.argv[1])
 ISSUER = "https://auth.vigil.test"
@@ -35,52 +37,6 @@ def check(name):
             print(f"FAIL {name}: {type(e).__name__}: {e}", flush=True)
         return fn
     return wrap
-
-
-def b64u(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def openssl(*args, data=None):
-    return subprocess.run(["openssl", *args], input=data, capture_output=True, check=True).stdout
-
-
-def der_to_raw(der):
-    """ECDSA-Sig-Value (DER SEQUENCE of two INTEGERs) -> r||s, 32 bytes each."""
-    assert der[0] == 0x30
-    i = 2 if der[1] < 0x80 else 3
-    out = b""
-    for _ in range(2):
-        assert der[i] == 0x02
-        n = der[i + 1]
-        out += der[i + 2:i + 2 + n].lstrip(b"\0").rjust(32, b"\0")
-        i += 2 + n
-    return out
-
-
-class Key:
-    def __init__(self, folder, kind, kid):
-        self.kid, self.kind = kid, kind
-        self.pem = tempfile.mkstemp(suffix=".pem", dir=folder)[1]  # kids may repeat
-        if kind == "RSA":
-            openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", self.pem)
-            modulus = openssl("rsa", "-in", self.pem, "-noout", "-modulus").decode().strip().split("=")[1]
-            self.jwk = {"kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid,
-                        "n": b64u(bytes.fromhex(modulus)), "e": b64u((65537).to_bytes(3, "big"))}
-        else:
-            openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", self.pem)
-            point = openssl("pkey", "-in", self.pem, "-pubout", "-outform", "DER")[-65:]
-            self.jwk = {"kty": "EC", "crv": "P-256", "alg": "ES256", "kid": kid,
-                        "x": b64u(point[1:33]), "y": b64u(point[33:])}
-        self.public_pem = openssl("pkey", "-in", self.pem, "-pubout")
-
-    def sign(self, claims, header=None):
-        header = header or {"alg": "RS256" if self.kind == "RSA" else "ES256", "kid": self.kid, "typ": "JWT"}
-        data = (b64u(json.dumps(header).encode()) + "." + b64u(json.dumps(claims).encode())).encode()
-        sig = openssl("dgst", "-sha256", "-sign", self.pem, data=data)
-        if self.kind == "EC":
-            sig = der_to_raw(sig)
-        return data.decode() + "." + b64u(sig)
 
 
 def claims(scope, patient=None, **extra):
@@ -126,7 +82,7 @@ def start(folder, *args):
 
 def main():
     folder = tempfile.mkdtemp(prefix="vigil-auth-")
-    rsa, ec, stranger = Key(folder, "RSA", "rsa-1"), Key(folder, "EC", "ec-1"), Key(folder, "RSA", "rsa-1")
+    rsa, ec, stranger = Key(folder, "RS256", "rsa-1"), Key(folder, "ES256", "ec-1"), Key(folder, "RS256", "rsa-1")
     jwks = os.path.join(folder, "jwks.json")
     with open(jwks, "w") as f:
         json.dump({"keys": [rsa.jwk, ec.jwk]}, f)

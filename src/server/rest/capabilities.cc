@@ -13,8 +13,10 @@ namespace {
 
 fhir::Json Str(std::string_view s) { return fhir::Json::String(std::string(s)); }
 
-// rest.security under `vigil serve --auth smart` (SMART App Launch 2, "Conformance").
-fhir::Json SmartSecurity() {
+// rest.security under `vigil serve --auth smart` (SMART App Launch 2,
+// "Conformance"); with Vigil's own token endpoint, also its URL in the
+// oauth-uris extension, for clients that discover it from /metadata.
+fhir::Json SmartSecurity(const std::string& token_endpoint) {
   fhir::Json coding = fhir::Json::Object();
   coding.Set("system", Str("http://terminology.hl7.org/CodeSystem/restful-security-service"));
   coding.Set("code", Str("SMART-on-FHIR"));
@@ -26,6 +28,17 @@ fhir::Json SmartSecurity() {
   security.Find("service")->Push(std::move(service));
   security.Set("description", Str("Bearer access tokens (JWT) with SMART scopes; see "
                                   ".well-known/smart-configuration"));
+  if (!token_endpoint.empty()) {
+    fhir::Json token = fhir::Json::Object();
+    token.Set("url", Str("token"));
+    token.Set("valueUri", Str(token_endpoint));
+    fhir::Json uris = fhir::Json::Object();
+    uris.Set("url", Str("http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris"));
+    uris.Set("extension", fhir::Json::Array());
+    uris.Find("extension")->Push(std::move(token));
+    security.Set("extension", fhir::Json::Array());
+    security.Find("extension")->Push(std::move(uris));
+  }
   return security;
 }
 
@@ -114,7 +127,7 @@ InteractionResult FhirApi::Capabilities() const {
   cs.Set("format", std::move(formats));
   fhir::Json rest = fhir::Json::Object();
   rest.Set("mode", Str("server"));
-  if (options_.verifier) rest.Set("security", SmartSecurity());
+  if (options_.verifier) rest.Set("security", SmartSecurity(options_.smart.token_endpoint));
   fhir::Json resources = fhir::Json::Array();
   for (const fhir::TypeInfo& type : fhir::AllTypes()) {
     if (type.kind != fhir::TypeKind::kResource || type.is_abstract) continue;
