@@ -164,6 +164,7 @@ absl::Status AddRoutes(ServeContext& context, server::Router& router) {
   VIGIL_RETURN_IF_ERROR(AddClinicalAiRoutes(context, router));
   VIGIL_RETURN_IF_ERROR(AddSubscriptionService(context));
   VIGIL_RETURN_IF_ERROR(AddDeadLetterRoutes(context, router));
+  VIGIL_RETURN_IF_ERROR(AddAuditEventRoutes(context, router));
   VIGIL_RETURN_IF_ERROR(AddAuthRoutes(context, router));
   return AddDashboardRoutes(context, router);
 }

@@ -21,6 +21,9 @@ absl::Status AddClinicalAiRoutes(ServeContext& ctx, server::Router& router);
 // (Subscriptions are written through /fhir); starts the service that notifies
 // their endpoints and keeps it in ctx.owned.
 absl::Status AddSubscriptionService(ServeContext& ctx);
+// serve_audit_events.cc: GET /fhir/AuditEvent (search) and /fhir/AuditEvent/{id}
+// from the audit log (vigil/audit.read); other methods 405.
+absl::Status AddAuditEventRoutes(ServeContext& ctx, server::Router& router);
 // serve_dead_letters.cc: GET /api/dead-letters[/{source}[/{id}]] (vigil/admin).
 absl::Status AddDeadLetterRoutes(ServeContext& ctx, server::Router& router);
 // serve_auth.cc: with --auth smart, SMART Backend Services: POST /auth/token, GET /auth/jwks.

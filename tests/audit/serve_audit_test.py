@@ -118,8 +118,64 @@ def main():
                              timeout=30)
     assert restart.returncode == 1
     print("ok   vigil serve refuses a broken log")
+    search_audit_events(os.path.join(folder, "search", "store"))
     shutil.rmtree(folder)
     return 0
+
+
+def fetch(url, method="GET"):
+    req = urllib.request.Request(url, method=method, data=b"{}" if method in ("POST", "PUT") else None,
+                                 headers={"Content-Type": "application/fhir+json"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def search_audit_events(data):
+    """GET /fhir/AuditEvent answers from the log: newest first, filters, reads by id;
+    every other method is 405."""
+    os.makedirs(os.path.dirname(data))
+    proc, base = start(data)
+    try:
+        assert call("PUT", base + "/Patient/p1", {"resourceType": "Patient", "id": "p1"}) in (200, 201)
+        assert call("PUT", base + "/Patient/p2", {"resourceType": "Patient", "id": "p2"}) in (200, 201)
+        assert call("GET", base + "/Patient/p1") == 200
+        assert call("GET", base + "/Patient/nobody") == 404
+        time.sleep(0.2)  # the trail writes in batches of 10 ms
+        status, bundle = fetch(base + "/AuditEvent")
+        assert status == 200 and bundle["type"] == "searchset", bundle
+        events = [e["resource"] for e in bundle["entry"]]
+        assert [e["subtype"][0]["code"] for e in events][:4] == ["read", "read", "update", "update"], events
+        assert all(e["resourceType"] == "AuditEvent" and e["id"] for e in events)
+        status, bundle = fetch(base + "/AuditEvent?patient=Patient/p1&subtype=update")
+        assert status == 200 and len(bundle["entry"]) == 1, bundle
+        one = bundle["entry"][0]["resource"]
+        assert bundle["entry"][0]["fullUrl"].endswith("/AuditEvent/" + one["id"])
+        assert fetch(f"{base}/AuditEvent/{one['id']}") == (200, one)
+        status, bundle = fetch(base + "/AuditEvent?outcome=4")
+        assert status == 200 and [e["resource"]["entity"][0]["what"]["reference"] for e in bundle["entry"]] == ["Patient/nobody"], bundle
+        status, bundle = fetch(base + "/AuditEvent?date=gt2099-01-01")
+        assert status == 200 and bundle["entry"] == [], bundle
+        assert fetch(base + "/AuditEvent?_count=1")[1]["entry"].__len__() == 1
+        assert fetch(base + "/AuditEvent?bogus=1")[0] == 400
+        assert fetch(base + "/AuditEvent?date=yesterday")[0] == 400
+        assert fetch(base + "/AuditEvent/999999")[0] == 404
+        for method, path in [("POST", "/AuditEvent"), ("PUT", "/AuditEvent/0"), ("DELETE", "/AuditEvent/0")]:
+            status, outcome = fetch(base + path, method)
+            assert status == 405 and outcome["resourceType"] == "OperationOutcome", (method, status, outcome)
+        time.sleep(0.2)  # these requests are audited too, the refused writes as attempted
+        status, bundle = fetch(base + "/AuditEvent?_count=4")
+        recent = [(e["resource"]["subtype"][0]["code"], e["resource"]["outcomeDesc"]) for e in bundle["entry"]]
+        assert recent == [("delete", "DELETE 405"), ("update", "PUT 405"), ("create", "POST 405"),
+                          ("read", "GET 404")], recent
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0, "vigil serve did not stop cleanly"
+    assert vigil("verify", "--data", data).returncode == 0
+    print("ok   GET /fhir/AuditEvent: newest first, patient/subtype/outcome/date filters, read by id, "
+          "405 for writes, its own requests audited")
 
 
 if __name__ == "__main__":

@@ -148,6 +148,15 @@ def main():
             s, _, b = request(base, "GET", "/api/dead-letters", rsa.sign(claims("vigil/admin")))
             assert s == 200 and json.loads(b) == {"hl7v2": [], "mqtt": []}, (s, b)
 
+        @check("GET /fhir/AuditEvent needs the vigil/audit.read scope; writes are 405 even with it")
+        def _():
+            assert request(base, "GET", "/fhir/AuditEvent")[0] == 401
+            assert request(base, "GET", "/fhir/AuditEvent", rsa.sign(claims("user/*.cruds")))[0] == 403
+            reader = rsa.sign(claims("vigil/audit.read"))
+            s, _, b = request(base, "GET", "/fhir/AuditEvent?_count=5", reader)
+            assert s == 200 and json.loads(b)["type"] == "searchset", (s, b)
+            assert request(base, "DELETE", "/fhir/AuditEvent/0", reader)[0] == 405
+
         @check("no token: 401, WWW-Authenticate: Bearer, OperationOutcome code login")
         def _():
             s, h, b = request(base, "GET", "/fhir/Patient/p1")
