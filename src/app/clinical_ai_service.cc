@@ -13,12 +13,6 @@ namespace {
 
 constexpr size_t kRememberedCards = 10000;
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string_view ChangeName(ai::AlertChange change) {
   switch (change) {
     case ai::AlertChange::kRaised:

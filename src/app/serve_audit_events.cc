@@ -18,9 +18,9 @@
 #include "base/http_error.h"
 #include "base/status.h"
 #include "base/str.h"
-#include "base/time.h"
 #include "fhir/json.h"
 #include "server/http/url.h"
+#include "server/rest/audit_facts.h"
 #include "server/rest/outcome.h"
 
 namespace vigil::app {
@@ -124,37 +124,6 @@ absl::StatusOr<server::HttpResponse> Answer(const ServeContext& ctx, const serve
   return HttpError(404, "not-found", "unknown AuditEvent path");
 }
 
-// The trail's record of this access (as the FHIR API records its own).
-void Record(const ServeContext& ctx, const server::HttpRequest& request, const auth::AccessToken* token,
-            int status) {
-  if (ctx.trail == nullptr) return;
-  audit::AuditFacts f;
-  const std::vector<std::string_view> path = server::PathSegments(request.path);
-  const bool instance = path.size() == 3;
-  if (request.method == "GET") {
-    f.subtype = instance ? "read" : "search-type";
-    f.action = instance ? 'R' : 'E';
-  } else {  // refused (405), recorded as what was attempted
-    f.subtype = request.method == "DELETE" ? "delete" : request.method == "POST" ? "create" : "update";
-    f.action = request.method == "DELETE" ? 'D' : request.method == "POST" ? 'C' : 'U';
-  }
-  if (instance) f.entities.push_back(StrCat("AuditEvent/", path[2]));
-  f.time_ms = NowMs();
-  f.status = status;
-  f.outcome_desc = StrCat(request.method, " ", status);
-  f.method = request.method;
-  if (token != nullptr) {
-    f.client_id = token->claims.client_id;
-    f.subject = token->claims.subject;
-    f.issuer = token->claims.issuer;
-    f.patient = token->claims.patient;
-  }
-  f.address = request.remote_address;
-  f.query = request.query;
-  f.resource_type = "AuditEvent";
-  AuditHook(ctx.trail, ctx.base_url)(f);
-}
-
 }  // namespace
 
 absl::Status AddAuditEventRoutes(ServeContext& ctx, server::Router& router) {
@@ -162,7 +131,10 @@ absl::Status AddAuditEventRoutes(ServeContext& ctx, server::Router& router) {
              Guarded(ctx, [&ctx](const server::HttpRequest& request, const auth::AccessToken* token) {
                absl::StatusOr<server::HttpResponse> r = Answer(ctx, request, token);
                server::HttpResponse response = r.ok() ? *std::move(r) : server::ErrorResponse(r.status());
-               Record(ctx, request, token, response.status);
+               // Recorded as the FHIR API records its own answers.
+               if (ctx.trail != nullptr) {
+                 AuditHook(ctx.trail, ctx.base_url)(server::DescribeForAudit(request, "/fhir", response, token));
+               }
                return response;
              }));
   return absl::OkStatus();

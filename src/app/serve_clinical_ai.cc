@@ -8,7 +8,6 @@
 //   DELETE /api/models/aliases/{alias}          clear (vigil/models.write)
 //   POST   /api/models/aliases/{alias}/rollback (vigil/models.write)
 //   POST   /api/alerts/{flagId}/feedback        {"action": "acknowledge"|"dismiss", "reason", "user"}
-#include <chrono>
 
 #include "ai/live/alert_flag.h"
 #include "ai/timeline.h"
@@ -156,9 +155,7 @@ absl::StatusOr<HttpResponse> AlertFeedback(ClinicalAiService& ai, const HttpRequ
   feedback.action = Field(body, "action");
   feedback.reason = Field(body, "reason");
   feedback.user = token != nullptr ? token->claims.subject : Field(body, "user");
-  feedback.at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  feedback.at_ms = NowMs();
   const std::string flag_id(s[2]);
   const ServeContext& ctx = ai.context();
   persist::ResourceWrites writes(*ctx.registry, ctx.write);

@@ -1,6 +1,7 @@
 #include "events/event_bus.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <exception>
 #include <thread>
 #include <utility>
@@ -61,8 +62,10 @@ void EventBus::Follow(store::Store& store) {
     lock.lock();
     if (announced.ok()) {
       external_ += *announced;
-    } else {
-      external_error_ = std::string(Message(announced.status()));
+    } else if (std::string error(Message(announced.status())); error != external_error_) {
+      // Said once per distinct failure (it repeats every interval while it lasts).
+      std::fprintf(stderr, "vigil: events: cannot read other processes' writes: %s\n", error.c_str());
+      external_error_ = std::move(error);
     }
   }
 }

@@ -96,7 +96,7 @@ struct BusStats {
   uint64_t dropped = 0;                      // events dropped by max_queued
   std::vector<SubscriberStats> subscribers;  // in subscription order
   uint64_t external = 0;        // of `published`, the writes of other processes
-  std::string external_error;   // the last failure to read them; "" if none
+  std::string external_error;   // the last failure to read them (also logged); "" if none
 };
 
 class EventBus {

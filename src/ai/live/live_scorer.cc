@@ -1,6 +1,5 @@
 #include "ai/live/live_scorer.h"
 
-#include <chrono>
 
 #include "ai/live/alert_flag.h"
 #include "ai/live/risk_assessment.h"
@@ -16,12 +15,6 @@ namespace {
 using fhir::Json;
 
 constexpr size_t kPage = 1000;
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool InProgress(const Json& encounter) {
   const Json* status = encounter.Find("status");

@@ -1,6 +1,5 @@
 #include "ai/registry/model_registry.h"
 
-#include <chrono>
 #include <filesystem>
 
 #include "ai/model/artifact.h"
@@ -8,6 +7,7 @@
 #include "base/file.h"
 #include "base/status.h"
 #include "base/str.h"
+#include "base/time.h"
 #include "fhir/json.h"
 #include "store/sqlite/sqlite_db.h"
 
@@ -29,12 +29,6 @@ CREATE TABLE IF NOT EXISTS alias_move (
   sequence INTEGER PRIMARY KEY AUTOINCREMENT, alias TEXT NOT NULL, version TEXT NOT NULL,
   previous TEXT NOT NULL, at_ms INTEGER NOT NULL);
 )sql";
-
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string Text(const fhir::Json* j) {
   return j != nullptr && j->is_string() ? std::string(j->text()) : std::string();
