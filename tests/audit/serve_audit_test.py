@@ -143,12 +143,27 @@ def search_audit_events(data):
         assert call("PUT", base + "/Patient/p2", {"resourceType": "Patient", "id": "p2"}) in (200, 201)
         assert call("GET", base + "/Patient/p1") == 200
         assert call("GET", base + "/Patient/nobody") == 404
-        time.sleep(0.2)  # the trail writes in batches of 10 ms
-        status, bundle = fetch(base + "/AuditEvent")
-        assert status == 200 and bundle["type"] == "searchset", bundle
-        events = [e["resource"] for e in bundle["entry"]]
-        assert [e["subtype"][0]["code"] for e in events][:4] == ["read", "read", "update", "update"], events
-        assert all(e["resourceType"] == "AuditEvent" and e["id"] for e in events)
+        def wait_for(query, n):
+            """The trail writes in batches: polls until the search finds n events (10 s)."""
+            deadline = time.time() + 10
+            while True:
+                status, bundle = fetch(f"{base}/AuditEvent?{query}")
+                assert status == 200, bundle
+                if len(bundle["entry"]) >= n or time.time() > deadline:
+                    return bundle
+
+        def recent_requests(n):
+            """The newest n audited requests, other than these searches themselves."""
+            events = [e["resource"] for e in fetch(base + "/AuditEvent?_count=100")[1]["entry"]]
+            return [(e["subtype"][0]["code"], e["outcomeDesc"]) for e in events
+                    if e["subtype"][0]["code"] != "search-type"][:n]
+
+        wait_for("outcome=4", 1)  # the last of the four requests above
+        bundle = wait_for("", 4)
+        assert bundle["type"] == "searchset", bundle
+        assert all(e["resource"]["resourceType"] == "AuditEvent" and e["resource"]["id"] for e in bundle["entry"])
+        assert recent_requests(4) == [("read", "GET 404"), ("read", "GET 200"), ("update", "PUT 201"),
+                                      ("update", "PUT 201")], recent_requests(4)
         status, bundle = fetch(base + "/AuditEvent?patient=Patient/p1&subtype=update")
         assert status == 200 and len(bundle["entry"]) == 1, bundle
         one = bundle["entry"][0]["resource"]
@@ -165,9 +180,9 @@ def search_audit_events(data):
         for method, path in [("POST", "/AuditEvent"), ("PUT", "/AuditEvent/0"), ("DELETE", "/AuditEvent/0")]:
             status, outcome = fetch(base + path, method)
             assert status == 405 and outcome["resourceType"] == "OperationOutcome", (method, status, outcome)
-        time.sleep(0.2)  # these requests are audited too, the refused writes as attempted
-        status, bundle = fetch(base + "/AuditEvent?_count=4")
-        recent = [(e["resource"]["subtype"][0]["code"], e["resource"]["outcomeDesc"]) for e in bundle["entry"]]
+        # These requests are audited too, the refused writes as attempted.
+        wait_for("action=D", 1)
+        recent = recent_requests(4)
         assert recent == [("delete", "DELETE 405"), ("update", "PUT 405"), ("create", "POST 405"),
                           ("read", "GET 404")], recent
     finally:
