@@ -12,13 +12,16 @@
 #include "base/time.h"
 #include "store/sqlite/sqlite_checkpointer.h"
 #include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/sqlite_group_commit.h"
 #include "store/sqlite/sqlite_ops.h"
 
 namespace vigil::store {
 namespace {
 
 using sqlite_internal::Checkpointer;
+using sqlite_internal::CommittedWrites;
 using sqlite_internal::Connection;
+using sqlite_internal::GroupCommitter;
 
 // Reader connections, opened on demand up to a maximum.
 class ReaderPool {
@@ -95,12 +98,14 @@ auto InReadTxn(Connection& c, Fn fn) -> decltype(fn(c)) {
 
 class SqliteStore;
 
+// One WriteTxn: a savepoint in the writer's open group (sqlite_group_commit.h).
 class SqliteTxn : public WriteTxn {
  public:
-  SqliteTxn(SqliteStore& store, Connection& c, std::unique_lock<std::mutex> writer)
-      : store_(store), c_(c), writer_(std::move(writer)) {}
+  SqliteTxn(SqliteStore& store, Connection& c, GroupCommitter& committer,
+            GroupCommitter::Turn turn)
+      : store_(store), c_(c), committer_(committer), turn_(std::move(turn)) {}
   ~SqliteTxn() override {
-    if (!done_) (void)c_.Exec("ROLLBACK");
+    if (turn_) committer_.Abandon(*std::exchange(turn_, std::nullopt));
   }
 
   absl::StatusOr<std::optional<StoredResource>> Read(std::string_view type,
@@ -132,17 +137,17 @@ class SqliteTxn : public WriteTxn {
 
  private:
   absl::Status Usable() const {
-    if (done_) return absl::FailedPreconditionError("transaction already finished");
+    if (!turn_) return absl::FailedPreconditionError("transaction already finished");
     return failed_;
   }
 
   SqliteStore& store_;
   Connection& c_;
-  std::unique_lock<std::mutex> writer_;
+  GroupCommitter& committer_;
+  std::optional<GroupCommitter::Turn> turn_;  // the writer; empty once finished
   absl::Status failed_;              // set once a write failed halfway; Commit then rolls back
   uint64_t writes_ = 0;              // successful Puts
   std::vector<ChangeEvent> events_;  // one per Put, only while a listener is attached
-  bool done_ = false;
 };
 
 class SqliteStore : public Store {
@@ -151,6 +156,7 @@ class SqliteStore : public Store {
               std::string path, const SqliteOptions& options)
       : options_(options),
         writer_(std::move(writer)),
+        committer_(*writer_, options.group, CommitHooks()),
         checkpointer_(std::move(checkpointer)),
         readers_(std::move(path), options.durability == SqliteOptions::Durability::kFull,
                  options.max_readers) {
@@ -195,22 +201,12 @@ class SqliteStore : public Store {
     return sqlite_internal::ReadScan(*c, query);
   }
   absl::StatusOr<std::unique_ptr<WriteTxn>> BeginWrite() override {
-    std::unique_lock lock(writer_mu_);
-    VIGIL_RETURN_IF_ERROR(writer_->Exec("BEGIN IMMEDIATE"));
-    // What other processes committed before this transaction comes first.
-    while (Listening()) {
-      absl::StatusOr<size_t> announced = AnnounceForeignChunk();
-      if (!announced.ok()) {
-        (void)writer_->Exec("ROLLBACK");
-        return announced.status();
-      }
-      if (*announced < kForeignChunk) break;
-    }
-    return std::make_unique<SqliteTxn>(*this, *writer_, std::move(lock));
+    VIGIL_ASSIGN_OR_RETURN(GroupCommitter::Turn turn, committer_.Begin());
+    return std::make_unique<SqliteTxn>(*this, *writer_, committer_, std::move(turn));
   }
 
   void SetChangeListener(ChangeListener listener) override {
-    std::lock_guard lock(writer_mu_);
+    std::unique_lock lock = committer_.Exclusive();
     listener_ = std::move(listener);
     // Events are for what is committed from now on.
     if (absl::StatusOr<int64_t> last = sqlite_internal::ReadLastSequence(*writer_); last.ok()) {
@@ -221,7 +217,7 @@ class SqliteStore : public Store {
   absl::StatusOr<size_t> AnnounceExternalWrites() override {
     size_t total = 0;
     while (true) {  // the lock is taken per chunk: writers wait for one chunk at most
-      std::lock_guard lock(writer_mu_);
+      std::unique_lock lock = committer_.Exclusive();
       if (!Listening()) return total;
       VIGIL_ASSIGN_OR_RETURN(int64_t last, sqlite_internal::ReadLastSequence(*writer_));
       if (last <= last_seq_) return total;
@@ -234,10 +230,31 @@ class SqliteStore : public Store {
   }
 
   int64_t Now() const { return options_.now_ms(); }
-  // REQUIRES: writer_mu_ (held by the open SqliteTxn).
+  // REQUIRES: the writer lock (held by the open SqliteTxn).
   bool Listening() const { return static_cast<bool>(listener_); }
-  // Numbers and hands on a committed transaction's events; `last_seq` is the
-  // highest versions.seq it wrote. REQUIRES: writer_mu_.
+
+ private:
+  static constexpr size_t kForeignChunk = 4096;
+
+  GroupCommitter::Hooks CommitHooks() {
+    GroupCommitter::Hooks hooks;
+    // What other processes committed before this group comes first.
+    hooks.on_open = [this]() -> absl::Status {
+      while (Listening()) {
+        VIGIL_ASSIGN_OR_RETURN(size_t announced, AnnounceForeignChunk());
+        if (announced < kForeignChunk) break;
+      }
+      return absl::OkStatus();
+    };
+    hooks.on_commit = [this](CommittedWrites committed) {
+      Announce(committed.writes, std::move(committed.events), committed.last_seq);
+    };
+    hooks.read_last_seq = [this] { return sqlite_internal::ReadLastSequence(*writer_); };
+    return hooks;
+  }
+
+  // Numbers and hands on committed events; `last_seq` is the highest
+  // versions.seq written. REQUIRES: the writer lock.
   void Announce(uint64_t writes, std::vector<ChangeEvent> events, int64_t last_seq) {
     uint64_t sequence = next_sequence_;
     next_sequence_ += writes;
@@ -247,11 +264,8 @@ class SqliteStore : public Store {
     listener_(std::move(events));
   }
 
- private:
-  static constexpr size_t kForeignChunk = 4096;
-
   // Announces up to kForeignChunk versions committed by other writers of the
-  // file (seq above last_seq_); returns how many. REQUIRES: writer_mu_, inside
+  // file (seq above last_seq_); returns how many. REQUIRES: the writer lock, inside
   // a transaction on writer_.
   absl::StatusOr<size_t> AnnounceForeignChunk() {
     VIGIL_ASSIGN_OR_RETURN(std::vector<ChangeEvent> events,
@@ -264,13 +278,14 @@ class SqliteStore : public Store {
   }
 
   SqliteOptions options_;
-  std::mutex writer_mu_;                        // held by the open SqliteTxn
-  ChangeListener listener_;                     // guarded by writer_mu_
-  uint64_t next_sequence_ = 1;                  // guarded by writer_mu_
+  // The fields below up to writer_ are guarded by the writer lock (committer_).
+  ChangeListener listener_;
+  uint64_t next_sequence_ = 1;
   // The highest versions.seq announced or written here while listening;
-  // higher ones were committed by another process. Guarded by writer_mu_.
+  // higher ones were committed by another process.
   int64_t last_seq_ = 0;
-  std::unique_ptr<Connection> writer_;          // used only under writer_mu_
+  std::unique_ptr<Connection> writer_;          // used only under the writer lock
+  GroupCommitter committer_;                    // owns the writer lock
   std::unique_ptr<Checkpointer> checkpointer_;  // hooked to writer_, destroyed before it
   ReaderPool readers_;                          // destroyed before writer_
 };
@@ -306,23 +321,13 @@ absl::Status SqliteTxn::Put(ResourceWrite w) {
 }
 
 absl::Status SqliteTxn::Commit() {
-  if (done_) return absl::FailedPreconditionError("transaction already finished");
-  done_ = true;
-  absl::Status s = failed_;
-  int64_t last_seq = 0;
-  if (s.ok() && store_.Listening()) {
-    absl::StatusOr<int64_t> last = sqlite_internal::ReadLastSequence(c_);
-    if (last.ok()) last_seq = *last;
-    s = last.status();
+  if (!turn_) return absl::FailedPreconditionError("transaction already finished");
+  GroupCommitter::Turn turn = *std::exchange(turn_, std::nullopt);
+  if (!failed_.ok()) {
+    committer_.Abandon(std::move(turn));
+    return failed_;
   }
-  if (s.ok()) s = c_.Exec("COMMIT");
-  if (s.ok()) {
-    store_.Announce(writes_, std::move(events_), last_seq);
-  } else {
-    (void)c_.Exec("ROLLBACK");
-  }
-  writer_.unlock();
-  return s;
+  return committer_.Commit(std::move(turn), writes_, std::move(events_));
 }
 
 }  // namespace

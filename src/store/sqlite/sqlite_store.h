@@ -4,8 +4,8 @@
 //   VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<store::Store> store,
 //                          store::OpenSqliteStore("/var/lib/vigil", options));
 //
-// Concurrency: one writer connection, guarded by a mutex that a WriteTxn holds
-// for its whole life (BEGIN IMMEDIATE ... COMMIT); reads through the Store run
+// Concurrency: one writer connection, guarded by a lock that a WriteTxn holds
+// for its whole life; reads through the Store run
 // on a pool of reader connections and, thanks to WAL, see the last committed
 // snapshot without waiting for an open WriteTxn. Reads through a WriteTxn use
 // the writer connection and see its own writes. Each Store read that runs
@@ -21,7 +21,12 @@
 //     (SIGKILL) but an OS crash or power loss may roll back the last few;
 //     the database is never corrupted. Faster for bulk imports that can be
 //     resumed (checkpoints in meta), and for tests.
-// Either way an uncommitted or interrupted transaction leaves no trace. The WAL
+// Either way an uncommitted or interrupted transaction leaves no trace.
+//
+// Group commit (sqlite_group_commit.h): each WriteTxn is a savepoint; when
+// writers wait while one commits, their WriteTxns join one SQLite transaction
+// and one COMMIT (one fsync) makes them all durable. Commit() still returns
+// only once its writes are durable, and fails if that shared COMMIT fails. The WAL
 // (vigil.db-wal) is checkpointed every 64Ki pages, so it may grow to ~256 MiB.
 //
 // One process at a time should open a given directory (the writer mutex is
@@ -29,6 +34,8 @@
 // Unavailable).
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -38,6 +45,14 @@
 #include "store/store.h"
 
 namespace vigil::store {
+
+// When a group of concurrent WriteTxns is committed at the latest.
+struct GroupCommitLimits {
+  // Once it holds this many WriteTxns...
+  size_t max_transactions = 64;
+  // ...or its first WriteTxn has waited this long, even if writers wait.
+  std::chrono::microseconds max_wait{10000};
+};
 
 struct SqliteOptions {
   enum class Durability : uint8_t { kFull, kNormal };
@@ -51,6 +66,7 @@ struct SqliteOptions {
   // WAL pages after which a background thread copies the WAL into the database
   // file (sqlite_checkpointer.h): 64Ki pages = 256 MiB.
   int checkpoint_pages = 65536;
+  GroupCommitLimits group;
   // Current time in ms since the Unix epoch, for the date `ap` prefix. Empty =
   // the system clock.
   std::function<int64_t()> now_ms;
