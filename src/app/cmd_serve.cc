@@ -346,7 +346,8 @@ int Serve(const ServeArgs& args) {
     mllp_options.port = static_cast<uint16_t>(args.mllp_port);
     mllp_options.idle_timeout = std::chrono::seconds(args.mllp_idle_timeout_s);
     absl::StatusOr<std::unique_ptr<MllpService>> started =
-        MllpService::Start(*api, **store, dir, options.verifier != nullptr, mllp_options, &metrics);
+        MllpService::Start(*api, **store, dir, options.verifier != nullptr, mllp_options,
+                           IngestObservers{&metrics, trail.get(), options.base_url});
     if (!started.ok()) {
       std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(started.status())).c_str());
       httpd.Stop();
@@ -361,7 +362,8 @@ int Serve(const ServeArgs& args) {
   std::unique_ptr<MqttService> mqtt;
   if (!args.mqtt_url.empty()) {
     absl::StatusOr<std::unique_ptr<MqttService>> started = MqttService::Start(
-        *api, **store, dir, options.verifier != nullptr, args.mqtt_url, args.mqtt_topics, &metrics);
+        *api, **store, dir, options.verifier != nullptr, args.mqtt_url, args.mqtt_topics,
+        IngestObservers{&metrics, trail.get(), options.base_url});
     if (!started.ok()) {
       std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(started.status())).c_str());
       if (mllp) mllp->Stop();

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "app/ingest_observers.h"
 #include "metrics/server_metrics.h"
 #include "server/mllp/dead_letter.h"
 #include "server/mllp/hl7_ingest.h"
@@ -35,7 +36,7 @@ class MllpService {
                                                             const std::string& data_dir,
                                                             bool authenticated,
                                                             mllp::MllpOptions options,
-                                                            metrics::ServerMetrics* metrics);
+                                                            IngestObservers observers);
   uint16_t port() const { return server_->port(); }
   const std::string& dead_letter_dir() const { return dead_letters_.dir(); }
   // Stops the listener (idempotent; the destructor calls it).
@@ -43,8 +44,10 @@ class MllpService {
 
  private:
   MllpService(const server::FhirApi& api, store::Store& store, const std::string& data_dir,
-              bool authenticated, mllp::MllpOptions options, metrics::ServerMetrics* metrics);
+              bool authenticated, mllp::MllpOptions options, IngestObservers observers);
+  std::string Handle(std::string_view message, const mllp::MllpPeer& peer);
 
+  IngestObservers observers_;
   mllp::DeadLetterStore dead_letters_;
   mllp::Hl7Ingest ingest_;
   std::unique_ptr<mllp::MllpServer> server_;

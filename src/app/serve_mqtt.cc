@@ -48,7 +48,7 @@ MqttService::MqttService(const server::FhirApi& api, store::Store& store,
 absl::StatusOr<std::unique_ptr<MqttService>> MqttService::Start(
     const server::FhirApi& api, store::Store& store, const std::string& data_dir,
     bool authenticated, const std::string& url, std::vector<std::string> topics,
-    metrics::ServerMetrics* metrics) {
+    IngestObservers observers) {
   absl::StatusOr<mqtt::BrokerUrl> broker = mqtt::ParseBrokerUrl(url, std::getenv("VIGIL_MQTT_PASSWORD"));
   if (!broker.ok()) return broker.status();
   std::unique_ptr<MqttService> service(new MqttService(api, store, data_dir, authenticated));
@@ -59,9 +59,17 @@ absl::StatusOr<std::unique_ptr<MqttService>> MqttService::Start(
   options.client_id = mqtt::ClientIdFor(std::filesystem::absolute(data_dir).lexically_normal().string());
   MqttService* self = service.get();
   absl::StatusOr<std::unique_ptr<mqtt::MqttIngest>> client = mqtt::MqttIngest::Start(
-      std::move(options), [self, metrics](const mqtt::ReceivedMessage& message) {
+      std::move(options), [self, observers = std::move(observers)](const mqtt::ReceivedMessage& message) {
         mqtt::IngestResult result = self->ingest_.Process(message);
-        if (metrics != nullptr) metrics->CountMqttMessage(mqtt::OutcomeName(result.outcome));
+        if (observers.metrics != nullptr) observers.metrics->CountMqttMessage(mqtt::OutcomeName(result.outcome));
+        audit::IngestFacts facts;
+        facts.channel = "mqtt";
+        facts.sender = std::string(message.topic);
+        facts.outcome = result.outcome == mqtt::Outcome::kRejected ? 4 : 0;
+        facts.duplicate = result.outcome == mqtt::Outcome::kDuplicate;
+        facts.dead_letter_id = result.dead_letter_id;
+        facts.written = std::move(result.written);
+        observers.Audit(std::move(facts));
       });
   if (!client.ok()) return client.status();
   service->client_ = *std::move(client);

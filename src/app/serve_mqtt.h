@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "ingest/mqtt/mqtt_ingest.h"
 #include "ingest/mqtt/reading_ingest.h"
+#include "app/ingest_observers.h"
 #include "metrics/server_metrics.h"
 #include "server/mllp/dead_letter.h"
 #include "server/rest/fhir_api.h"
@@ -44,7 +45,7 @@ class MqttService {
   static absl::StatusOr<std::unique_ptr<MqttService>> Start(
       const server::FhirApi& api, store::Store& store, const std::string& data_dir,
       bool authenticated, const std::string& url, std::vector<std::string> topics,
-      metrics::ServerMetrics* metrics);
+      IngestObservers observers);
   const std::string& broker() const { return broker_; }  // without the password
   const std::string& dead_letter_dir() const { return dead_letters_.dir(); }
   // Finishes the message in hand and disconnects (idempotent).

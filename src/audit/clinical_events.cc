@@ -4,73 +4,32 @@
 
 #include <fmt/format.h>
 
-#include "base/time.h"
+#include "audit/event_json.h"
 #include "fhir/json.h"
 
 namespace vigil::audit {
 namespace {
 
 using fhir::Json;
-
-constexpr const char* kEntityType = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
-constexpr const char* kObjectRole = "http://terminology.hl7.org/CodeSystem/object-role";
-
-Json Str(std::string_view s) { return Json::String(std::string(s)); }
-
-Json Coding(std::string_view system, std::string_view code) {
-  Json c = Json::Object();
-  c.Set("system", Str(system));
-  c.Set("code", Str(code));
-  return c;
-}
+using internal::Detail;
+using internal::Entity;
+using internal::EventHeader;
 
 std::string Num(double v) { return fmt::format("{:.6g}", std::isfinite(v) ? v : 0.0); }
 
-void Detail(Json& details, std::string_view type, std::string_view value) {
-  Json d = Json::Object();
-  d.Set("type", Str(type));
-  d.Set("valueString", Str(value));
-  details.Push(std::move(d));
-}
-
-Json Entity(std::string_view reference, std::string_view role) {
-  Json e = Json::Object();
-  if (!reference.empty()) {
-    Json what = Json::Object();
-    what.Set("reference", Str(reference));
-    e.Set("what", std::move(what));
-  }
-  e.Set("type", Coding(kEntityType, "2"));  // System Object
-  e.Set("role", Coding(kObjectRole, role));
-  return e;
-}
-
 Json Event(std::string_view type, std::string_view subtype, std::string_view action, int64_t time_ms,
            std::string_view who, bool requestor, std::string_view site) {
-  Json ev = Json::Object();
-  ev.Set("resourceType", Str("AuditEvent"));
-  ev.Set("type", Coding(kClinicalAuditTypes, type));
-  Json subtypes = Json::Array();
-  subtypes.Push(Coding(kClinicalAuditTypes, subtype));
-  ev.Set("subtype", std::move(subtypes));
-  ev.Set("action", Str(action));
-  ev.Set("recorded", Str(FormatInstant(time_ms)));
-  ev.Set("outcome", Str("0"));
-  Json agent = Json::Object();
-  Json whoj = Json::Object();
-  whoj.Set("display", Str(who));
-  agent.Set("who", std::move(whoj));
-  agent.Set("requestor", requestor ? Json::Bool(true) : Json::Bool(false));
-  Json agents = Json::Array();
-  agents.Push(std::move(agent));
-  ev.Set("agent", std::move(agents));
-  Json source = Json::Object();
-  if (!site.empty()) source.Set("site", Str(site));
-  Json observer = Json::Object();
-  observer.Set("display", Str("Vigil FHIR server"));
-  source.Set("observer", std::move(observer));
-  ev.Set("source", std::move(source));
-  return ev;
+  EventHeader h;
+  h.type_system = kClinicalAuditTypes;
+  h.type = type;
+  h.subtype_system = kClinicalAuditTypes;
+  h.subtype = subtype;
+  h.action = action;
+  h.time_ms = time_ms;
+  h.who = who;
+  h.requestor = requestor;
+  h.site = site;
+  return internal::Event(h);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@ Usage: serve_audit_test.py PATH/TO/vigil     (exit 0 = all passed)
 import base64
 import json
 import os
+import re
 import shutil
 import signal
 import stat
@@ -119,6 +120,7 @@ def main():
     assert restart.returncode == 1
     print("ok   vigil serve refuses a broken log")
     search_audit_events(os.path.join(folder, "search", "store"))
+    mllp_messages_audited(os.path.join(folder, "mllp", "store"))
     shutil.rmtree(folder)
     return 0
 
@@ -151,10 +153,11 @@ def search_audit_events(data):
                 assert status == 200, bundle
                 if len(bundle["entry"]) >= n or time.time() > deadline:
                     return bundle
+                time.sleep(0.1)  # each poll is audited too: keep them few
 
         def recent_requests(n):
             """The newest n audited requests, other than these searches themselves."""
-            events = [e["resource"] for e in fetch(base + "/AuditEvent?_count=100")[1]["entry"]]
+            events = [e["resource"] for e in fetch(base + "/AuditEvent?_count=1000")[1]["entry"]]
             return [(e["subtype"][0]["code"], e["outcomeDesc"]) for e in events
                     if e["subtype"][0]["code"] != "search-type"][:n]
 
@@ -191,6 +194,42 @@ def search_audit_events(data):
     assert vigil("verify", "--data", data).returncode == 0
     print("ok   GET /fhir/AuditEvent: newest first, patient/subtype/outcome/date filters, read by id, "
           "405 for writes, its own requests audited")
+
+
+def mllp_messages_audited(data):
+    """Every HL7 v2 message is an Import AuditEvent (subtype hl7v2): the sender, the
+    control id, the resources written; a refused one with its dead letter."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
+    from mllp_client import MllpClient, oru
+    from vigil_server import Server
+    os.makedirs(os.path.dirname(data))
+    with Server(VIGIL, data, ["--mllp-port", "0"]) as server:
+        port = int(re.findall(r"HL7 v2 MLLP at \S+:(\d+) ", server.log_text())[0])
+        client = MllpClient(port)
+        assert client.send(oru(7, obx=2))[0] == "AA"
+        assert client.send("this is not an HL7 message")[0] == "AR"
+        client.close()
+        deadline = time.time() + 10
+        while True:
+            status, bundle = fetch(server.fhir + "/AuditEvent?subtype=hl7v2")
+            assert status == 200, bundle
+            if len(bundle["entry"]) >= 2 or time.time() > deadline:
+                break
+            time.sleep(0.1)
+        refused, accepted = [e["resource"] for e in bundle["entry"]]
+        assert accepted["type"]["code"] == "110107" and accepted["action"] == "C", accepted
+        assert accepted["outcome"] == "0" and accepted["agent"][0]["who"]["display"] == "LAB^GH", accepted
+        assert accepted["agent"][0]["network"]["address"] == "127.0.0.1", accepted
+        assert accepted["entity"][0]["what"]["identifier"]["value"] == "C7", accepted
+        written = [e["what"]["reference"] for e in accepted["entity"][1:]]
+        assert any(w.startswith("Patient/") for w in written), written
+        assert sum(w.startswith("Observation/") for w in written) == 2, written
+        assert refused["outcome"] == "4" and refused["action"] == "E", refused
+        details = {d["type"]: d["valueString"] for d in refused["entity"][0]["detail"]}
+        assert details["ack"] == "AR" and details["deadLetter"], details
+        assert server.stop() == 0
+    assert vigil("verify", "--data", data).returncode == 0
+    print("ok   MLLP messages audited: Import events with sender, control id, resources, dead letter")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 
 #include "base/status.h"
 #include "base/str.h"
+#include "fhir/transaction_response.h"
 #include "ingest/mqtt/patient_lookup.h"
 #include "ingest/mqtt/reading.h"
 #include "ingest/mqtt/to_fhir.h"
@@ -21,14 +22,8 @@ IngestResult Rejected(std::string reason) {
 
 // Whether the transaction-response says the Observation (entry 1) already
 // existed: a conditional create that matched answers "200 OK", not "201".
-bool ObservationExisted(std::string_view response) {
-  absl::StatusOr<fhir::Json> bundle = fhir::ParseJson(response);
-  if (!bundle.ok()) return false;
-  const fhir::Json* entries = bundle->Find("entry");
-  if (entries == nullptr || !entries->is_array() || entries->items().size() < 2) return false;
-  const fhir::Json* r = entries->items()[1].Find("response");
-  const fhir::Json* status = r != nullptr ? r->Find("status") : nullptr;
-  return status != nullptr && status->is_string() && status->text().starts_with("200");
+bool ObservationExisted(const std::vector<fhir::EntryResponse>& responses) {
+  return responses.size() >= 2 && responses[1].status.starts_with("200");
 }
 
 std::string_view Text(const fhir::Json* parent, std::string_view member) {
@@ -84,7 +79,11 @@ IngestResult ReadingIngest::Store(const ReceivedMessage& message) const {
     return Rejected(StrCat("the FHIR transaction failed: ", Message(applied.status())));
   }
   IngestResult result;
-  if (!ObservationExisted(*applied)) return result;
+  std::vector<fhir::EntryResponse> responses = fhir::ParseEntryResponses(*applied);
+  if (!ObservationExisted(responses)) {
+    result.written = fhir::Locations(responses);
+    return result;
+  }
   absl::StatusOr<bool> same = SameAsStored(reader_, registry_, *reading, patient->patient_id);
   if (!same.ok()) return Rejected(StrCat("cannot compare with the stored reading: ", Message(same.status())));
   if (!*same) {

@@ -19,6 +19,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "fhir/json.h"
@@ -48,6 +49,9 @@ struct IngestResult {
   Outcome outcome = Outcome::kStored;
   std::string reason;          // why not stored; "" otherwise
   std::string dead_letter_id;  // set when kept
+  // The versions the transaction answered with when stored
+  // ("Observation/o1/_history/1"), for the audit trail.
+  std::vector<std::string> written;
 };
 
 // "stored", "duplicate", "rejected" (log lines, /metrics labels).

@@ -2,8 +2,10 @@
 
 #include <cstdio>
 
+#include "base/http_error.h"
 #include "base/str.h"
 #include "base/time.h"
+#include "fhir/transaction_response.h"
 #include "ingest/hl7v2/parser.h"
 #include "server/mllp/dedupe.h"
 #include "server/mllp/fallback_ack.h"
@@ -71,7 +73,10 @@ IngestResult Hl7Ingest::Process(std::string_view text, std::string_view peer) co
   } else {
     result = ProcessParsed(text, *message);
     type = StrCat(message->MessageCode(), "^", message->TriggerEvent());
+    const hl7v2::Segment* msh = message->Find("MSH");
+    result.sender = StrCat(message->Field(*msh, 3).raw(), "^", message->Field(*msh, 4).raw());
   }
+  result.message_type = type;
   KeepIfRejected(text, peer, type, result);
   return result;
 }
@@ -142,12 +147,14 @@ IngestResult Hl7Ingest::Apply(const hl7v2::Message& message, fhir::Json bundle,
   if (!applied.ok()) {
     result.code = hl7v2::AckCode::kError;
     result.reason = StrCat("the FHIR transaction failed: ", Message(applied.status()));
+    result.server_failed = HttpStatusOf(applied.status()) >= 500;
     std::vector<hl7v2::Issue> issues = warnings;
     issues.insert(issues.begin(), InternalIssue(result.reason));
     result.ack = Ack(message, result.code, issues);
     return result;
   }
   result.ack = Ack(message, hl7v2::AckCode::kAccept, warnings);  // committed: AA
+  result.written = fhir::Locations(fhir::ParseEntryResponses(*applied));
   return result;
 }
 

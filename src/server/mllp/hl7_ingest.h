@@ -21,6 +21,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "auth/token_verifier.h"
 #include "ingest/hl7v2/ack.h"
@@ -50,7 +51,14 @@ struct IngestResult {
   std::string control_id;  // MSH-10 ("" when unparseable)
   bool duplicate = false;  // AA for a resend; nothing was applied
   bool reused = false;     // control id seen before with different content
+  bool server_failed = false;  // AE because the store failed, not the message
   std::string dead_letter_id;  // set when kept as a dead letter
+  // For the audit trail: "ORU^R01" ("" when unparseable), MSH-3^MSH-4, and the
+  // versions the transaction answered with ("Patient/p1/_history/2"; for a
+  // conditional create that matched, the existing version).
+  std::string message_type;
+  std::string sender;
+  std::vector<std::string> written;
 };
 
 class Hl7Ingest {

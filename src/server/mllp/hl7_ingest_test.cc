@@ -73,6 +73,12 @@ TEST_F(Hl7IngestTest, ValidMessageIsCommittedThenAnsweredAa) {
   EXPECT_GT(Versions(), 0);
   EXPECT_TRUE(store_->GetMeta(DedupeKey("EPIC", "GOODHEALTH", "C1"))->has_value());
   EXPECT_EQ(DeadLetters(), 0u);
+  // What the audit trail records.
+  EXPECT_EQ(r.message_type, "ADT^A01");
+  EXPECT_EQ(r.sender, "EPIC^GOODHEALTH");
+  ASSERT_EQ(static_cast<int64_t>(r.written.size()), Versions());
+  EXPECT_TRUE(r.written[0].starts_with("Patient/")) << r.written[0];
+  for (const std::string& w : r.written) EXPECT_TRUE(w.ends_with("/_history/1")) << w;
 }
 
 TEST_F(Hl7IngestTest, ExactResendIsAnsweredAaWithoutApplyingAgain) {
