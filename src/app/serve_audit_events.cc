@@ -4,7 +4,7 @@
 // so this route sits in front of the FHIR API and answers searches from the
 // log (audit/search.h). Any other method is 405: AuditEvents are recorded by
 // the server and can never be created, changed or deleted through the API.
-// Every answer is itself recorded in the trail.
+// Every answer is itself recorded in the trail (by Guarded, as a FHIR search or read).
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -20,7 +20,6 @@
 #include "base/str.h"
 #include "fhir/json.h"
 #include "server/http/url.h"
-#include "server/rest/audit_facts.h"
 #include "server/rest/outcome.h"
 
 namespace vigil::app {
@@ -130,12 +129,7 @@ absl::Status AddAuditEventRoutes(ServeContext& ctx, server::Router& router) {
   router.Add("/fhir/AuditEvent",
              Guarded(ctx, [&ctx](const server::HttpRequest& request, const auth::AccessToken* token) {
                absl::StatusOr<server::HttpResponse> r = Answer(ctx, request, token);
-               server::HttpResponse response = r.ok() ? *std::move(r) : server::ErrorResponse(r.status());
-               // Recorded as the FHIR API records its own answers.
-               if (ctx.trail != nullptr) {
-                 AuditHook(ctx.trail, ctx.base_url)(server::DescribeForAudit(request, "/fhir", response, token));
-               }
-               return response;
+               return r.ok() ? *std::move(r) : server::ErrorResponse(r.status());  // audited by Guarded
              }));
   return absl::OkStatus();
 }

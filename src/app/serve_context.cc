@@ -1,20 +1,30 @@
 #include "app/serve_context.h"
 
 #include "server/rest/access_control.h"
+#include "server/rest/audit_facts.h"
 #include "server/rest/outcome.h"
 
 namespace vigil::app {
 
 server::HttpHandler Guarded(const ServeContext& ctx, GuardedHandler handler) {
-  return [verifier = ctx.verifier, handler = std::move(handler)](const server::HttpRequest& request) {
+  return [verifier = ctx.verifier, trail = ctx.trail, site = ctx.base_url,
+          handler = std::move(handler)](const server::HttpRequest& request) {
     absl::StatusOr<std::shared_ptr<const auth::AccessToken>> token =
         server::AuthenticateBearer(verifier.get(), request);
-    if (!token.ok()) {
-      server::HttpResponse response = server::ErrorResponse(token.status());
+    server::HttpResponse response;
+    if (token.ok()) {
+      response = handler(request, token->get());
+    } else {
+      response = server::ErrorResponse(token.status());
       server::AddChallenge(token.status(), &response);
-      return response;
     }
-    return handler(request, token->get());
+    if (trail != nullptr) {
+      audit::AuditFacts facts =
+          server::DescribeForAudit(request, "/fhir", response, token.ok() ? token->get() : nullptr);
+      facts.site = site;
+      trail->Record(audit::AuditEventJson(facts));
+    }
+    return response;
   };
 }
 

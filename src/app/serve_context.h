@@ -50,7 +50,9 @@ using GuardedHandler =
 
 // Wraps handler so that, when ctx.verifier is set, a request without a valid
 // bearer token is answered 401 (OperationOutcome and WWW-Authenticate) before
-// handler runs. Exceptions in handler: 500 with a generic message.
+// handler runs; and, when ctx.trail is set, every request, refused ones
+// included, is recorded in the audit trail (server/rest/audit_facts.h).
+// Exceptions in handler: 500 with a generic message.
 server::HttpHandler Guarded(const ServeContext& ctx, GuardedHandler handler);
 
 // A JSON response (Content-Type application/json) with the given status.

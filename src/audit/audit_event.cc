@@ -88,16 +88,17 @@ void Entity(std::string_view reference, std::string_view role, std::string* out)
 }
 
 void Entities(const AuditFacts& f, std::string* out) {
-  if (f.entities.empty() && f.query.empty() && f.patient.empty()) return;
+  if (f.entities.empty() && f.query.empty() && f.patient.empty() && f.api_path.empty()) return;
   *out += ",\"entity\":[";
   for (const std::string& ref : f.entities) Entity(ref, "4", out);  // Domain Resource
-  if (!f.query.empty()) {
+  if (!f.query.empty() || !f.api_path.empty()) {
     if (out->back() != '[') *out += ',';
     *out += '{';
     Coding("type", kEntityType, "2", out);
     Coding("role", kObjectRole, "24", out);  // Query
-    if (!f.resource_type.empty()) Member("name", f.resource_type, out);
-    Member("query", Base64(f.query), out);
+    std::string_view name = f.api_path.empty() ? f.resource_type : f.api_path;
+    if (!name.empty()) Member("name", name, out);
+    if (!f.query.empty()) Member("query", Base64(f.query), out);
     *out += '}';
   }
   if (!f.patient.empty()) Entity("Patient/" + f.patient, "1", out);  // Patient

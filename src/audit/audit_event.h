@@ -35,6 +35,9 @@ struct AuditFacts {
   std::vector<std::string> entities;  // references touched: "Patient/1/_history/2"
   std::string query;                  // search parameters (raw query string), "" if none
   std::string resource_type;          // for type-level interactions: "Observation"
+  // A request to one of Vigil's own APIs outside FHIR ("/api/sql", "/cds-services/x"):
+  // subtype is "" then, and the path names the query entity.
+  std::string api_path;
   std::string site;                   // this server's base URL (source.site)
 };
 

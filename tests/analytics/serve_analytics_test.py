@@ -8,7 +8,8 @@ Observation written over REST must show in /api/sql within a second, and so must
 its update and its delete. Bad views and bad or writing SQL are refused with 400;
 a long cartesian query is stopped at its time limit while another request is
 answered quickly; `vigil sql` reads the same tables. With --auth smart, both
-paths need a valid bearer token.
+paths need a valid bearer token with the vigil/analytics.read scope (roles are
+checked scope by scope in tests/auth/serve_auth_test.py).
 
 Usage: serve_analytics_test.py PATH/TO/vigil     (exit 0 = all passed)
 """
@@ -275,7 +276,7 @@ def ec_token(folder):
                              "x": b64u(point[1:33]), "y": b64u(point[33:])}]}, f)
     header = {"alg": "ES256", "kid": "k1", "typ": "JWT"}
     claims = {"iss": "test", "aud": "test", "sub": "app", "exp": int(time.time()) + 300,
-              "scope": "system/*.read"}
+              "scope": "vigil/analytics.read"}
     signing_input = (b64u(json.dumps(header).encode()) + "." + b64u(json.dumps(claims).encode()))
     der = openssl("dgst", "-sha256", "-sign", pem, data=signing_input.encode())
     raw, i = b"", 2 + (1 if der[1] & 0x80 else 0)  # DER SEQUENCE of two INTEGERs -> r || s

@@ -67,6 +67,7 @@ def main():
         assert call("GET", base + "/Patient/p1") == 200
         assert call("GET", base + "/Observation?code=8302-2&_count=5") == 200
         assert call("GET", base + "/Patient/does-not-exist") == 404
+        assert call("GET", base[:-len("/fhir")] + "/api/dead-letters?source=hl7v2") == 200
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0, "vigil serve did not stop cleanly"
@@ -83,17 +84,21 @@ def main():
     r = vigil("show", "--data", data, "--limit", "100")
     assert r.returncode == 0, r.stderr
     events = [json.loads(line) for line in r.stdout.splitlines()]
-    assert len(events) == 4, r.stdout
-    subtypes = [e["subtype"][0]["code"] for e in events]
+    assert len(events) == 5, r.stdout
+    subtypes = [e["subtype"][0]["code"] for e in events[:4]]
     assert subtypes == ["update", "read", "search-type", "read"], subtypes
-    assert [e["outcome"] for e in events] == ["0", "0", "0", "4"], events
+    assert [e["outcome"] for e in events] == ["0", "0", "0", "4", "0"], events
+    api = events[4]  # a non-FHIR API: no interaction subtype, the path and query as the entity
+    assert "subtype" not in api and api["action"] == "R", api
+    assert api["entity"][0]["name"] == "/api/dead-letters", api
+    assert api["entity"][0]["query"] == base64.b64encode(b"source=hl7v2").decode(), api
     assert events[2]["entity"][0]["query"] == base64.b64encode(b"code=8302-2&_count=5").decode()
     assert events[1]["entity"][0]["what"]["reference"] == "Patient/p1"
     assert events[0]["agent"][0]["network"]["address"] == "127.0.0.1"
     with open(os.path.join(audit_dir, "audit.log"), "rb") as f:
         log = f.read()
     assert b"Bearer" not in log and b"never-logged" not in log, "a token reached the audit log"
-    print("ok   4 AuditEvents: update, read, search-type (query base64), failed read")
+    print("ok   5 AuditEvents: update, read, search-type (query base64), failed read, /api request")
 
     # Tamper: one byte of the second event's payload.
     pristine = log

@@ -148,6 +148,27 @@ def main():
             s, _, b = request(base, "GET", "/api/dead-letters", rsa.sign(claims("vigil/admin")))
             assert s == 200 and json.loads(b) == {"hl7v2": [], "mqtt": []}, (s, b)
 
+        @check("analytics need vigil/analytics.read; storing a ViewDefinition needs vigil/admin")
+        def _():
+            view = {"resourceType": "ViewDefinition", "name": "ids", "resource": "Patient", "status": "active",
+                    "select": [{"column": [{"name": "id", "path": "id"}]}]}
+            data = rsa.sign(claims("user/*.cruds"))
+            analyst = rsa.sign(claims("vigil/analytics.read"))
+            admin = rsa.sign(claims("vigil/admin vigil/analytics.read"))
+            sql = {"sql": "SELECT 1 AS one"}
+            as_json = {"Content-Type": "application/json"}
+            assert request(base, "POST", "/api/sql", data, body=sql, headers=as_json)[0] == 403
+            assert request(base, "GET", "/fhir/ViewDefinition", data)[0] == 403
+            assert request(base, "PUT", "/fhir/ViewDefinition/ids", analyst, body=view)[0] == 403
+            s, _, b = request(base, "PUT", "/fhir/ViewDefinition/ids", admin, body=view)
+            assert s in (200, 201), (s, b)
+            s, _, b = request(base, "GET", "/fhir/ViewDefinition/ids/$run?_format=json", analyst)
+            assert s == 200, (s, b)
+            s, _, b = request(base, "POST", "/api/sql", analyst, body=sql, headers=as_json)
+            assert s == 200, (s, b)
+            assert request(base, "DELETE", "/fhir/ViewDefinition/ids", analyst)[0] == 403
+            assert request(base, "DELETE", "/fhir/ViewDefinition/ids", admin)[0] == 204
+
         @check("GET /fhir/AuditEvent needs the vigil/audit.read scope; writes are 405 even with it")
         def _():
             assert request(base, "GET", "/fhir/AuditEvent")[0] == 401

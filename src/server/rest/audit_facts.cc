@@ -63,13 +63,23 @@ void AddEntities(const std::vector<std::string_view>& s, const InteractionKind& 
   }
 }
 
+// The AuditEvent.action of a request to a non-FHIR API, from its method.
+char ApiAction(std::string_view method) {
+  if (method == "GET" || method == "HEAD") return 'R';
+  if (method == "PUT" || method == "PATCH") return 'U';
+  if (method == "DELETE") return 'D';
+  return 'E';
+}
+
 }  // namespace
 
 audit::AuditFacts DescribeForAudit(const HttpRequest& request, std::string_view base_path,
                                    const HttpResponse& response, const auth::AccessToken* token) {
+  const bool fhir = request.path == base_path || request.path.starts_with(StrCat(base_path, "/"));
   std::vector<std::string_view> s;
-  if (request.path.starts_with(base_path)) s = PathSegments(std::string_view(request.path).substr(base_path.size()));
-  InteractionKind what = ClassifyInteraction(request.method, request.path, base_path);
+  if (fhir) s = PathSegments(std::string_view(request.path).substr(base_path.size()));
+  InteractionKind what = fhir ? ClassifyInteraction(request.method, request.path, base_path)
+                              : InteractionKind{"", ApiAction(request.method)};
   audit::AuditFacts f;
   f.subtype = what.code;
   f.action = what.action;
@@ -83,6 +93,11 @@ audit::AuditFacts DescribeForAudit(const HttpRequest& request, std::string_view 
     f.subject = token->claims.subject;
     f.issuer = token->claims.issuer;
     f.patient = token->claims.patient;
+  }
+  if (!fhir) {
+    f.api_path = request.path;
+    f.query = AuditableQuery(request.query);
+    return f;
   }
   AddEntities(s, what, request, base_path, response, &f);
   return f;
