@@ -19,12 +19,15 @@
 #include "auth/token_endpoint.h"
 #include "base/status.h"
 #include "base/str.h"
+#include "base/time.h"
 #include "server/http/url.h"
 
 namespace vigil::app {
 namespace {
 
 constexpr std::string_view kPrefix = "/auth";
+// The jtis of assertions already used (auth::ReplayCache), kept across restarts.
+constexpr const char* kUsedJtisFile = "used_jtis.log";
 constexpr int64_t kDefaultLifetimeS = 300;
 constexpr int64_t kMaxLifetimeS = 3600;
 
@@ -161,9 +164,14 @@ absl::Status AddAuthRoutes(ServeContext& ctx, server::Router& router) {
   options.token_lifetime_s = lifetime_s;
   auto clients = std::make_shared<auth::ClientRegistryFile>(
       (std::filesystem::path(dir) / auth::kClientsFile).string());
+  VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<auth::ReplayCache> replays,
+                         auth::ReplayCache::Open((std::filesystem::path(dir) / kUsedJtisFile).string(),
+                                                 NowSeconds()));
   auto endpoint = std::make_shared<auth::TokenEndpoint>(
-      std::move(signer), [clients] { return clients->Current(); }, std::move(options));
-  router.Add(std::string(kPrefix), [endpoint, jwks](const server::HttpRequest& request) {
+      std::move(signer), [clients] { return clients->Current(); }, std::move(options),
+      std::move(replays));
+  // Audited: a refused token request is a failed authentication attempt.
+  router.Add(std::string(kPrefix), Audited(ctx, [endpoint, jwks](const server::HttpRequest& request) {
     try {
       if (request.path == "/auth/token") return Token(*endpoint, request);
       if (request.path == "/auth/jwks") return Jwks(jwks, request);
@@ -172,7 +180,7 @@ absl::Status AddAuthRoutes(ServeContext& ctx, server::Router& router) {
       // Never the exception text: it could hold request data.
       return Reply(500, R"({"error":"server_error"})");
     }
-  });
+  }));
   return absl::OkStatus();
 }
 

@@ -6,6 +6,18 @@
 
 namespace vigil::app {
 
+namespace {
+
+void RecordRequest(audit::AuditTrail* trail, const std::string& site, const server::HttpRequest& request,
+                   const server::HttpResponse& response, const auth::AccessToken* token) {
+  if (trail == nullptr) return;
+  audit::AuditFacts facts = server::DescribeForAudit(request, "/fhir", response, token);
+  facts.site = site;
+  trail->Record(audit::AuditEventJson(facts));
+}
+
+}  // namespace
+
 server::HttpHandler Guarded(const ServeContext& ctx, GuardedHandler handler) {
   return [verifier = ctx.verifier, trail = ctx.trail, site = ctx.base_url,
           handler = std::move(handler)](const server::HttpRequest& request) {
@@ -18,12 +30,15 @@ server::HttpHandler Guarded(const ServeContext& ctx, GuardedHandler handler) {
       response = server::ErrorResponse(token.status());
       server::AddChallenge(token.status(), &response);
     }
-    if (trail != nullptr) {
-      audit::AuditFacts facts =
-          server::DescribeForAudit(request, "/fhir", response, token.ok() ? token->get() : nullptr);
-      facts.site = site;
-      trail->Record(audit::AuditEventJson(facts));
-    }
+    RecordRequest(trail, site, request, response, token.ok() ? token->get() : nullptr);
+    return response;
+  };
+}
+
+server::HttpHandler Audited(const ServeContext& ctx, server::HttpHandler handler) {
+  return [trail = ctx.trail, site = ctx.base_url, handler = std::move(handler)](const server::HttpRequest& request) {
+    server::HttpResponse response = handler(request);
+    RecordRequest(trail, site, request, response, nullptr);
     return response;
   };
 }

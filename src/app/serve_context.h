@@ -55,6 +55,10 @@ using GuardedHandler =
 // Exceptions in handler: 500 with a generic message.
 server::HttpHandler Guarded(const ServeContext& ctx, GuardedHandler handler);
 
+// Wraps a handler that needs no bearer token (the token endpoint) so that
+// every request is recorded in the audit trail when ctx.trail is set.
+server::HttpHandler Audited(const ServeContext& ctx, server::HttpHandler handler);
+
 // A JSON response (Content-Type application/json) with the given status.
 server::HttpResponse JsonResponse(int status, std::string body);
 

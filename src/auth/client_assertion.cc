@@ -1,5 +1,14 @@
 #include "auth/client_assertion.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "auth/claims.h"
 #include "auth/jws.h"
 #include "auth/token_error.h"
@@ -73,15 +82,78 @@ absl::StatusOr<VerifiedAssertion> CheckClientAssertion(std::string_view assertio
   return out;
 }
 
-bool ReplayCache::Claim(std::string_view client_id, std::string_view jti, int64_t keep_until_s,
-                        int64_t now_s) {
-  std::string key = StrCat(client_id.size(), ":", client_id, jti);
-  std::lock_guard<std::mutex> lock(mu_);
+namespace {
+
+// "<keep_until_s> <hex of the key>", as ReplayCache::Record writes it.
+bool ParseClaimLine(const std::string& line, int64_t* until, std::string* key) {
+  size_t space = line.find(' ');
+  if (space == std::string::npos || !absl::SimpleAtoi(line.substr(0, space), until)) return false;
+  std::string hex = line.substr(space + 1);
+  if (hex.empty() || hex.size() % 2 != 0 || hex.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return false;
+  }
+  *key = absl::HexStringToBytes(hex);
+  return true;
+}
+
+}  // namespace
+
+ReplayCache::~ReplayCache() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+absl::StatusOr<std::unique_ptr<ReplayCache>> ReplayCache::Open(const std::string& path,
+                                                               int64_t now_s, size_t capacity) {
+  auto cache = std::make_unique<ReplayCache>(capacity);
+  std::string kept;
+  if (std::ifstream in(path); in) {
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      int64_t until = 0;
+      std::string key;
+      if (!ParseClaimLine(line, &until, &key)) {
+        return absl::DataLossError(StrCat(path, " line ", n, ": not a '<until> <hex key>' claim"));
+      }
+      if (until < now_s) continue;
+      if (cache->seen_.insert(key).second) cache->by_expiry_.emplace(until, std::move(key));
+      kept += line + "\n";
+    }
+  }
+  // The unexpired claims replace the file, which then only grows by appends.
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  bool written = fd >= 0 && ::write(fd, kept.data(), kept.size()) == static_cast<ssize_t>(kept.size()) &&
+                 ::fdatasync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!written || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::UnavailableError(StrCat("cannot write ", path, ": ", std::strerror(errno)));
+  }
+  cache->fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (cache->fd_ < 0) return absl::UnavailableError(StrCat("cannot open ", path, ": ", std::strerror(errno)));
+  return cache;
+}
+
+void ReplayCache::Forget(int64_t now_s) {
   while (!by_expiry_.empty() && by_expiry_.begin()->first < now_s) {
     seen_.erase(by_expiry_.begin()->second);
     by_expiry_.erase(by_expiry_.begin());
   }
+}
+
+bool ReplayCache::Record(int64_t keep_until_s, const std::string& key) {
+  if (fd_ < 0) return true;
+  std::string line = StrCat(keep_until_s, " ", absl::BytesToHexString(key), "\n");
+  return ::write(fd_, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
+         ::fdatasync(fd_) == 0;
+}
+
+bool ReplayCache::Claim(std::string_view client_id, std::string_view jti, int64_t keep_until_s,
+                        int64_t now_s) {
+  std::string key = StrCat(client_id.size(), ":", client_id, jti);
+  std::lock_guard<std::mutex> lock(mu_);
+  Forget(now_s);
   if (seen_.contains(key) || seen_.size() >= capacity_) return false;
+  if (!Record(keep_until_s, key)) return false;  // fail closed: a restart would forget it
   seen_.insert(key);
   by_expiry_.emplace(keep_until_s, std::move(key));
   return true;

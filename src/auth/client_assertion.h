@@ -29,6 +29,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -65,15 +66,36 @@ absl::StatusOr<VerifiedAssertion> CheckClientAssertion(std::string_view assertio
 // exp + skew: after that the assertion is refused as expired anyway). At most
 // capacity are kept; when full, new ones are refused (fail closed) until old
 // ones expire. Only clients with a valid signature reach it.
+//
+// Open(path) also keeps them in a file (one line per claim, appended and
+// fdatasynced before Claim returns true), so that a restart of the server
+// does not make a used assertion valid again. A claim that cannot be written
+// is refused (fail closed).
 class ReplayCache {
  public:
   explicit ReplayCache(size_t capacity = 100'000) : capacity_(capacity) {}
+  ~ReplayCache();
+  ReplayCache(const ReplayCache&) = delete;
+  ReplayCache& operator=(const ReplayCache&) = delete;
 
-  // True the first time (client_id, jti) is claimed; false for a replay or when full.
+  // Loads the claims in path still unexpired at now_s (a missing file is an
+  // empty cache), rewrites the file with only those, and appends to it from
+  // then on. Errors: Unavailable (cannot read or write), DataLoss (a line
+  // that is not a claim).
+  static absl::StatusOr<std::unique_ptr<ReplayCache>> Open(const std::string& path, int64_t now_s,
+                                                           size_t capacity = 100'000);
+
+  // True the first time (client_id, jti) is claimed; false for a replay, when
+  // full, or when the claim cannot be recorded.
   bool Claim(std::string_view client_id, std::string_view jti, int64_t keep_until_s, int64_t now_s);
 
  private:
+  // REQUIRES: mu_.
+  void Forget(int64_t now_s);
+  bool Record(int64_t keep_until_s, const std::string& key);
+
   const size_t capacity_;
+  int fd_ = -1;  // the file Open appends to; -1 = memory only
   std::mutex mu_;
   std::unordered_set<std::string> seen_;                 // GUARDED_BY(mu_)
   std::set<std::pair<int64_t, std::string>> by_expiry_;  // GUARDED_BY(mu_)

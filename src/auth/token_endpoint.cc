@@ -73,8 +73,12 @@ std::string_view OAuthErrorOf(absl::StatusCode code) {
 
 }  // namespace
 
-TokenEndpoint::TokenEndpoint(JwsSigner signer, ClientSource clients, TokenEndpointOptions options)
-    : signer_(std::move(signer)), clients_(std::move(clients)), options_(std::move(options)) {
+TokenEndpoint::TokenEndpoint(JwsSigner signer, ClientSource clients, TokenEndpointOptions options,
+                             std::unique_ptr<ReplayCache> replays)
+    : signer_(std::move(signer)),
+      clients_(std::move(clients)),
+      options_(std::move(options)),
+      replays_(replays != nullptr ? std::move(replays) : std::make_unique<ReplayCache>()) {
   if (!options_.now_s) options_.now_s = NowSeconds;
 }
 
@@ -114,7 +118,7 @@ absl::StatusOr<TokenReply> TokenEndpoint::Issue(const FormParams& form, int64_t 
   if (const std::string* id = Param(form, "client_id"); id != nullptr && *id != client.client_id) {
     return absl::UnauthenticatedError("client_id is not the client assertion's iss");
   }
-  if (!replays_.Claim(client.client_id, assertion.jti, assertion.expires_s + options_.skew_s,
+  if (!replays_->Claim(client.client_id, assertion.jti, assertion.expires_s + options_.skew_s,
                       now_s)) {
     return absl::UnauthenticatedError("the client assertion's jti was used before (replay)");
   }

@@ -67,7 +67,10 @@ using FormParams = std::vector<std::pair<std::string, std::string>>;
 
 class TokenEndpoint {
  public:
-  TokenEndpoint(JwsSigner signer, ClientSource clients, TokenEndpointOptions options);
+  // replays: where used assertion jtis are kept (ReplayCache::Open keeps them
+  // across restarts); null = an in-memory cache.
+  TokenEndpoint(JwsSigner signer, ClientSource clients, TokenEndpointOptions options,
+                std::unique_ptr<ReplayCache> replays = nullptr);
 
   TokenReply Handle(const FormParams& form);
 
@@ -83,7 +86,7 @@ class TokenEndpoint {
   JwsSigner signer_;
   ClientSource clients_;
   TokenEndpointOptions options_;
-  ReplayCache replays_;
+  std::unique_ptr<ReplayCache> replays_;
 };
 
 }  // namespace vigil::auth

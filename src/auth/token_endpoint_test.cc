@@ -4,6 +4,11 @@
 #include "auth/token_endpoint.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
 
 #include "auth/authorizer.h"
 #include "auth/base64url.h"
@@ -240,6 +245,41 @@ TEST(ReplayCacheTest, ForgetsJtisAfterTheirTimeAndRefusesWhenFull) {
   EXPECT_FALSE(cache.Claim("c", "1", 100, 50));  // full
   EXPECT_TRUE(cache.Claim("a", "1", 300, 101));  // the old ones expired
   EXPECT_TRUE(cache.Claim("a1", "", 300, 101));  // "a1"+"" is not "a"+"1"
+}
+
+// Kept in a file, the used jtis survive a restart (a new cache on the same
+// file): the replay is refused, an expired claim is dropped from the file.
+TEST(ReplayCacheTest, AFileKeepsClaimsAcrossRestarts) {
+  std::string path = ::testing::TempDir() + "/used_jtis_" + std::to_string(::getpid());
+  std::remove(path.c_str());
+  {
+    auto cache = ReplayCache::Open(path, 0);
+    ASSERT_TRUE(cache.ok()) << cache.status();
+    EXPECT_TRUE((*cache)->Claim("a", "j1", 100, 0));
+    EXPECT_TRUE((*cache)->Claim("a", "j\n2", 500, 0));  // any bytes in a jti
+  }
+  {
+    auto restarted = ReplayCache::Open(path, 50);
+    ASSERT_TRUE(restarted.ok()) << restarted.status();
+    EXPECT_FALSE((*restarted)->Claim("a", "j1", 100, 50));
+    EXPECT_FALSE((*restarted)->Claim("a", "j\n2", 500, 50));
+    EXPECT_TRUE((*restarted)->Claim("b", "j1", 100, 50));
+  }
+  auto later = ReplayCache::Open(path, 200);  // j1 claims expired at 100
+  ASSERT_TRUE(later.ok());
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+  EXPECT_FALSE((*later)->Claim("a", "j\n2", 500, 200));
+  std::remove(path.c_str());
+}
+
+TEST(ReplayCacheTest, ACorruptFileIsRefused) {
+  std::string path = ::testing::TempDir() + "/bad_jtis_" + std::to_string(::getpid());
+  std::ofstream(path) << "100 6a31\nnot a claim\n";
+  auto cache = ReplayCache::Open(path, 0);
+  EXPECT_TRUE(absl::IsDataLoss(cache.status())) << cache.status();
+  std::remove(path.c_str());
 }
 
 }  // namespace

@@ -270,7 +270,7 @@ def main():
     finally:
         server.stop()
 
-    @check("the audit log holds no assertion or token")
+    @check("the audit log holds every token request (refused ones too), but no assertion or token")
     def _():
         audit = b""
         for root, _, files in os.walk(os.path.join(data, "audit")):
@@ -278,15 +278,26 @@ def main():
                 with open(os.path.join(root, name), "rb") as f:
                     audit += f.read()
         assert audit, "no audit log written"
+        assert b'"outcomeDesc":"POST 400"' in audit and b'"name":"/auth/token"' in audit, "token requests not audited"
         leaked = [s[:20] for s in secrets if s.encode() in audit or s.split(".")[2].encode() in audit]
         assert not leaked, leaked
 
-    @check("after a restart the same key signs: kid unchanged")
+    @check("after a restart the same key signs (kid unchanged) and a used jti stays used")
     def _():
         with Server(VIGIL, data, ["--auth", "smart", "--no-demo"]) as again:
             s, jwks = call("GET", again.origin + "/auth/jwks")
             assert s == 200, s
             kid = jwks["keys"][0]["kid"]
+            url = again.origin + "/auth/token"
+            def again_form(jti):
+                a = es384.sign({"iss": "lab-sync", "sub": "lab-sync", "aud": url,
+                                "exp": int(time.time()) + 240, "jti": jti})
+                return form(a)
+            s, body, _ = post_form(url, again_form("once-only"))
+            assert (s, body.get("error")) == (400, "invalid_client"), (s, body)
+            s, body, _ = post_form(url, again_form(str(uuid.uuid4())))
+            assert s == 200, (s, body)
+            secrets.append(body["access_token"])
         with Server(VIGIL, data, ["--auth", "smart", "--no-demo"]) as third:
             s, jwks = call("GET", third.origin + "/auth/jwks")
             assert jwks["keys"][0]["kid"] == kid, (kid, jwks)
