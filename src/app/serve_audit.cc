@@ -28,9 +28,7 @@ absl::StatusOr<std::unique_ptr<audit::AuditTrail>> OpenAuditTrail(const std::str
 std::function<void(const audit::AuditFacts&)> AuditHook(audit::AuditTrail* trail,
                                                         std::string base_url) {
   return [trail, base_url = std::move(base_url)](const audit::AuditFacts& facts) {
-    audit::AuditFacts f = facts;
-    f.site = base_url;
-    trail->Record(audit::AuditEventJson(f));
+    trail->Record(audit::AuditEventJson(facts, base_url));
   };
 }
 

@@ -11,9 +11,7 @@ namespace {
 void RecordRequest(audit::AuditTrail* trail, const std::string& site, const server::HttpRequest& request,
                    const server::HttpResponse& response, const auth::AccessToken* token) {
   if (trail == nullptr) return;
-  audit::AuditFacts facts = server::DescribeForAudit(request, "/fhir", response, token);
-  facts.site = site;
-  trail->Record(audit::AuditEventJson(facts));
+  trail->Record(audit::AuditEventJson(server::DescribeForAudit(request, "/fhir", response, token), site));
 }
 
 }  // namespace

@@ -68,9 +68,9 @@ void Agent(const AuditFacts& f, std::string* out) {
   *out += "}]";
 }
 
-void Source(const AuditFacts& f, std::string* out) {
+void Source(std::string_view site, std::string* out) {
   *out += ",\"source\":{";
-  if (!f.site.empty()) Member("site", f.site, out);
+  if (!site.empty()) Member("site", site, out);
   if (out->back() != '{') *out += ',';
   *out += "\"observer\":{\"display\":\"Vigil FHIR server\"},\"type\":[";
   Coding("", "http://terminology.hl7.org/CodeSystem/security-source-type", "3", out);  // Web Server
@@ -113,7 +113,9 @@ const char* OutcomeCode(int http_status) {
   return "0";
 }
 
-std::string AuditEventJson(const AuditFacts& f) {
+std::string AuditEventJson(const AuditFacts& f) { return AuditEventJson(f, f.site); }
+
+std::string AuditEventJson(const AuditFacts& f, std::string_view site) {
   std::string out;
   out.reserve(768 + f.query.size() * 4 / 3);
   out += "{\"resourceType\":\"AuditEvent\"";
@@ -128,7 +130,7 @@ std::string AuditEventJson(const AuditFacts& f) {
   Member("outcome", OutcomeCode(f.status), &out);
   if (!f.outcome_desc.empty()) Member("outcomeDesc", f.outcome_desc, &out);
   Agent(f, &out);
-  Source(f, &out);
+  Source(site, &out);
   Entities(f, &out);
   out += '}';
   return out;
