@@ -26,6 +26,7 @@
 #include "server/http/http_server.h"
 #include "server/http/rate_limit.h"
 #include "server/http/router.h"
+#include "server/net/tls.h"
 #include "server/rest/fhir_api.h"
 #include "server/rest/outcome.h"
 #include "synth/generator.h"
@@ -57,6 +58,9 @@ struct ServeArgs {
   std::vector<std::string> cors_origins;  // --cors-origin: browser origins allowed to call
   std::vector<std::string> rules = {"news2"};  // --rules: bedside scores beside the model
   double rate_limit = 0;  // --rate-limit: requests per second per client; 0 = none
+  std::string tls_cert;   // --tls-cert: PEM certificate (chain); HTTPS and MLLP/TLS
+  std::string tls_key;    // --tls-key: its PEM private key
+  std::string subscription_ca;  // --subscription-ca: extra CA for https:// rest-hook endpoints
 };
 
 bool IsLoopback(const std::string& host) {
@@ -90,7 +94,30 @@ absl::StatusOr<std::shared_ptr<const auth::TokenVerifier>> MakeVerifier(const Se
   return std::make_shared<const auth::TokenVerifier>(*std::move(keys), std::move(options));
 }
 
+// --tls-cert and --tls-key: the listeners' TLS context; null with neither.
+// Errors: one without the other, a file that cannot be read or holds no PEM,
+// a key that is not the certificate's.
+absl::StatusOr<std::shared_ptr<net::TlsContext>> ServerTls(const ServeArgs& args) {
+  if (args.tls_cert.empty() && args.tls_key.empty()) return nullptr;
+  if (args.tls_cert.empty() || args.tls_key.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-cert and --tls-key go together: give both (HTTPS, and MLLP over TLS) or neither");
+  }
+  return net::TlsContext::ForServer(args.tls_cert, args.tls_key);
+}
+
+// --subscription-ca: what https:// rest-hook endpoints are checked against;
+// null without it (the system's trusted certificates alone).
+absl::StatusOr<std::shared_ptr<net::TlsContext>> SubscriptionTls(const ServeArgs& args) {
+  if (args.subscription_ca.empty()) return nullptr;
+  return net::TlsContext::ForClient(args.subscription_ca);
+}
+
 void LogSecurity(const ServeArgs& args) {
+  if (!args.tls_cert.empty()) {
+    std::fprintf(stderr, "vigil serve: TLS: HTTPS only%s, certificate %s\n",
+                 args.mllp_port >= 0 ? " and MLLP over TLS" : "", args.tls_cert.c_str());
+  }
   if (!args.auth.empty()) {
     if (!args.issuer.empty()) {
       std::fprintf(stderr,
@@ -225,6 +252,14 @@ int Serve(const ServeArgs& args) {
     std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(verifier.status())).c_str());
     return 1;
   }
+  absl::StatusOr<std::shared_ptr<net::TlsContext>> tls = ServerTls(args);
+  absl::StatusOr<std::shared_ptr<net::TlsContext>> hook_tls = SubscriptionTls(args);
+  for (const absl::Status& s : {tls.status(), hook_tls.status()}) {
+    if (!s.ok()) {
+      std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(s)).c_str());
+      return 1;
+    }
+  }
   bool default_dir = args.data.empty();
   std::string dir = default_dir ? DefaultDataDir() : args.data;
   absl::StatusOr<std::unique_ptr<store::Store>> store = OpenDataDir(dir);
@@ -283,6 +318,7 @@ int Serve(const ServeArgs& args) {
   http.port = args.port;
   http.threads = args.threads;
   http.read_timeout = std::chrono::seconds(args.read_timeout_s);
+  http.tls = *tls;
   std::unique_ptr<server::FhirApi> api;
   // Every path the other surfaces do not claim goes to the FHIR API (its
   // OperationOutcome 404 included); the surfaces are added once the port is known.
@@ -303,7 +339,7 @@ int Serve(const ServeArgs& args) {
     std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(started)).c_str());
     return 1;
   }
-  std::string origin = StrCat("http://", args.host, ":", httpd.port());
+  std::string origin = StrCat(*tls ? "https://" : "http://", args.host, ":", httpd.port());
   options.base_url = args.base_url.empty() ? StrCat(origin, "/fhir") : args.base_url;
   if (!args.auth.empty()) {
     if (absl::Status own = TrustOwnTokens(dir, &options); !own.ok()) {
@@ -330,6 +366,7 @@ int Serve(const ServeArgs& args) {
   context.metrics = &metrics;
   context.model_dir = args.model;
   context.rules = args.rules;
+  context.subscription_tls = *hook_tls;
   if (absl::Status routed = AddRoutes(context, router); !routed.ok()) {
     std::fprintf(stderr, "vigil serve: %s\n", std::string(Message(routed)).c_str());
     httpd.Stop();
@@ -345,6 +382,8 @@ int Serve(const ServeArgs& args) {
     mllp_options.address = args.host;
     mllp_options.port = static_cast<uint16_t>(args.mllp_port);
     mllp_options.idle_timeout = std::chrono::seconds(args.mllp_idle_timeout_s);
+    mllp_options.tls = *tls;
+    mllp_options.handshake_timeout = std::chrono::seconds(args.read_timeout_s);
     absl::StatusOr<std::unique_ptr<MllpService>> started =
         MllpService::Start(*api, **store, dir, options.verifier != nullptr, mllp_options,
                            IngestObservers{&metrics, trail.get(), options.base_url});
@@ -355,8 +394,8 @@ int Serve(const ServeArgs& args) {
       return 1;
     }
     mllp = *std::move(started);
-    std::fprintf(stderr, "vigil serve: HL7 v2 MLLP at %s:%u (dead letters: %s)\n",
-                 args.host.c_str(), static_cast<unsigned>(mllp->port()),
+    std::fprintf(stderr, "vigil serve: HL7 v2 MLLP at %s:%u (%sdead letters: %s)\n",
+                 args.host.c_str(), static_cast<unsigned>(mllp->port()), *tls ? "MLLP/TLS; " : "",
                  mllp->dead_letter_dir().c_str());
   }
   std::unique_ptr<MqttService> mqtt;
@@ -409,7 +448,7 @@ void RegisterServe(CLI::App& app, int& exit_code) {
                   "seconds a client may take to send a request's headers or body (default 30)")
       ->check(CLI::Range(1, 3600));
   cmd->add_option("--base-url", args->base_url,
-                  "public base URL for links (default http://HOST:PORT/fhir)");
+                  "public base URL for links (default http://HOST:PORT/fhir, https:// with --tls-cert)");
   cmd->add_flag("--no-validate", args->no_validate,
                 "skip validation against the R4 definitions on writes (trusted bulk loads)");
   cmd->add_flag("--no-demo", args->no_demo, "do not load demo data into an empty default store");
@@ -464,6 +503,14 @@ void RegisterServe(CLI::App& app, int& exit_code) {
                   "requests per second each client may make (its bearer token, else its address), "
                   "with bursts of one second's worth; more get 429 with Retry-After (default: no limit)")
       ->check(CLI::Range(0.0, 1e6));
+  cmd->add_option("--tls-cert", args->tls_cert,
+                  "serve HTTPS only (and MLLP over TLS with --mllp-port) with this PEM certificate, "
+                  "intermediates after it; needs --tls-key (docs/tls.md)");
+  cmd->add_option("--tls-key", args->tls_key,
+                  "the unencrypted PEM private key of --tls-cert");
+  cmd->add_option("--subscription-ca", args->subscription_ca,
+                  "PEM file of CA certificates trusted, besides the system's, for https:// "
+                  "Subscription endpoints (private CAs, tests)");
   cmd->add_flag("--insecure-listen-anywhere", args->insecure_listen_anywhere,
                 "allow a non-loopback --host without --auth (only behind an authenticating proxy)");
   cmd->callback([args, &exit_code] { exit_code = Serve(*args); });

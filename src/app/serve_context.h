@@ -21,6 +21,7 @@
 #include "search/registry.h"
 #include "server/http/http_server.h"
 #include "server/http/router.h"
+#include "server/net/tls.h"
 #include "store/store.h"
 
 namespace vigil::app {
@@ -30,7 +31,7 @@ struct ServeContext {
   const search::Registry* registry = nullptr;
   events::EventBus* bus = nullptr;
   std::string data_dir;
-  std::string origin;    // "http://127.0.0.1:8080": links to the dashboard
+  std::string origin;    // "http://127.0.0.1:8080" (https:// with --tls-cert): links to the dashboard
   std::string base_url;  // origin + "/fhir"
   persist::WriteOptions write;
   // Null without --auth: every request is served.
@@ -39,6 +40,9 @@ struct ServeContext {
   metrics::ServerMetrics* metrics = nullptr;  // /metrics; never null in `vigil serve`
   std::string model_dir;  // --model: an artifact folder that scores instead of the registry's champion
   std::vector<std::string> rules = {"news2"};  // --rules: bedside scores beside the model (ai::RuleScorer)
+  // --subscription-ca: the client TLS context for https:// rest-hook endpoints;
+  // null: the system's trusted certificates alone.
+  std::shared_ptr<net::TlsContext> subscription_tls = nullptr;
   // What a surface keeps alive for the server's lifetime (services with
   // threads); released after the HTTP server and the event bus have stopped.
   std::vector<std::shared_ptr<void>> owned;

@@ -45,11 +45,12 @@ absl::Status AddSubscriptionService(ServeContext& ctx) {
   subscriptions::SubscriptionServiceOptions options;
   VIGIL_ASSIGN_OR_RETURN(options.retry.initial_delay, InitialRetryDelay());
   options.log = Log;
+  options.tls = ctx.subscription_tls;
   const subscriptions::RetryPolicy retry = options.retry;
   VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<subscriptions::SubscriptionService> service,
                          subscriptions::SubscriptionService::Start(*ctx.store, *ctx.registry, ctx.write, *ctx.bus,
                                                                    std::move(options)));
-  Log(StrCat(service->active_count(), " active (rest-hook over http; a failed notification is tried ",
+  Log(StrCat(service->active_count(), " active (rest-hook over http and https; a failed notification is tried ",
              retry.max_attempts, " times, first retry after ", retry.initial_delay.count(), " ms)"));
   ctx.owned.push_back(std::shared_ptr<subscriptions::SubscriptionService>(std::move(service)));
   return absl::OkStatus();

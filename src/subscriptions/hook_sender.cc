@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "base/str.h"
+#include "server/net/tls_stream.h"
 
 namespace vigil::subscriptions {
 namespace {
@@ -33,12 +34,14 @@ std::string Describe(const beast::error_code& ec) {
   return ec.message();
 }
 
-// One request/answer exchange, driven by the io_context that Send runs.
+// One request/answer exchange, driven by the io_context that Send runs. tls:
+// null for http://, the client context for https://.
 class Exchange {
  public:
-  Exchange(asio::io_context& io, const HookRequest& request, const HookTimeouts& timeouts)
+  Exchange(asio::io_context& io, const HookRequest& request, const HookTimeouts& timeouts,
+           const net::TlsContext* tls)
       : timeouts_(timeouts), host_(request.url.host), port_(request.url.port),
-        resolver_(io), stream_(io), deadline_(io) {
+        resolver_(io), stream_(beast::tcp_stream(io), tls), deadline_(io) {
     request_.method_string(request.method);
     request_.target(request.url.target);
     request_.version(11);
@@ -59,8 +62,9 @@ class Exchange {
     });
     resolver_.async_resolve(host_, port_, [this](const beast::error_code& ec, tcp::resolver::results_type found) {
       if (ec) return Fail(ec);
-      stream_.expires_after(timeouts_.connect);
-      stream_.async_connect(found, [this](const beast::error_code& ec2, const tcp::endpoint&) { OnConnect(ec2); });
+      stream_.next_layer().expires_after(timeouts_.connect);
+      stream_.next_layer().async_connect(
+          found, [this](const beast::error_code& ec2, const tcp::endpoint&) { OnConnect(ec2); });
     });
   }
 
@@ -69,10 +73,19 @@ class Exchange {
  private:
   void OnConnect(const beast::error_code& ec) {
     if (ec) return Fail(ec);
-    stream_.expires_after(timeouts_.io);
+    if (!stream_.ExpectPeerName(host_)) return Finish(absl::UnavailableError("TLS setup failed"));
+    stream_.next_layer().expires_after(timeouts_.io);
+    stream_.async_handshake(asio::ssl::stream_base::client, [this](const beast::error_code& ec2) {
+      if (ec2) return FailHandshake(ec2);
+      Write();
+    });
+  }
+
+  void Write() {
+    stream_.next_layer().expires_after(timeouts_.io);
     http::async_write(stream_, request_, [this](const beast::error_code& ec2, size_t) {
       if (ec2) return Fail(ec2);
-      stream_.expires_after(timeouts_.io);
+      stream_.next_layer().expires_after(timeouts_.io);
       http::async_read(stream_, buffer_, parser_, [this](const beast::error_code& ec3, size_t) { OnRead(ec3); });
     });
   }
@@ -83,6 +96,16 @@ class Exchange {
     const unsigned status = parser_.get().result_int();
     if (status >= 200 && status < 300) return Finish(absl::OkStatus());
     Finish(absl::UnavailableError(StrCat("HTTP ", status)));
+  }
+
+  // "TLS handshake failed: certificate verify failed (self-signed certificate)".
+  void FailHandshake(const beast::error_code& ec) {
+    if (ec == asio::error::operation_aborted && done_) return;
+    std::string reason = StrCat("TLS handshake failed: ", net::DescribeTlsError(ec));
+    if (const std::string why = stream_.PeerVerifyFailure(); !why.empty()) {
+      reason = StrCat(reason, " (", why, ")");
+    }
+    Finish(absl::UnavailableError(reason));
   }
 
   void Fail(const beast::error_code& ec) {
@@ -97,14 +120,14 @@ class Exchange {
     deadline_.cancel();
     resolver_.cancel();
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    stream_.next_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.next_layer().close();
   }
 
   const HookTimeouts timeouts_;
   const std::string host_, port_;
   tcp::resolver resolver_;
-  beast::tcp_stream stream_;
+  net::MaybeTlsStream<beast::tcp_stream> stream_;
   asio::steady_timer deadline_;
   http::request<http::string_body> request_;
   beast::flat_buffer buffer_;
@@ -115,11 +138,17 @@ class Exchange {
 
 class HttpHookSender final : public HookSender {
  public:
-  explicit HttpHookSender(HookTimeouts timeouts) : timeouts_(timeouts) {}
+  HttpHookSender(HookTimeouts timeouts, std::shared_ptr<net::TlsContext> tls)
+      : timeouts_(timeouts), tls_(std::move(tls)) {}
 
   absl::Status Send(const HookRequest& request) override {
-    if (request.url.scheme != "http") {
-      return absl::UnavailableError(StrCat(request.url.scheme, " endpoints are not supported yet"));
+    const net::TlsContext* tls = nullptr;
+    if (request.url.scheme == "https") {
+      absl::StatusOr<const net::TlsContext*> made = Tls();
+      if (!made.ok()) return absl::UnavailableError(StrCat("TLS setup failed: ", Message(made.status())));
+      tls = *made;
+    } else if (request.url.scheme != "http") {
+      return absl::UnavailableError(StrCat(request.url.scheme, " endpoints are not supported"));
     }
     asio::io_context io;
     {
@@ -129,7 +158,7 @@ class HttpHookSender final : public HookSender {
     }
     absl::Status result;
     {
-      Exchange exchange(io, request, timeouts_);
+      Exchange exchange(io, request, timeouts_, tls);
       exchange.Start();
       io.run();
       result = exchange.result();
@@ -147,7 +176,24 @@ class HttpHookSender final : public HookSender {
   }
 
  private:
+  // The context given, else one trusting the system's certificates, made at
+  // the first https:// request (loading the trust store takes a while).
+  absl::StatusOr<const net::TlsContext*> Tls() {
+    if (!tls_ && tls_error_.ok()) {
+      absl::StatusOr<std::shared_ptr<net::TlsContext>> made = net::TlsContext::ForClient("");
+      if (made.ok()) {
+        tls_ = *std::move(made);
+      } else {
+        tls_error_ = made.status();
+      }
+    }
+    if (!tls_error_.ok()) return tls_error_;
+    return tls_.get();
+  }
+
   const HookTimeouts timeouts_;
+  std::shared_ptr<net::TlsContext> tls_;  // used by Send only (one thread at a time)
+  absl::Status tls_error_;                // why tls_ could not be made
   std::mutex mu_;
   asio::io_context* running_ = nullptr;  // guarded by mu_: the Send in progress
   bool cancelled_ = false;               // guarded by mu_
@@ -155,8 +201,9 @@ class HttpHookSender final : public HookSender {
 
 }  // namespace
 
-std::shared_ptr<HookSender> NewHttpHookSender(HookTimeouts timeouts) {
-  return std::make_shared<HttpHookSender>(timeouts);
+std::shared_ptr<HookSender> NewHttpHookSender(HookTimeouts timeouts,
+                                              std::shared_ptr<net::TlsContext> tls) {
+  return std::make_shared<HttpHookSender>(timeouts, std::move(tls));
 }
 
 }  // namespace vigil::subscriptions

@@ -5,13 +5,18 @@
 //   absl::Status sent = sender->Send(request);  // OK: 2xx
 //
 // NewHttpHookSender is the Boost.Beast client: one connection per request
-// ("Connection: close"), plain http:// only (https:// endpoints are refused
-// when a Subscription is activated, see subscription.h). Every step has a
-// time limit (HookTimeouts), so a dead endpoint costs at most
-// HookTimeouts::total. The response body is read (up to 1 MiB) and ignored.
+// ("Connection: close"), http:// or https://. For https:// the endpoint's
+// certificate chain is verified against the client TlsContext given
+// (server/net/tls.h: the system's trust store plus an optional extra CA;
+// null: the system's trust store alone) and must name the URL's host (DNS
+// name or IP address; SNI is sent for DNS names). Every step has a time limit
+// (HookTimeouts; the TLS handshake counts as io), so a dead endpoint costs at
+// most HookTimeouts::total. The response body is read (up to 1 MiB) and
+// ignored.
 //
 // Errors: Unavailable with a short reason, fit for Subscription.error and the
-// log: "connection refused", "timed out", "host not found", "HTTP 503", ...
+// log: "connection refused", "timed out", "host not found", "HTTP 503", "TLS
+// handshake failed: certificate verify failed (self-signed certificate)", ...
 // (never the request's header values, which may carry secrets); Cancelled
 // after Cancel().
 //
@@ -26,6 +31,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "server/net/tls.h"
 #include "subscriptions/hook_url.h"
 
 namespace vigil::subscriptions {
@@ -51,6 +57,9 @@ class HookSender {
   virtual void Cancel() = 0;
 };
 
-std::shared_ptr<HookSender> NewHttpHookSender(HookTimeouts timeouts);
+// tls: a client context (TlsContext::ForClient) for https:// endpoints; null:
+// one trusting the system's certificates only.
+std::shared_ptr<HookSender> NewHttpHookSender(HookTimeouts timeouts,
+                                              std::shared_ptr<net::TlsContext> tls = nullptr);
 
 }  // namespace vigil::subscriptions

@@ -61,9 +61,6 @@ absl::Status ReadChannel(const fhir::Json& channel, Subscription& out) {
         StrCat("channel.type '", type, "' is not supported: only rest-hook is supported"));
   }
   VIGIL_ASSIGN_OR_RETURN(out.endpoint, ParseHookUrl(Text(channel.Find("endpoint"))));
-  if (out.endpoint.scheme != "http") {
-    return absl::InvalidArgumentError("https endpoints are not supported yet: use an http:// endpoint");
-  }
   const fhir::Json* payload = channel.Find("payload");
   if (payload != nullptr) {
     const std::string mime = Text(payload);

@@ -4,8 +4,8 @@
 //
 // What is supported (docs/subscriptions.md):
 //   - channel.type "rest-hook" only;
-//   - channel.endpoint: an http:// URL (https:// is refused for now, see
-//     hook_sender.h; hook_url.h for the rest);
+//   - channel.endpoint: an http:// or https:// URL (https: the certificate is
+//     verified, see hook_sender.h; hook_url.h for the rest);
 //   - channel.header: "Name: value" strings, each added to the request; the
 //     names Host, Content-Length, Content-Type, Transfer-Encoding and
 //     Connection are the server's own and refused;

@@ -36,7 +36,7 @@ absl::StatusOr<std::unique_ptr<SubscriptionService>> SubscriptionService::Start(
 SubscriptionService::SubscriptionService(store::Store& store, const search::Registry& registry,
                                          persist::WriteOptions write, SubscriptionServiceOptions options)
     : store_(store), registry_(registry), writes_(registry, std::move(write)), options_(std::move(options)) {
-  std::shared_ptr<HookSender> sender = options_.sender ? options_.sender : NewHttpHookSender(options_.timeouts);
+  std::shared_ptr<HookSender> sender = options_.sender ? options_.sender : NewHttpHookSender(options_.timeouts, options_.tls);
   DeliveryCallbacks callbacks;
   callbacks.retrying = [this](const Delivery& d, int failures, std::chrono::milliseconds delay,
                               std::string_view error) {

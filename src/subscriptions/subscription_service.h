@@ -68,7 +68,8 @@ inline constexpr std::string_view kSubscriberName = "subscriptions";
 struct SubscriptionServiceOptions {
   RetryPolicy retry;
   HookTimeouts timeouts;
-  std::shared_ptr<HookSender> sender;         // null: NewHttpHookSender(timeouts)
+  std::shared_ptr<HookSender> sender;         // null: NewHttpHookSender(timeouts, tls)
+  std::shared_ptr<net::TlsContext> tls = nullptr;  // https:// endpoints; null: the system's trust store
   std::function<void(std::string_view)> log;  // one line without '\n'; null: silent
 };
 

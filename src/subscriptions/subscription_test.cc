@@ -51,12 +51,19 @@ TEST(ReadSubscriptionTest, OtherChannelTypesAreRefusedNamingRestHook) {
             "channel.type 'email' is not supported: only rest-hook is supported");
 }
 
+TEST(ReadSubscriptionTest, HttpsEndpointIsAccepted) {
+  absl::StatusOr<Subscription> s = Read(R"({"type":"rest-hook","endpoint":"https://hooks.example.org/x"})");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->endpoint.scheme, "https");
+  EXPECT_EQ(s->endpoint.host, "hooks.example.org");
+  EXPECT_EQ(s->endpoint.port, "443");
+  EXPECT_EQ(s->endpoint.target, "/x");
+}
+
 TEST(ReadSubscriptionTest, EndpointMustBeAnHttpUrl) {
   EXPECT_EQ(Reason(R"({"type":"rest-hook"})"), "channel.endpoint '' is not an http:// or https:// URL");
   EXPECT_EQ(Reason(R"({"type":"rest-hook","endpoint":"ftp://h/x"})"),
             "channel.endpoint 'ftp://h/x' is not an http:// or https:// URL");
-  EXPECT_EQ(Reason(R"({"type":"rest-hook","endpoint":"https://h/x"})"),
-            "https endpoints are not supported yet: use an http:// endpoint");
   EXPECT_EQ(Reason(R"({"type":"rest-hook","endpoint":"http://u:secret@h/x"})"),
             "channel.endpoint 'http://u:secret@h/x' has user credentials: put them in channel.header instead");
 }

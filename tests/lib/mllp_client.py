@@ -20,8 +20,13 @@ def oru(n, obx=3, patients=50, app="LAB", facility="GH"):
 
 
 class MllpClient:
-    def __init__(self, port, host="127.0.0.1", timeout=30):
+    """ssl_context: an ssl.SSLContext for MLLP over TLS (`vigil serve --tls-cert`);
+    the server's certificate must then name `host`."""
+
+    def __init__(self, port, host="127.0.0.1", timeout=30, ssl_context=None):
         self.sock = socket.create_connection((host, port), timeout=timeout)
+        if ssl_context is not None:
+            self.sock = ssl_context.wrap_socket(self.sock, server_hostname=host)
         self.buf = b""
 
     def send(self, text):

@@ -6,6 +6,9 @@ port, call it, stop it.
     with Server(VIGIL, data_dir, ["--model", model]) as server:
         status, body = call("GET", server.fhir + "/Patient")
         status, text, headers = call_raw("GET", server.origin + "/metrics")
+
+With `--tls-cert`, .fhir and .origin are https:// URLs; pass an ssl.SSLContext
+that trusts the certificate as `context=` to call / call_raw.
 """
 import json
 import os
@@ -67,9 +70,9 @@ class Server:
         return False
 
 
-def call_raw(method, url, body=None, headers=None, timeout=30):
+def call_raw(method, url, body=None, headers=None, timeout=30, context=None):
     """(status, body bytes, headers dict with lower-case names). body: bytes,
-    str or a JSON-able value."""
+    str or a JSON-able value. context: an ssl.SSLContext for https:// URLs."""
     if body is not None and not isinstance(body, (bytes, str)):
         body = json.dumps(body)
     if isinstance(body, str):
@@ -78,13 +81,13 @@ def call_raw(method, url, body=None, headers=None, timeout=30):
     h.update(headers or {})
     req = urllib.request.Request(url, data=body, method=method, headers=h)
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
+        with urllib.request.urlopen(req, timeout=timeout, context=context) as r:
             return r.status, r.read(), {k.lower(): v for k, v in r.headers.items()}
     except urllib.error.HTTPError as e:
         return e.code, e.read(), {k.lower(): v for k, v in e.headers.items()}
 
 
-def call(method, url, body=None, headers=None, timeout=30):
+def call(method, url, body=None, headers=None, timeout=30, context=None):
     """(status, parsed JSON or None)."""
-    status, data, _ = call_raw(method, url, body, headers, timeout)
+    status, data, _ = call_raw(method, url, body, headers, timeout, context)
     return status, (json.loads(data) if data else None)

@@ -34,21 +34,53 @@ bool IEquals(beast::string_view a, std::string_view b) {
 }  // namespace
 
 Connection::Connection(tcp::socket socket, std::shared_ptr<ServerState> state)
-    : state_(std::move(state)), stream_(std::move(socket)), deadline_(stream_.get_executor()) {}
+    : state_(std::move(state)),
+      stream_(beast::tcp_stream(std::move(socket)), state_->options().tls.get()),
+      deadline_(stream_.get_executor()) {}
 
 Connection::~Connection() { state_->Unregister(this); }
 
 void Connection::Start() {
-  remote_address_ = PeerAddress(stream_.socket());
+  remote_address_ = PeerAddress(stream_.next_layer().socket());
   if (!state_->Register(this, weak_from_this())) {
     Close();
     return;
   }
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
+  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->stream_.is_tls()) {
+      self->Handshake();
+    } else {
+      self->WaitForRequest();
+    }
+  });
 }
 
 void Connection::Close() {
   asio::post(stream_.get_executor(), [self = shared_from_this()] { self->Shutdown(); });
+}
+
+// Under the read deadline, so a client that connects and never finishes the
+// handshake holds nothing for long (and the failure is logged before the
+// socket closes).
+void Connection::Handshake() {
+  ArmReadDeadline();
+  stream_.async_handshake(asio::ssl::stream_base::server,
+                          [self = shared_from_this()](ErrorCode ec) { self->OnHandshake(ec); });
+}
+
+// One line per failed connection; the reason is OpenSSL's ("http request" for
+// plain HTTP on the TLS port) or "timed out", never data from the peer.
+void Connection::OnHandshake(ErrorCode ec) {
+  DisarmReadDeadline();
+  if (closed_) return;
+  if (ec) {
+    const std::string reason = deadline_fired_ ? "timed out" : net::DescribeTlsError(ec);
+    std::fprintf(stderr, "vigil http: TLS handshake with %s failed: %s\n", remote_address_.c_str(),
+                 reason.c_str());
+    Shutdown();
+    return;
+  }
+  WaitForRequest();
 }
 
 // Waits for the first byte of the next request under the idle timeout (the read
@@ -64,7 +96,7 @@ void Connection::WaitForRequest() {
     ReadHeader();
     return;
   }
-  stream_.expires_after(first_request_ ? state_->options().read_timeout
+  stream_.next_layer().expires_after(first_request_ ? state_->options().read_timeout
                                        : state_->options().idle_timeout);
   stream_.async_read_some(
       buffer_.prepare(kFirstReadBytes),
@@ -82,7 +114,7 @@ void Connection::OnFirstBytes(ErrorCode ec, size_t n) {
 }
 
 void Connection::ReadHeader() {
-  stream_.expires_never();
+  stream_.next_layer().expires_never();
   ArmReadDeadline();
   bhttp::async_read_header(
       stream_, buffer_, *parser_,
@@ -109,7 +141,7 @@ void Connection::OnHeader(ErrorCode ec) {
 }
 
 void Connection::SendContinue() {
-  stream_.expires_after(state_->options().read_timeout);
+  stream_.next_layer().expires_after(state_->options().read_timeout);
   asio::async_write(stream_, asio::buffer(kContinue, sizeof(kContinue) - 1),
                     [self = shared_from_this()](ErrorCode ec, size_t) {
                       if (self->closed_) return;
@@ -122,7 +154,7 @@ void Connection::SendContinue() {
 }
 
 void Connection::ReadBody() {
-  stream_.expires_never();
+  stream_.next_layer().expires_never();
   ArmReadDeadline();
   bhttp::async_read(stream_, buffer_, *parser_,
                     [self = shared_from_this()](ErrorCode ec, size_t) { self->OnBody(ec); });
@@ -167,7 +199,7 @@ HttpResponse Connection::CallHandler(const HttpRequest& request) {
 }
 
 void Connection::Write(bool keep_alive) {
-  stream_.expires_after(state_->options().read_timeout);
+  stream_.next_layer().expires_after(state_->options().read_timeout);
   bhttp::async_write(stream_, *response_,
                      [self = shared_from_this(), keep_alive](ErrorCode ec, size_t) {
                        self->OnWrite(keep_alive, ec);
@@ -206,7 +238,7 @@ void Connection::SendError(int status, std::string_view message) {
   shape.keep_alive = false;
   bool unused = false;
   response_.emplace(ToBeastResponse(state_->ErrorResponse(status, message), shape, &unused));
-  stream_.expires_after(
+  stream_.next_layer().expires_after(
       std::min<std::chrono::milliseconds>(state_->options().read_timeout, kMaxLinger));
   bhttp::async_write(stream_, *response_, [self = shared_from_this()](ErrorCode ec, size_t) {
     self->response_.reset();
@@ -224,8 +256,8 @@ void Connection::SendError(int status, std::string_view message) {
 // discard what the client still sends, for a short while.
 void Connection::LingeringClose() {
   ErrorCode ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream_.expires_after(
+  stream_.next_layer().socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream_.next_layer().expires_after(
       std::min<std::chrono::milliseconds>(state_->options().read_timeout, kMaxLinger));
   Drain(0);
 }
@@ -247,8 +279,8 @@ void Connection::Shutdown() {
   closed_ = true;
   deadline_.cancel();
   ErrorCode ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  stream_.close();
+  stream_.next_layer().socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream_.next_layer().close();
 }
 
 void Connection::ArmReadDeadline() {
@@ -259,7 +291,7 @@ void Connection::ArmReadDeadline() {
     if (ec || self->closed_ || generation != self->deadline_generation_) return;
     self->deadline_fired_ = true;
     ErrorCode ignored;
-    self->stream_.socket().cancel(ignored);
+    self->stream_.next_layer().socket().cancel(ignored);
   });
 }
 

@@ -1,7 +1,11 @@
-// Internal: one accepted TCP connection and its request/response loop.
+// Internal: one accepted TCP connection and its request/response loop, over
+// plain TCP or TLS (net::MaybeTlsStream; HttpOptions::tls).
 //
 // State machine (all steps run on the connection's strand, one at a time):
 //
+//   [Handshake, TLS only, under the read deadline; failure: logged, closed]
+//        |
+//        v
 //   WaitForRequest --first byte--> ReadHeader --> [100 Continue] --> ReadBody
 //        ^                             |                               |
 //        |                             +-------------> Dispatch <------+
@@ -37,6 +41,7 @@
 
 #include "server/http/beast_message.h"
 #include "server/http/server_state.h"
+#include "server/net/tls_stream.h"
 
 namespace vigil::server::http_internal {
 
@@ -53,6 +58,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   using ErrorCode = boost::beast::error_code;
 
+  void Handshake();
+  void OnHandshake(ErrorCode ec);
   void WaitForRequest();
   void OnFirstBytes(ErrorCode ec, size_t n);
   void ReadHeader();
@@ -76,7 +83,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void DisarmReadDeadline();
 
   std::shared_ptr<ServerState> state_;
-  boost::beast::tcp_stream stream_;
+  net::MaybeTlsStream<boost::beast::tcp_stream> stream_;
   boost::asio::steady_timer deadline_;
   uint64_t deadline_generation_ = 0;
   bool deadline_fired_ = false;

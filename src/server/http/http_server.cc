@@ -106,8 +106,9 @@ absl::Status HttpServer::Impl::Start() {
   for (int i = 0; i < threads; ++i) {
     threads_.emplace_back([this] { net::RunIoContext(ioc_, "vigil http"); });
   }
-  std::fprintf(stderr, "vigil http: listening on %s:%u with %d threads\n", options.address.c_str(),
-               static_cast<unsigned>(port_), threads);
+  std::fprintf(stderr, "vigil http: listening on %s:%u with %d threads%s\n",
+               options.address.c_str(), static_cast<unsigned>(port_), threads,
+               options.tls ? " (HTTPS only)" : "");
   return absl::OkStatus();
 }
 
@@ -145,10 +146,11 @@ void HttpServer::Impl::OnAccept(boost::system::error_code ec, tcp::socket socket
 
 // Over the limit: one non-blocking write of the prepared 503, then close. The
 // response is best effort (the request is not read), but the slot is freed now.
+// Over TLS the plain-text 503 would be garbage to the client: just close.
 void HttpServer::Impl::Reject(tcp::socket socket) {
   boost::system::error_code ignored;
   socket.non_blocking(true, ignored);
-  socket.write_some(asio::buffer(rejection_), ignored);
+  if (!state_->options().tls) socket.write_some(asio::buffer(rejection_), ignored);
   socket.shutdown(tcp::socket::shutdown_send, ignored);
   socket.close(ignored);
 }

@@ -26,6 +26,12 @@
 //     or while reading a chunked body), 431 header over max_header_bytes, 503
 //     over max_connections. A handler exception gives 500 with a generic message;
 //     the exception text goes to stderr only (it may contain patient data).
+//   - With HttpOptions::tls set the port speaks HTTPS only (TLS 1.2+,
+//     server/net/tls.h). The handshake must finish within read_timeout; a
+//     failed one (plain HTTP, a client that refuses the certificate, a silent
+//     client) is logged once, without peer data, and the connection closed
+//     without an HTTP response. Over max_connections a TLS connection is closed
+//     without the 503.
 //   - `Expect: 100-continue` is answered with "100 Continue" before the body is
 //     read, or with the final 413 when the declared body is too large.
 //
@@ -44,6 +50,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "server/net/tls.h"
 
 namespace vigil::server {
 
@@ -87,6 +94,8 @@ struct HttpOptions {
   std::chrono::milliseconds read_timeout{30000};
   std::chrono::milliseconds idle_timeout{60000};  // keep-alive connection idle: closed
   size_t max_connections = 10000;                 // above: 503 (best effort) and closed immediately
+  // Set: HTTPS only, with this certificate (TlsContext::ForServer). Null: plain HTTP.
+  std::shared_ptr<net::TlsContext> tls = nullptr;
 };
 
 class HttpServer {

@@ -23,6 +23,10 @@
 //   - Above max_connections, new connections are closed at once (logged).
 //   - A handler exception is answered with an AE ACK and logged; the server
 //     keeps running.
+//   - With MllpOptions::tls set the port speaks MLLP over TLS only ("MLLP/TLS":
+//     the same framing inside a TLS 1.2+ session, server/net/tls.h). The
+//     handshake must finish within handshake_timeout; a failed one is logged
+//     once (peer address and OpenSSL's reason) and the connection closed.
 //
 // Thread-safety: Start and Stop must not run concurrently with each other nor
 // from inside the handler (Stop joins the io threads).
@@ -37,6 +41,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "server/net/tls.h"
 
 namespace vigil::mllp {
 
@@ -56,6 +61,9 @@ struct MllpOptions {
   size_t max_message_bytes = size_t{16} << 20;
   std::chrono::milliseconds idle_timeout{600000};
   size_t max_connections = 1000;
+  // Set: MLLP over TLS with this certificate (TlsContext::ForServer). Null: plain TCP.
+  std::shared_ptr<net::TlsContext> tls = nullptr;
+  std::chrono::milliseconds handshake_timeout{30000};  // TLS only
 };
 
 class MllpServer {

@@ -1,6 +1,6 @@
 // MllpServer over real sockets with a stub handler: framing across reads,
 // garbage between frames, many messages per connection and many connections,
-// oversized frames, handler exceptions.
+// oversized frames, handler exceptions; MLLP over TLS.
 #include "server/mllp/mllp_server.h"
 
 #include <utility>  // before asio: Boost 1.74 asio needs std::exchange under C++20
@@ -16,6 +16,9 @@
 #include <chrono>
 #include <thread>
 #include <vector>
+
+#include "server/net/test_tls.h"
+#include "server/net/tls.h"
 
 namespace vigil::mllp {
 namespace {
@@ -131,6 +134,51 @@ TEST_F(MllpServerTest, StopClosesConnectionsAndIsIdempotent) {
   server_->Stop();
   server_->Stop();
   EXPECT_EQ(c.Ack(), "");
+}
+
+class MllpTlsTest : public MllpServerTest {
+ protected:
+  void StartTls(std::chrono::milliseconds handshake_timeout = std::chrono::seconds(5)) {
+    MllpOptions options;
+    options.tls = net::TlsContext::ForServer(cert_.cert_file, cert_.key_file).value();
+    options.handshake_timeout = handshake_timeout;
+    StartServer(options);
+  }
+  net::testing::TestCerts certs_;
+  net::testing::TestCert cert_ = certs_.Make("mllp", "IP:127.0.0.1");
+};
+
+TEST_F(MllpTlsTest, MessagesFramedOverTlsGetTheirAcksInOrder) {
+  StartTls();
+  net::testing::TlsClient c(server_->port(), cert_.cert_file);
+  c.Write(Frame("MSH|one") + Frame("MSH|two"));
+  EXPECT_EQ(c.ReadUntil("\x1c\r"), Frame("ACK:MSH|one"));
+  EXPECT_EQ(c.ReadUntil("\x1c\r"), Frame("ACK:MSH|two"));
+  EXPECT_EQ(handled_.load(), 2);
+}
+
+TEST_F(MllpTlsTest, PlainMllpOnTheTlsPortIsClosedUnhandled) {
+  StartTls();
+  ::testing::internal::CaptureStderr();
+  Client c(server_->port());
+  c.Send(Frame("MSH|plain"));
+  EXPECT_EQ(c.Ack(), "");
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(handled_.load(), 0);
+  EXPECT_NE(log.find("vigil serve: MLLP: TLS handshake with 127.0.0.1:"), std::string::npos) << log;
+}
+
+TEST_F(MllpTlsTest, HandshakeThatNeverCompletesIsClosedAfterTheHandshakeTimeout) {
+  StartTls(std::chrono::milliseconds(200));
+  ::testing::internal::CaptureStderr();
+  Client c(server_->port());
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(c.Ack(), "");
+  const auto took = std::chrono::steady_clock::now() - start;
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_LT(took, std::chrono::seconds(3));
+  EXPECT_NE(log.find("failed: timed out\n"), std::string::npos) << log;
+  EXPECT_EQ(log.find("closing idle connection"), std::string::npos) << log;
 }
 
 }  // namespace

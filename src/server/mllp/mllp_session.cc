@@ -40,12 +40,12 @@ std::vector<std::shared_ptr<Session>> Shared::BeginStop() {
 }
 
 Session::Session(tcp::socket socket, std::shared_ptr<Shared> shared)
-    : socket_(std::move(socket)),
-      timer_(socket_.get_executor()),
+    : stream_(std::move(socket), shared->options.tls.get()),
+      timer_(stream_.get_executor()),
       shared_(std::move(shared)),
       framer_(shared_->options.max_message_bytes) {
   boost::system::error_code ec;
-  tcp::endpoint remote = socket_.remote_endpoint(ec);
+  tcp::endpoint remote = stream_.next_layer().remote_endpoint(ec);
   if (!ec) {
     peer_.address = remote.address().to_string();
     peer_.port = remote.port();
@@ -56,11 +56,36 @@ Session::~Session() { shared_->Unregister(this); }
 
 void Session::Start() {
   if (!shared_->Register(this, weak_from_this())) return Shutdown();
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Read(); });
+  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->stream_.is_tls()) return self->Handshake();
+    self->Read();
+  });
+}
+
+// One log line per failed handshake: from here, or from the timer when it
+// times out (the handler then finds the session closed).
+void Session::Handshake() {
+  if (closed_) return;
+  handshaking_ = true;
+  ArmTimer(shared_->options.handshake_timeout);
+  stream_.async_handshake(asio::ssl::stream_base::server,
+                          [self = shared_from_this()](const boost::system::error_code& ec) {
+                            self->handshaking_ = false;
+                            self->timer_.cancel();
+                            if (self->closed_) return;
+                            if (ec) {
+                              std::fprintf(stderr,
+                                           "vigil serve: MLLP: TLS handshake with %s failed: %s\n",
+                                           self->peer_.ToString().c_str(),
+                                           net::DescribeTlsError(ec).c_str());
+                              return self->Shutdown();
+                            }
+                            self->Read();
+                          });
 }
 
 void Session::Close() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Shutdown(); });
+  asio::post(stream_.get_executor(), [self = shared_from_this()] { self->Shutdown(); });
 }
 
 void Session::Shutdown() {
@@ -68,24 +93,29 @@ void Session::Shutdown() {
   closed_ = true;
   boost::system::error_code ignored;
   timer_.cancel();
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  stream_.next_layer().shutdown(tcp::socket::shutdown_both, ignored);
+  stream_.next_layer().close(ignored);
 }
 
-void Session::ArmTimer() {
-  timer_.expires_after(shared_->options.idle_timeout);
+void Session::ArmTimer(std::chrono::milliseconds timeout) {
+  timer_.expires_after(timeout);
   timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
     if (ec) return;  // re-armed or cancelled
-    std::fprintf(stderr, "vigil serve: MLLP: closing idle connection from %s\n",
-                 self->peer_.ToString().c_str());
+    if (self->handshaking_) {
+      std::fprintf(stderr, "vigil serve: MLLP: TLS handshake with %s failed: timed out\n",
+                   self->peer_.ToString().c_str());
+    } else {
+      std::fprintf(stderr, "vigil serve: MLLP: closing idle connection from %s\n",
+                   self->peer_.ToString().c_str());
+    }
     self->Shutdown();
   });
 }
 
 void Session::Read() {
   if (closed_) return;
-  ArmTimer();
-  socket_.async_read_some(asio::buffer(buffer_),
+  ArmTimer(shared_->options.idle_timeout);
+  stream_.async_read_some(asio::buffer(buffer_),
                           [self = shared_from_this()](const boost::system::error_code& ec,
                                                       size_t n) { self->OnRead(ec, n); });
 }
@@ -134,8 +164,8 @@ void Session::HandleNext() {
 void Session::Write(std::string ack, bool close_after) {
   if (closed_) return;
   out_ = hl7v2::MllpFramer::Frame(ack);
-  ArmTimer();
-  asio::async_write(socket_, asio::buffer(out_),
+  ArmTimer(shared_->options.idle_timeout);
+  asio::async_write(stream_, asio::buffer(out_),
                     [self = shared_from_this(), close_after](const boost::system::error_code& ec,
                                                             size_t) {
                       self->timer_.cancel();

@@ -3,7 +3,9 @@
 // A session alternates: read (until the framer has at least one message) ->
 // handle one message -> write its ACK -> handle the next or read again. All of
 // its handlers run on its strand; a timer closes it after idle_timeout without
-// a completed read or write.
+// a completed read or write. With MllpOptions::tls the same session runs over
+// TLS (net::MaybeTlsStream): a handshake first, under handshake_timeout; a
+// failed one is logged once and the connection closed.
 #pragma once
 
 #include <utility>  // before asio: Boost 1.74 asio needs std::exchange under C++20
@@ -21,6 +23,7 @@
 
 #include "ingest/hl7v2/mllp_framer.h"
 #include "server/mllp/mllp_server.h"
+#include "server/net/tls_stream.h"
 
 namespace vigil::mllp::internal {
 
@@ -52,15 +55,16 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close();
 
  private:
+  void Handshake();
   void Read();
   void OnRead(const boost::system::error_code& ec, size_t n);
   void HandleNext();
   void Write(std::string ack, bool close_after);
-  void ArmTimer();
+  void ArmTimer(std::chrono::milliseconds timeout);
   void Shutdown();
   std::string Handle(const std::string& message);
 
-  boost::asio::ip::tcp::socket socket_;
+  net::MaybeTlsStream<boost::asio::ip::tcp::socket> stream_;
   boost::asio::steady_timer timer_;
   std::shared_ptr<Shared> shared_;
   hl7v2::MllpFramer framer_;
@@ -68,6 +72,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::array<char, 64 * 1024> buffer_;
   std::string out_;  // the framed ACK being written
   MllpPeer peer_;
+  bool handshaking_ = false;  // TLS handshake in progress
   bool closed_ = false;
 };
 
