@@ -2,25 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "audit/event_test_util.h"
 #include "fhir/json.h"
 
 namespace vigil::audit {
 namespace {
 
-fhir::Json Parse(const std::string& text) {
-  absl::StatusOr<fhir::Json> j = fhir::ParseJson(text);
-  EXPECT_TRUE(j.ok()) << j.status();
-  return j.value_or(fhir::Json::Object());
-}
+using testing::DetailOf;
 
-std::string DetailOf(const fhir::Json& entity, std::string_view type) {
-  const fhir::Json* details = entity.Find("detail");
-  if (details == nullptr) return "(none)";
-  for (const fhir::Json& d : details->items()) {
-    if (d.Find("type")->text() == type) return d.Find("valueString")->text();
-  }
-  return "(none)";
-}
+fhir::Json Parse(const std::string& text) { return testing::ParseEvent(text); }
 
 TEST(IngestEventsTest, AnAcceptedMessageNamesSenderMessageAndEveryResourceWritten) {
   IngestFacts f;
