@@ -1,5 +1,6 @@
 #include "auth/authorizer.h"
 
+#include <algorithm>
 #include <array>
 
 #include "base/str.h"
@@ -29,16 +30,32 @@ uint8_t Needed(Interaction interaction) {
   return 0xFF;  // unreachable; no scope has every bit
 }
 
-bool PatientContextSupports(Interaction interaction) {
-  return interaction == Interaction::kRead || interaction == Interaction::kVRead ||
-         interaction == Interaction::kHistoryInstance || interaction == Interaction::kSearch;
-}
-
 bool Grants(const ResourceScope& scope, uint8_t needed, std::string_view type) {
-  if (!scope.restriction.empty()) return false;  // granular: not enforced yet, grants nothing
   if (scope.resource_type != "*" && scope.resource_type != type) return false;
   return (scope.permissions & needed) == needed;
 }
+
+// The grants of one kind of context: unrestricted, or the OR of restrictions.
+struct GrantSet {
+  bool any = false;
+  bool unrestricted = false;
+  std::vector<Restriction> restrictions;
+
+  void Add(const Restriction& restriction) {
+    any = true;
+    if (restriction.empty()) {
+      unrestricted = true;
+    } else if (std::find(restrictions.begin(), restrictions.end(), restriction) ==
+               restrictions.end()) {
+      restrictions.push_back(restriction);
+    }
+  }
+  Access ToAccess() const {
+    Access access;
+    if (!unrestricted) access.restrictions = restrictions;
+    return access;
+  }
+};
 
 }  // namespace
 
@@ -46,38 +63,33 @@ std::string_view InteractionName(Interaction interaction) {
   return kNames[static_cast<size_t>(interaction)];
 }
 
-absl::Status AuthorizeBundle(const AccessToken& token) {
-  for (const ResourceScope& scope : token.scopes.resources) {
-    if (scope.context == ScopeContext::kPatient) {
-      return absl::PermissionDeniedError(
-          "transaction and batch Bundles are not supported yet for patient-context tokens");
-    }
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<Access> Authorize(const AccessToken& token, Interaction interaction,
-                                 std::string_view type) {
+                                 std::string_view type, const RestrictionCheck& enforceable) {
   uint8_t needed = Needed(interaction);
-  bool patient_grant = false;
+  GrantSet user, patient;
+  bool unenforceable = false;  // a restricted scope would have granted
   for (const ResourceScope& scope : token.scopes.resources) {
     if (!Grants(scope, needed, type)) continue;
-    if (scope.context != ScopeContext::kPatient) return Access{};
-    patient_grant = true;
+    if (!scope.restriction.empty() &&
+        (type == "*" || !enforceable || !enforceable(type, scope.restriction))) {
+      unenforceable = true;
+      continue;
+    }
+    (scope.context == ScopeContext::kPatient ? patient : user).Add(scope.restriction);
   }
+  if (user.any) return user.ToAccess();
   std::string what = StrCat(InteractionName(interaction), " on ", type);
-  if (!patient_grant) {
-    return absl::PermissionDeniedError(StrCat("the access token's scopes do not allow ", what));
+  if (!patient.any) {
+    return absl::PermissionDeniedError(StrCat(
+        "the access token's scopes do not allow ", what,
+        unenforceable ? " (a granular scope's restriction cannot be evaluated on this type)"
+                      : ""));
   }
   if (token.claims.patient.empty()) {
     return absl::PermissionDeniedError(
         StrCat("patient scopes allow ", what, " only with a patient launch context"));
   }
-  if (!PatientContextSupports(interaction)) {
-    return absl::PermissionDeniedError(
-        StrCat(what, " is not supported yet for patient-context tokens"));
-  }
-  Access access;
+  Access access = patient.ToAccess();
   access.patient = token.claims.patient;
   return access;
 }

@@ -79,27 +79,76 @@ TEST(AuthorizerTest, PatientScopesWithoutPatientClaimGrantNothing) {
   EXPECT_FALSE(Allowed(Token("patient/*.rs"), Interaction::kRead, "Observation"));
 }
 
-TEST(AuthorizerTest, PatientContextRefusesWhatItCannotConfineYet) {
+TEST(AuthorizerTest, PatientContextIsConfinedForEveryInteraction) {
   AccessToken t = Token("patient/*.cruds", "p1");
-  EXPECT_TRUE(Allowed(t, Interaction::kRead, "Observation"));
-  EXPECT_TRUE(Allowed(t, Interaction::kVRead, "Observation"));
-  EXPECT_TRUE(Allowed(t, Interaction::kHistoryInstance, "Observation"));
-  EXPECT_TRUE(Allowed(t, Interaction::kSearch, "Observation"));
   for (Interaction i :
-       {Interaction::kCreate, Interaction::kUpdate, Interaction::kPatch, Interaction::kDelete,
-        Interaction::kHistoryType, Interaction::kHistorySystem, Interaction::kOperation}) {
-    EXPECT_FALSE(Allowed(
-        t, i,
-        i == Interaction::kHistorySystem || i == Interaction::kOperation ? "*" : "Observation"))
-        << InteractionName(i);
+       {Interaction::kRead, Interaction::kVRead, Interaction::kHistoryInstance,
+        Interaction::kSearch, Interaction::kCreate, Interaction::kUpdate, Interaction::kPatch,
+        Interaction::kDelete, Interaction::kHistoryType, Interaction::kHistorySystem,
+        Interaction::kOperation}) {
+    bool server = i == Interaction::kHistorySystem || i == Interaction::kOperation;
+    absl::StatusOr<Access> a = Authorize(t, i, server ? "*" : "Observation");
+    ASSERT_TRUE(a.ok()) << InteractionName(i);
+    EXPECT_EQ(a->patient, "p1") << InteractionName(i);
+    EXPECT_TRUE(a->restrictions.empty());
   }
 }
 
-TEST(AuthorizerTest, GranularScopesGrantNothingYet) {
+// The server's check: here, any restriction naming "category" is enforceable.
+bool CategoryOnly(std::string_view, const Restriction& r) { return r[0].first == "category"; }
+
+TEST(AuthorizerTest, GranularScopesGrantOnlyWhereTheServerCanEnforceThem) {
   AccessToken t = Token("user/Observation.rs?category=laboratory");
   ASSERT_EQ(t.scopes.resources.size(), 1u);
+  // Without a check (or one that refuses), a restricted scope grants nothing.
   EXPECT_FALSE(Allowed(t, Interaction::kSearch, "Observation"));
-  EXPECT_FALSE(Allowed(t, Interaction::kRead, "Observation"));
+  EXPECT_FALSE(Authorize(t, Interaction::kRead, "Observation",
+                         [](std::string_view, const Restriction&) { return false; })
+                   .ok());
+  absl::StatusOr<Access> a = Authorize(t, Interaction::kSearch, "Observation", CategoryOnly);
+  ASSERT_TRUE(a.ok());
+  EXPECT_FALSE(a->patient);
+  EXPECT_EQ(a->restrictions, (std::vector<Restriction>{{{"category", "laboratory"}}}));
+  EXPECT_FALSE(a->unrestricted());
+  // Never for the whole server.
+  EXPECT_FALSE(Authorize(Token("user/*.rs?category=laboratory"), Interaction::kHistorySystem,
+                         "*", CategoryOnly)
+                   .ok());
+  absl::StatusOr<Access> refused =
+      Authorize(Token("user/Observation.rs?code=1"), Interaction::kSearch, "Observation",
+                CategoryOnly);
+  EXPECT_NE(refused.status().message().find("cannot be evaluated"), std::string::npos);
+}
+
+TEST(AuthorizerTest, RestrictionsOfSeveralScopesAreOredAndAnUnrestrictedScopeWins) {
+  AccessToken two = Token(
+      "patient/Observation.rs?category=vital-signs patient/Observation.s?category=laboratory "
+      "patient/Observation.rs?category=vital-signs",
+      "p1");
+  absl::StatusOr<Access> search = Authorize(two, Interaction::kSearch, "Observation", CategoryOnly);
+  ASSERT_TRUE(search.ok());
+  EXPECT_EQ(search->patient, "p1");
+  EXPECT_EQ(search->restrictions,
+            (std::vector<Restriction>{{{"category", "vital-signs"}}, {{"category", "laboratory"}}}));
+  // Only the scopes with r grant a read.
+  absl::StatusOr<Access> read = Authorize(two, Interaction::kRead, "Observation", CategoryOnly);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->restrictions.size(), 1u);
+  absl::StatusOr<Access> wide = Authorize(
+      Token("patient/Observation.rs?category=laboratory patient/*.rs", "p1"),
+      Interaction::kSearch, "Observation", CategoryOnly);
+  ASSERT_TRUE(wide.ok());
+  EXPECT_TRUE(wide->restrictions.empty());
+  EXPECT_EQ(wide->patient, "p1");
+}
+
+TEST(AuthorizerTest, UserGrantsAreUsedBeforePatientGrants) {
+  absl::StatusOr<Access> a =
+      Authorize(Token("patient/Observation.rs user/Observation.rs?category=laboratory", "p1"),
+                Interaction::kSearch, "Observation", CategoryOnly);
+  ASSERT_TRUE(a.ok());
+  EXPECT_FALSE(a->patient);
+  EXPECT_EQ(a->restrictions.size(), 1u);
 }
 
 TEST(AuthorizerTest, RolesAndIdentityScopesGrantNoFhirAccess) {

@@ -163,6 +163,7 @@ TEST_F(MllpTlsTest, PlainMllpOnTheTlsPortIsClosedUnhandled) {
   Client c(server_->port());
   c.Send(Frame("MSH|plain"));
   EXPECT_EQ(c.Ack(), "");
+  server_->Stop();  // joins the io threads: the log line is written (it may follow the close)
   const std::string log = ::testing::internal::GetCapturedStderr();
   EXPECT_EQ(handled_.load(), 0);
   EXPECT_NE(log.find("vigil serve: MLLP: TLS handshake with 127.0.0.1:"), std::string::npos) << log;
@@ -175,6 +176,7 @@ TEST_F(MllpTlsTest, HandshakeThatNeverCompletesIsClosedAfterTheHandshakeTimeout)
   const auto start = std::chrono::steady_clock::now();
   EXPECT_EQ(c.Ack(), "");
   const auto took = std::chrono::steady_clock::now() - start;
+  server_->Stop();  // joins the io threads: the log line is written (it may follow the close)
   const std::string log = ::testing::internal::GetCapturedStderr();
   EXPECT_LT(took, std::chrono::seconds(3));
   EXPECT_NE(log.find("failed: timed out\n"), std::string::npos) << log;

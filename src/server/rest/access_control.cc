@@ -1,14 +1,13 @@
 // Authentication (one step before routing) and per-interaction authorization
-// of FhirApi; the patient-compartment checks themselves are in
-// patient_compartment.cc.
+// of FhirApi; what a token may see is decided in access_filter.cc.
 #include "server/rest/access_control.h"
 
 #include "auth/token_error.h"
 #include "base/http_error.h"
 #include "base/status.h"
 #include "base/str.h"
+#include "server/rest/export.h"
 #include "server/rest/fhir_api.h"
-#include "server/rest/patient_compartment.h"
 
 namespace vigil::server {
 namespace {
@@ -80,54 +79,72 @@ std::optional<HttpResponse> FhirApi::SmartConfiguration(const HttpRequest& http)
   return response;
 }
 
-absl::StatusOr<auth::Access> FhirApi::Allow(const FhirRequest& request,
-                                            auth::Interaction interaction,
-                                            std::string_view type) const {
-  if (!options_.verifier) return auth::Access{};
-  if (!request.token) return HttpError(401, "login", "a Bearer access token is required");
-  absl::StatusOr<auth::Access> access = auth::Authorize(*request.token, interaction, type);
-  if (!access.ok()) return HttpError(403, "forbidden", Message(access.status()));
-  return access;
+AccessFilter FhirApi::AccessOf(const FhirRequest& request) const {
+  return AccessFilter(registry_, request.token, options_.verifier != nullptr);
 }
 
-absl::Status FhirApi::AllowUnconfined(const FhirRequest& request, auth::Interaction interaction,
-                                      std::string_view type) const {
-  VIGIL_ASSIGN_OR_RETURN(auth::Access access, Allow(request, interaction, type));
-  if (access.patient) {
-    return HttpError(403, "forbidden",
-                     StrCat(auth::InteractionName(interaction), " on ", type,
-                            " is not supported yet for patient-context tokens"));
+absl::StatusOr<TypeFilter> FhirApi::Allow(const FhirRequest& request,
+                                          auth::Interaction interaction,
+                                          std::string_view type) const {
+  if (!options_.verifier) return TypeFilter();
+  return AccessOf(request).For(interaction, type);
+}
+
+absl::StatusOr<SearchConfinement> FhirApi::ConditionalConfinement(
+    const FhirRequest& request, std::string_view type,
+    std::initializer_list<auth::Interaction> needed) const {
+  SearchConfinement out;
+  if (!options_.verifier) return out;
+  for (auth::Interaction interaction : needed) {
+    VIGIL_ASSIGN_OR_RETURN(TypeFilter filter, Allow(request, interaction, type));
+    VIGIL_ASSIGN_OR_RETURN(Clauses clauses, filter.SearchClauses());
+    out.clauses.insert(out.clauses.end(), clauses.begin(), clauses.end());
   }
-  return absl::OkStatus();
+  auto access = std::make_shared<const AccessFilter>(AccessOf(request));
+  out.hops = [access](search::ParsedSearch& parsed) { return access->ConfineHops(parsed); };
+  return out;
 }
 
 absl::StatusOr<InteractionResult> FhirApi::Confined(
-    store::Reader& reader, const auth::Access& access, const std::string& type,
+    store::Reader& reader, const TypeFilter& filter, const std::string& type,
     const std::string& id, std::string_view not_found,
     const std::function<absl::StatusOr<InteractionResult>()>& run) const {
-  if (!access.patient) return run();
-  const std::string& patient = *access.patient;
-  VIGIL_RETURN_IF_ERROR(CheckInstanceVisible(reader, registry_, type, id, patient, not_found));
+  if (filter.unrestricted()) return run();
+  VIGIL_RETURN_IF_ERROR(CheckVisible(reader, filter, type, id, not_found));
   VIGIL_ASSIGN_OR_RETURN(InteractionResult result, run());
   if (result.resource) {
     // The result may be summarized (_elements): check the full version it shows.
     VIGIL_ASSIGN_OR_RETURN(auto full, reader.ReadVersion(type, id, result.resource->version));
-    if (!full || !InPatientCompartment(registry_, *full, patient)) {
-      return HttpError(404, "not-found", not_found);
-    }
+    if (!full || !filter.Admits(*full)) return HttpError(404, "not-found", not_found);
   }
   if (!result.body.empty()) {
-    VIGIL_RETURN_IF_ERROR(CheckBundleVisible(registry_, result.body, patient, not_found));
+    VIGIL_RETURN_IF_ERROR(CheckBundleVisible(filter, result.body, not_found));
   }
   return result;
 }
 
-absl::Status FhirApi::Confine(const auth::Access& access, SearchCall* call) const {
-  if (!access.patient) return absl::OkStatus();
-  VIGIL_ASSIGN_OR_RETURN(store::Clause clause, PatientClause(call->type, *access.patient));
-  call->extra_clauses.push_back(std::move(clause));
-  call->vet = VetPatientSearch;
+absl::Status FhirApi::Confine(const FhirRequest& request, const TypeFilter& filter,
+                              SearchCall* call) const {
+  if (!options_.verifier) return absl::OkStatus();
+  VIGIL_ASSIGN_OR_RETURN(Clauses clauses, filter.SearchClauses());
+  call->extra_clauses.insert(call->extra_clauses.end(), clauses.begin(), clauses.end());
+  auto access = std::make_shared<const AccessFilter>(AccessOf(request));
+  call->confine = [access](search::ParsedSearch& parsed) { return access->ConfineHops(parsed); };
+  call->admit_included = [access](const store::StoredResource& r) {
+    return access->Sees(auth::Interaction::kRead, r);
+  };
   return absl::OkStatus();
+}
+
+absl::StatusOr<HttpResponse> FhirApi::Export(const FhirRequest& request) const {
+  VIGIL_ASSIGN_OR_RETURN(TypeFilter server, Allow(request, auth::Interaction::kOperation, "*"));
+  if (!exports_) return HttpError(501, "not-supported", "Bulk Data $export is not enabled");
+  ExportAccess access;
+  if (options_.verifier) {
+    access.patient = server.patient().value_or("");
+    access.filter = std::make_shared<const AccessFilter>(AccessOf(request));
+  }
+  return exports_->Handle(request, access);
 }
 
 }  // namespace vigil::server

@@ -142,16 +142,17 @@ absl::Status BundleProcessor::ResolveIdentities(store::WriteTxn& txn, std::vecto
     std::string id;
     if (e.request.method == "POST" && s.size() == 1) {
       if (!e.request.if_none_exist.empty()) {
-        // A match answers the entry without Dispatch: authorize what it does here.
-        for (auth::Interaction i : {auth::Interaction::kCreate, auth::Interaction::kSearch,
-                                    auth::Interaction::kRead}) {
-          absl::Status allowed = api_.AllowUnconfined(e.request, i, s[0]);
-          if (!allowed.ok()) return EntryError(e.index, allowed);
-        }
+        // A match answers the entry without Dispatch: authorize what it does
+        // here, and search only what the token may search and read.
+        absl::StatusOr<TypeFilter> create = api_.Allow(e.request, auth::Interaction::kCreate, s[0]);
+        if (!create.ok()) return EntryError(e.index, create.status());
+        absl::StatusOr<SearchConfinement> confine = api_.ConditionalConfinement(
+            e.request, s[0], {auth::Interaction::kSearch, auth::Interaction::kRead});
+        if (!confine.ok()) return EntryError(e.index, confine.status());
         std::string_view query = e.request.if_none_exist;
         if (size_t q = query.find('?'); q != std::string_view::npos) query.remove_prefix(q + 1);
         auto matches = FindConditional(txn, api_.registry_, s[0], ParseQueryString(query),
-                                       api_.writes_.Now());
+                                       api_.writes_.Now(), *confine);
         if (!matches.ok()) return EntryError(e.index, matches.status());
         if (matches->size() > 1) {
           return EntryError(e.index, HttpError(412, "multiple-matches", "ifNoneExist matches more than one resource"));
@@ -167,9 +168,11 @@ absl::Status BundleProcessor::ResolveIdentities(store::WriteTxn& txn, std::vecto
       if (id.empty()) id = e.assigned_id = api_.writes_.NewId();
     } else if (e.request.method == "PUT" && s.size() == 1) {
       // Conditional update: becomes an update of the match, or of a new id.
-      absl::Status allowed = api_.AllowUnconfined(e.request, auth::Interaction::kSearch, s[0]);
-      if (!allowed.ok()) return EntryError(e.index, allowed);
-      auto matches = FindConditional(txn, api_.registry_, s[0], e.request.params, api_.writes_.Now());
+      absl::StatusOr<SearchConfinement> confine = api_.ConditionalConfinement(
+          e.request, s[0], {auth::Interaction::kSearch, auth::Interaction::kUpdate});
+      if (!confine.ok()) return EntryError(e.index, confine.status());
+      auto matches = FindConditional(txn, api_.registry_, s[0], e.request.params,
+                                     api_.writes_.Now(), *confine);
       if (!matches.ok()) return EntryError(e.index, matches.status());
       if (matches->size() > 1) {
         return EntryError(e.index, HttpError(412, "multiple-matches", "conditional update matches more than one resource"));
@@ -198,11 +201,13 @@ absl::Status BundleProcessor::RewriteReferences(store::WriteTxn& txn, fhir::Json
         if (q == std::string_view::npos || !IsResourceType(ref.substr(0, q))) return std::nullopt;
         // A conditional reference: it must match exactly one resource.
         std::string type(ref.substr(0, q));
-        VIGIL_RETURN_IF_ERROR(api_.AllowUnconfined(outer_, auth::Interaction::kSearch, type));
+        VIGIL_ASSIGN_OR_RETURN(
+            SearchConfinement confine,
+            api_.ConditionalConfinement(outer_, type, {auth::Interaction::kSearch}));
         VIGIL_ASSIGN_OR_RETURN(auto matches,
                                FindConditional(txn, api_.registry_, type,
                                                ParseQueryString(ref.substr(q + 1)),
-                                               api_.writes_.Now()));
+                                               api_.writes_.Now(), confine));
         if (matches.size() != 1) {
           return HttpError(412, matches.empty() ? "not-found" : "multiple-matches",
                            StrCat("conditional reference '", ref, "' matches ", matches.size(),
@@ -219,8 +224,11 @@ absl::StatusOr<InteractionResult> BundleProcessor::RunEntry(store::WriteTxn* txn
     if (entry.resource->Find("resourceType")->text() != type) {
       return HttpError(400, "invalid", "resourceType does not match request.url");
     }
+    VIGIL_ASSIGN_OR_RETURN(TypeFilter filter,
+                           api_.Allow(entry.request, auth::Interaction::kCreate, type));
     VIGIL_ASSIGN_OR_RETURN(persist::WriteResult write,
                            api_.writes_.Create(*txn, *entry.resource, entry.assigned_id));
+    VIGIL_RETURN_IF_ERROR(CheckWritten(filter, write.stored));
     InteractionResult result;
     result.status = 201;
     result.location = true;

@@ -10,6 +10,14 @@
 //
 // batch: each entry runs on its own (own transaction); failures are reported in
 // that entry's response and do not affect the others.
+//
+// Authorization (with --auth): every entry is authorized and confined as its
+// own interaction with the Bundle's token (access_filter.h): reads and
+// searches see only what the token may see (404 otherwise), writes must stay
+// inside it before and after (403), and the searches of ifNoneExist,
+// conditional updates and conditional references match only visible
+// resources. A refused entry fails alone in a batch, and the whole
+// transaction otherwise.
 #pragma once
 
 #include <functional>

@@ -8,6 +8,10 @@
 // referenced resources follow its matches as "include" entries; ones that are
 // themselves in the compartment are left out (they are matches on some page).
 // _since (meta.lastUpdated >= instant) and _type (comma list) filter both.
+// Authorization: only what the token may read (AccessFilter::Sees(kRead));
+// types it may not read are left out, the others confined like a search, and
+// referenced resources it may not see are dropped. FhirApi::DispatchRead lets
+// a patient-context token ask only for its own patient.
 #include <charconv>
 #include <map>
 #include <set>
@@ -97,7 +101,8 @@ store::Query CompartmentQuery(std::string_view type, const std::string& patient_
 // themselves (not on this page, not the patient, not in its compartment).
 absl::StatusOr<std::vector<store::StoredResource>> Referenced(
     store::Reader& reader, const std::vector<store::StoredResource>& matches,
-    const std::string& patient_id, const EverythingParams& p, size_t limit) {
+    const std::string& patient_id, const EverythingParams& p, const AccessFilter& access,
+    size_t limit) {
   std::vector<store::ResourceKey> sources;
   std::set<std::pair<std::string, std::string>> seen;
   for (const auto& r : matches) {
@@ -132,6 +137,7 @@ absl::StatusOr<std::vector<store::StoredResource>> Referenced(
       if (members.contains(id)) continue;
       VIGIL_ASSIGN_OR_RETURN(std::optional<store::StoredResource> r, reader.Read(type, id));
       if (!r || r->deleted || (p.since && r->last_updated < *p.since)) continue;
+      if (!access.Sees(auth::Interaction::kRead, *r)) continue;
       out.push_back(*std::move(r));
     }
   }
@@ -142,7 +148,8 @@ absl::StatusOr<std::vector<store::StoredResource>> Referenced(
 
 absl::StatusOr<InteractionResult> FhirApi::Everything(store::Reader& reader,
                                                       const FhirRequest& request,
-                                                      const std::string& id) const {
+                                                      const std::string& id,
+                                                      const AccessFilter& access) const {
   VIGIL_ASSIGN_OR_RETURN(EverythingParams p, ParseParams(request, options_.search));
   VIGIL_ASSIGN_OR_RETURN(std::optional<store::StoredResource> patient, reader.Read("Patient", id));
   if (!patient) return HttpError(404, "not-found", StrCat("Patient/", id, " is not known"));
@@ -152,18 +159,30 @@ absl::StatusOr<InteractionResult> FhirApi::Everything(store::Reader& reader,
   auto want = [&](std::string_view type) { return p.types.empty() || p.types.contains(std::string(type)); };
 
   // The sequence of matches: the patient, then each compartment type's.
+  // Only what the token may read: types it may not are left out, the others
+  // confined (access_filter.h).
   struct Segment {
     std::string type;  // "" = the patient itself
     int64_t size = 0;
+    Clauses confine;
   };
   std::vector<Segment> segments;
-  if (want("Patient") && (!p.since || patient->last_updated >= *p.since)) segments.push_back({"", 1});
+  if (want("Patient") && (!p.since || patient->last_updated >= *p.since) &&
+      access.Sees(auth::Interaction::kRead, *patient)) {
+    segments.push_back({"", 1, {}});
+  }
   for (std::string_view type : search::CompartmentResourceTypes("Patient")) {
     if (!want(type)) continue;
+    absl::StatusOr<TypeFilter> filter = access.For(auth::Interaction::kRead, type);
+    absl::StatusOr<Clauses> confine = filter.ok() ? filter->SearchClauses() : filter.status();
+    if (!confine.ok()) continue;
     store::Query query = CompartmentQuery(type, id, p);
+    query.all_of.insert(query.all_of.end(), confine->begin(), confine->end());
     query.count = 0;
     VIGIL_ASSIGN_OR_RETURN(store::SearchPage page, reader.Search(query));
-    if (page.total.value_or(0) > 0) segments.push_back({std::string(type), *page.total});
+    if (page.total.value_or(0) > 0) {
+      segments.push_back({std::string(type), *page.total, *std::move(confine)});
+    }
   }
   int64_t total = 0;
   for (const Segment& s : segments) total += s.size;
@@ -180,6 +199,7 @@ absl::StatusOr<InteractionResult> FhirApi::Everything(store::Reader& reader,
       matches.push_back(*patient);
     } else {
       store::Query query = CompartmentQuery(s.type, id, p);
+      query.all_of.insert(query.all_of.end(), s.confine.begin(), s.confine.end());
       query.offset = skip;
       query.count = p.count - matches.size();
       query.total = store::TotalMode::kNone;
@@ -189,7 +209,7 @@ absl::StatusOr<InteractionResult> FhirApi::Everything(store::Reader& reader,
     skip = 0;
   }
   VIGIL_ASSIGN_OR_RETURN(std::vector<store::StoredResource> included,
-                         Referenced(reader, matches, id, p, options_.search.max_included));
+                         Referenced(reader, matches, id, p, access, options_.search.max_included));
 
   BundleWriter bundle("searchset");
   bundle.SetTotal(total);

@@ -37,6 +37,8 @@ struct ExportManager::Job {
   Level level = Level::kSystem;
   std::vector<std::string> types;     // exported in this order
   std::vector<std::string> patients;  // group level: the members
+  std::string patient;                // the confining patient ("" = none)
+  std::map<std::string, TypeFilter> filters;  // types not exported whole
   std::optional<int64_t> since;
   std::string request_url;
   int64_t transaction_time = 0;
@@ -225,9 +227,15 @@ bool ExportManager::Handles(const std::vector<std::string>& s) {
   return s[0] == "$export-status" || s[0] == "$export-file";
 }
 
-absl::StatusOr<HttpResponse> ExportManager::Handle(const FhirRequest& request) {
+absl::StatusOr<HttpResponse> ExportManager::Handle(const FhirRequest& request,
+                                                   const ExportAccess& access) {
   const std::vector<std::string>& s = request.segments;
   const std::string& method = request.method;
+  bool job_route = s[0] == "$export-status" || s[0] == "$export-file";
+  if (job_route && s.size() >= 2 && !access.patient.empty() &&
+      JobPatient(s[1]) != access.patient) {
+    return HttpError(404, "not-found", StrCat("no export job '", s[1], "'"));
+  }
   if (s[0] == "$export-status") {
     if (s.size() != 2) return HttpError(404, "not-found", "no such export job");
     if (method == "GET") return JobStatus(s[1]);
@@ -242,10 +250,43 @@ absl::StatusOr<HttpResponse> ExportManager::Handle(const FhirRequest& request) {
   if (method != "GET" && method != "POST") {
     return HttpError(405, "not-supported", StrCat(method, " is not supported on $export"));
   }
-  return KickOff(request);
+  return KickOff(request, access);
 }
 
-absl::StatusOr<HttpResponse> ExportManager::KickOff(const FhirRequest& request) {
+std::optional<std::string> ExportManager::JobPatient(const std::string& job_id) {
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = jobs_.find(job_id); it != jobs_.end()) return it->second->patient;
+  }
+  if (!IsJobId(job_id) || !fs::exists(fs::path(JobDir(job_id)) / "job.json")) return std::nullopt;
+  return ReadFile(fs::path(JobDir(job_id)) / "patient").value_or("");
+}
+
+void ExportManager::ConfineJob(const ExportAccess& access, Job& job) {
+  job.patient = access.patient;
+  if (!job.patient.empty()) {
+    if (job.level == Job::Level::kPatient) job.patients = {job.patient};
+    std::erase_if(job.patients, [&](const std::string& id) { return id != job.patient; });
+    job.level = Job::Level::kGroup;  // the members' compartments: the patient's
+  }
+  if (!access.filter) return;
+  std::vector<std::string> readable;
+  for (const std::string& type : job.types) {
+    absl::StatusOr<TypeFilter> filter = access.filter->For(auth::Interaction::kRead, type);
+    if (!filter.ok()) continue;  // the token may not read it: not exported
+    if (!filter->unrestricted()) job.filters.emplace(type, *filter);
+    readable.push_back(type);
+  }
+  job.types = std::move(readable);
+}
+
+absl::StatusOr<HttpResponse> ExportManager::KickOff(const FhirRequest& request,
+                                                    const ExportAccess& access) {
+  if (request.segments.size() == 1 && !access.patient.empty()) {
+    return HttpError(403, "forbidden",
+                     "a patient-context token cannot export the whole server; use "
+                     "Patient/$export for its patient's data");
+  }
   if (!request.prefer_async) {
     return HttpError(400, "invalid", "$export needs the header 'Prefer: respond-async'");
   }
@@ -296,7 +337,10 @@ absl::StatusOr<HttpResponse> ExportManager::KickOff(const FhirRequest& request) 
 
   if (job->level == Job::Level::kGroup) {
     VIGIL_ASSIGN_OR_RETURN(std::optional<store::StoredResource> group, store_.Read("Group", s[1]));
-    if (!group || group->deleted) return HttpError(404, "not-found", StrCat("Group/", s[1], " is not known"));
+    if (!group || group->deleted ||
+        (access.filter && !access.filter->Sees(auth::Interaction::kRead, *group))) {
+      return HttpError(404, "not-found", StrCat("Group/", s[1], " is not known"));
+    }
     VIGIL_ASSIGN_OR_RETURN(fhir::Json json, fhir::ParseJson(group->json));
     std::set<std::string> seen;
     if (const fhir::Json* members = json.Find("member"); members != nullptr && members->is_array()) {
@@ -314,6 +358,8 @@ absl::StatusOr<HttpResponse> ExportManager::KickOff(const FhirRequest& request) 
       }
     }
   }
+
+  ConfineJob(access, *job);
 
   std::string url = options_.base_url;
   for (const std::string& segment : s) {
@@ -492,6 +538,12 @@ absl::Status ExportManager::RunJob(Job& job) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return absl::InternalError(StrCat("cannot create ", dir.string(), ": ", ec.message()));
+  if (!job.patient.empty()) {  // whose job it is, for JobPatient after a restart
+    std::ofstream owner(dir / "patient", std::ios::binary | std::ios::trunc);
+    owner << job.patient;
+    owner.close();
+    if (!owner) return absl::InternalError("cannot write the job's owner");
+  }
   int64_t total = 0;
   for (size_t t = 0; t < job.types.size(); ++t) {
     const std::string& type = job.types[t];
@@ -503,8 +555,12 @@ absl::Status ExportManager::RunJob(Job& job) {
       job.progress = StrCat(type, " (type ", t + 1, " of ", job.types.size(), "): ",
                             total + written, " resources written");
     };
+    auto type_filter = job.filters.find(type);
     auto emit = [&](const store::StoredResource& r) -> absl::Status {
       if (job.since && r.last_updated < *job.since) return absl::OkStatus();
+      if (type_filter != job.filters.end() && !type_filter->second.Admits(r)) {
+        return absl::OkStatus();
+      }
       ++written;
       return out.Add(r.json);
     };

@@ -20,6 +20,14 @@
 // resources with meta.lastUpdated >= _since. Files hold at most
 // max_resources_per_file resources and about max_file_bytes each.
 //
+// Authorization (ExportAccess, from FhirApi): a patient-context token's
+// Patient- and Group-level kick-offs export only its patient's compartment
+// (the Group must be visible to it, and only the patient is taken from its
+// members); its system-level kick-offs are refused (403); it sees only the
+// status and files of its own jobs (others: 404, as if unknown). For every
+// token, a type is exported only when the token may read it, and only the
+// resources its filter admits (granular scopes, access_filter.h).
+//
 // Jobs run one at a time on one worker thread, started with the first
 // kick-off; more jobs queue. The worker reads through store::Store (Scan in id
 // order, searches for compartment membership), checks for cancellation between
@@ -41,16 +49,25 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "server/http/http_server.h"
+#include "server/rest/access_filter.h"
 #include "server/rest/request.h"
 #include "store/store.h"
 
 namespace vigil::server {
+
+// Who asks (FhirApi, from the request's token). Default: everything.
+struct ExportAccess {
+  std::string patient;  // the patient a patient-context token is confined to
+  // The token's filter; null: every type, every resource.
+  std::shared_ptr<const AccessFilter> filter;
+};
 
 struct ExportOptions {
   std::string dir;       // job folders go here (created when needed)
@@ -71,9 +88,10 @@ class ExportManager {
 
   // Whether segments name one of the routes above.
   static bool Handles(const std::vector<std::string>& segments);
-  // Errors: HttpError statuses as listed above (400 bad parameters, 404
-  // unknown job or Group, 405 wrong method, 503 after Stop).
-  absl::StatusOr<HttpResponse> Handle(const FhirRequest& request);
+  // Errors: HttpError statuses as listed above (400 bad parameters, 403
+  // refused, 404 unknown job or Group, 405 wrong method, 503 after Stop).
+  absl::StatusOr<HttpResponse> Handle(const FhirRequest& request,
+                                      const ExportAccess& access = {});
 
   // Cancels the running job, drops queued ones, joins the worker. Idempotent.
   void Stop();
@@ -88,7 +106,12 @@ class ExportManager {
     int64_t count = 0;
   };
 
-  absl::StatusOr<HttpResponse> KickOff(const FhirRequest& request);
+  absl::StatusOr<HttpResponse> KickOff(const FhirRequest& request, const ExportAccess& access);
+  // The job's types (the token may read) and their filters; the patients
+  // of a confined Patient-level or Group-level job.
+  void ConfineJob(const ExportAccess& access, Job& job);
+  // The patient a job was confined to ("" = none); nullopt when unknown.
+  std::optional<std::string> JobPatient(const std::string& job_id);
   absl::StatusOr<HttpResponse> JobStatus(const std::string& job_id);
   absl::StatusOr<HttpResponse> Cancel(const std::string& job_id);
   absl::StatusOr<HttpResponse> File(const std::string& job_id, const std::string& name);

@@ -15,6 +15,7 @@
 #include "server/rest/bundle_processor.h"
 #include "server/rest/export.h"
 #include "server/rest/outcome.h"
+#include "server/rest/patient_compartment.h"
 #include "server/rest/response.h"
 
 namespace vigil::server {
@@ -114,18 +115,12 @@ absl::StatusOr<HttpResponse> FhirApi::HandleOrError(
   }
   VIGIL_ASSIGN_OR_RETURN(FhirRequest request, ParseFhirRequest(http, options_.base_path));
   request.token = std::move(token);
-  if (ExportManager::Handles(request.segments)) {
-    VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, auth::Interaction::kOperation, "*"));
-    if (!exports_) return HttpError(501, "not-supported", "Bulk Data $export is not enabled");
-    return exports_->Handle(request);
-  }
+  if (ExportManager::Handles(request.segments)) return Export(request);
   if (request.segments.empty() && request.method == "POST") {
-    if (options_.verifier) {
-      // Entries are authorized one by one (Dispatch); patient-context tokens
-      // are refused as a whole (auth/authorizer.h).
-      if (!request.token) return HttpError(401, "login", "a Bearer access token is required");
-      absl::Status allowed = auth::AuthorizeBundle(*request.token);
-      if (!allowed.ok()) return HttpError(403, "forbidden", Message(allowed));
+    // Entries are authorized and confined one by one, each as its own
+    // interaction (Dispatch, BundleProcessor).
+    if (options_.verifier && !request.token) {
+      return HttpError(401, "login", "a Bearer access token is required");
     }
     VIGIL_ASSIGN_OR_RETURN(fhir::Json bundle, ParseRequestBody(request));
     BundleProcessor processor(*this, request);
@@ -140,117 +135,160 @@ absl::StatusOr<InteractionResult> FhirApi::Dispatch(const FhirRequest& request,
                                                     const fhir::Json* body,
                                                     store::WriteTxn* txn) const {
   const std::vector<std::string>& s = request.segments;
-  const std::string& method = request.method;
-  store::Reader& reader = txn ? static_cast<store::Reader&>(*txn) : store_;
   if (s.empty()) return MethodNotAllowed(request);
+  bool search_post = request.method == "POST" && s.size() == 2 && s[1] == "_search";
+  if (!IsWrite(request.method) || search_post || s[0] == "metadata" || s[0] == "_history") {
+    store::Reader& reader = txn ? static_cast<store::Reader&>(*txn) : store_;
+    return DispatchRead(reader, request);
+  }
+  if (!IsResourceType(s[0])) {
+    return HttpError(404, "not-supported", StrCat("unknown resource type '", s[0], "'"));
+  }
+  // Writes: in the caller's transaction, or in a new one committed here.
+  if (txn != nullptr) return DispatchWrite(*txn, request, body);
+  VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<store::WriteTxn> own, store_.BeginWrite());
+  VIGIL_ASSIGN_OR_RETURN(InteractionResult result, DispatchWrite(*own, request, body));
+  VIGIL_RETURN_IF_ERROR(own->Commit());
+  return result;
+}
+
+absl::StatusOr<InteractionResult> FhirApi::DispatchRead(store::Reader& reader,
+                                                        const FhirRequest& request) const {
+  using auth::Interaction;
+  const std::vector<std::string>& s = request.segments;
+  const std::string& method = request.method;
   if (s[0] == "metadata" && s.size() == 1) {
     if (method != "GET") return MethodNotAllowed(request);
     return Capabilities();
   }
   if (s[0] == "_history" && s.size() == 1) {
     if (method != "GET") return MethodNotAllowed(request);
-    VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, auth::Interaction::kHistorySystem, "*"));
-    return History(request, "", "");
+    VIGIL_ASSIGN_OR_RETURN(TypeFilter server, Allow(request, Interaction::kHistorySystem, "*"));
+    if (server.unrestricted()) return History(request, "", "", {});
+    // Each version as a version of its type's history (s on the type).
+    AccessFilter access = AccessOf(request);
+    return History(request, "", "", [&](const store::StoredResource& v) -> absl::StatusOr<bool> {
+      absl::StatusOr<TypeFilter> filter = access.For(Interaction::kHistoryType, v.type);
+      if (!filter.ok()) return false;
+      return VersionVisible(reader, *filter, v);
+    });
   }
   const std::string& type = s[0];
   if (!IsResourceType(type)) {
     return HttpError(404, "not-supported", StrCat("unknown resource type '", type, "'"));
   }
   bool search_post = method == "POST" && s.size() == 2 && s[1] == "_search";
-  if (!IsWrite(method) || search_post) {
-    if (method != "GET" && method != "HEAD" && !search_post) return MethodNotAllowed(request);
-    if (s.size() == 1) {
-      VIGIL_ASSIGN_OR_RETURN(auth::Access access, Allow(request, auth::Interaction::kSearch, type));
-      return Search(reader, request, type, request.params, access);
-    }
-    if (search_post) {
-      VIGIL_ASSIGN_OR_RETURN(auth::Access access, Allow(request, auth::Interaction::kSearch, type));
-      if (!request.content_type.empty() &&
-          request.content_type != "application/x-www-form-urlencoded") {
-        return HttpError(415, "not-supported",
-                         "POST _search needs application/x-www-form-urlencoded parameters");
-      }
-      Params params = request.params;
-      for (auto& param : ParseQueryString(request.body)) params.push_back(std::move(param));
-      return Search(reader, request, type, params, access);
-    }
-    if (s.size() == 2 && s[1] == "_history") {
-      VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, auth::Interaction::kHistoryType, type));
-      return History(request, type, "");
-    }
-    // An id never starts with '$' ([A-Za-z0-9\-.]): "Patient/$lastn" is an operation.
-    // Instance interactions of a patient-context token run Confined to its compartment.
-    if (s.size() == 2 && !s[1].starts_with('$')) {
-      VIGIL_ASSIGN_OR_RETURN(auth::Access access, Allow(request, auth::Interaction::kRead, type));
-      return Confined(reader, access, type, s[1], StrCat(type, "/", s[1], " is not known"),
-                      [&] { return Read(reader, request, type, s[1]); });
-    }
-    if (s.size() == 3 && s[2] == "_history") {
-      VIGIL_ASSIGN_OR_RETURN(auth::Access access,
-                             Allow(request, auth::Interaction::kHistoryInstance, type));
-      return Confined(reader, access, type, s[1], StrCat(type, "/", s[1], " is not known"),
-                      [&] { return History(request, type, s[1]); });
-    }
-    if (s.size() == 4 && s[2] == "_history") {
-      VIGIL_ASSIGN_OR_RETURN(auth::Access access, Allow(request, auth::Interaction::kVRead, type));
-      return Confined(reader, access, type, s[1],
-                      StrCat(type, "/", s[1], " has no version ", s[3]),
-                      [&] { return VRead(reader, type, s[1], s[3]); });
-    }
-    if (s.size() == 3 && type == "Patient" && s[2] == "$everything") {
-      VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, auth::Interaction::kOperation, "*"));
-      return Everything(reader, request, s[1]);
-    }
-    if (s.size() == 3 && IsResourceType(s[2]) && search::IsCompartmentType(type)) {
-      VIGIL_ASSIGN_OR_RETURN(auth::Access access, Allow(request, auth::Interaction::kSearch, s[2]));
-      return CompartmentSearch(reader, request, type, s[1], s[2], access);
-    }
-    if (s.size() >= 2 && (s.back().starts_with('$'))) {
-      return HttpError(501, "not-supported", StrCat("operation ", s.back(), " is not supported yet"));
-    }
-    return HttpError(404, "not-found", "no such FHIR endpoint");
+  if (method != "GET" && method != "HEAD" && !search_post) return MethodNotAllowed(request);
+  if (s.size() == 1) {
+    VIGIL_ASSIGN_OR_RETURN(TypeFilter filter, Allow(request, Interaction::kSearch, type));
+    return Search(reader, request, type, request.params, filter);
   }
+  if (search_post) {
+    VIGIL_ASSIGN_OR_RETURN(TypeFilter filter, Allow(request, Interaction::kSearch, type));
+    if (!request.content_type.empty() &&
+        request.content_type != "application/x-www-form-urlencoded") {
+      return HttpError(415, "not-supported",
+                       "POST _search needs application/x-www-form-urlencoded parameters");
+    }
+    Params params = request.params;
+    for (auto& param : ParseQueryString(request.body)) params.push_back(std::move(param));
+    return Search(reader, request, type, params, filter);
+  }
+  if (s.size() == 2 && s[1] == "_history") {
+    VIGIL_ASSIGN_OR_RETURN(TypeFilter filter, Allow(request, Interaction::kHistoryType, type));
+    if (filter.unrestricted()) return History(request, type, "", {});
+    if (filter.patient()) {  // 403 for types outside the compartment, as for a search
+      VIGIL_RETURN_IF_ERROR(PatientClause(type, *filter.patient()).status());
+    }
+    return History(request, type, "", [&](const store::StoredResource& v) {
+      return VersionVisible(reader, filter, v);
+    });
+  }
+  // An id never starts with '$' ([A-Za-z0-9\-.]): "Patient/$lastn" is an operation.
+  // Instance interactions run Confined to what the token may see.
+  if (s.size() == 2 && !s[1].starts_with('$')) {
+    VIGIL_ASSIGN_OR_RETURN(TypeFilter filter, Allow(request, Interaction::kRead, type));
+    return Confined(reader, filter, type, s[1], StrCat(type, "/", s[1], " is not known"),
+                    [&] { return Read(reader, request, type, s[1]); });
+  }
+  if (s.size() == 3 && s[2] == "_history") {
+    VIGIL_ASSIGN_OR_RETURN(TypeFilter filter, Allow(request, Interaction::kHistoryInstance, type));
+    return Confined(reader, filter, type, s[1], StrCat(type, "/", s[1], " is not known"),
+                    [&] { return History(request, type, s[1], {}); });
+  }
+  if (s.size() == 4 && s[2] == "_history") {
+    VIGIL_ASSIGN_OR_RETURN(TypeFilter filter, Allow(request, Interaction::kVRead, type));
+    return Confined(reader, filter, type, s[1], StrCat(type, "/", s[1], " has no version ", s[3]),
+                    [&] { return VRead(reader, type, s[1], s[3]); });
+  }
+  if (type == "Patient" && s.back() == "$everything" && s.size() <= 3) {
+    VIGIL_ASSIGN_OR_RETURN(TypeFilter filter, Allow(request, Interaction::kOperation, "Patient"));
+    if (s.size() == 2 && !filter.patient()) {
+      return HttpError(501, "not-supported",
+                       "Patient/$everything for every patient is not supported; use "
+                       "Patient/[id]/$everything");
+    }
+    // A patient-context token: only its own patient; others as if missing.
+    const std::string& id = s.size() == 3 ? s[1] : *filter.patient();
+    if (filter.patient() && id != *filter.patient()) {
+      return HttpError(404, "not-found", StrCat("Patient/", id, " is not known"));
+    }
+    return Everything(reader, request, id, AccessOf(request));
+  }
+  if (s.size() == 3 && IsResourceType(s[2]) && search::IsCompartmentType(type)) {
+    VIGIL_ASSIGN_OR_RETURN(TypeFilter filter, Allow(request, Interaction::kSearch, s[2]));
+    return CompartmentSearch(reader, request, type, s[1], s[2], filter);
+  }
+  if (s.size() >= 2 && (s.back().starts_with('$'))) {
+    return HttpError(501, "not-supported", StrCat("operation ", s.back(), " is not supported yet"));
+  }
+  return HttpError(404, "not-found", "no such FHIR endpoint");
+}
 
-  // Writes: in the caller's transaction, or in a new one committed here.
-  auto run = [&](store::WriteTxn& t) -> absl::StatusOr<InteractionResult> {
-    using auth::Interaction;
-    if (method == "PATCH") {
-      if (s.size() != 2) return MethodNotAllowed(request);
-      VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, Interaction::kPatch, type));
-      return Patch(t, request, type, s[1]);
-    }
-    if (method == "DELETE") {
-      if (s.size() > 2) return MethodNotAllowed(request);
-      VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, Interaction::kDelete, type));
-      if (s.size() == 2) return Delete(t, request, type, s[1]);
-      VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, Interaction::kSearch, type));
-      return ConditionalDelete(t, request, type);
-    }
-    if (s.size() > 2 || (method == "POST" && s.size() != 1)) return MethodNotAllowed(request);
-    // Conditional interactions search; a conditional create may answer with the match.
-    Interaction write = method == "POST" ? Interaction::kCreate : Interaction::kUpdate;
-    VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, write, type));
-    if (s.size() == 1 && (method == "PUT" || !request.if_none_exist.empty())) {
-      VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, Interaction::kSearch, type));
-    }
-    if (method == "POST" && !request.if_none_exist.empty()) {
-      VIGIL_RETURN_IF_ERROR(AllowUnconfined(request, Interaction::kRead, type));
-    }
-    fhir::Json resource;
-    if (body != nullptr) {
-      resource = *body;
-    } else {
-      VIGIL_ASSIGN_OR_RETURN(resource, ParseRequestBody(request));
-    }
-    if (method == "POST") return Create(t, request, type, std::move(resource));
-    if (s.size() == 1) return ConditionalUpdate(t, request, type, std::move(resource));
-    return Update(t, request, type, s[1], std::move(resource));
-  };
-  if (txn != nullptr) return run(*txn);
-  VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<store::WriteTxn> own, store_.BeginWrite());
-  VIGIL_ASSIGN_OR_RETURN(InteractionResult result, run(*own));
-  VIGIL_RETURN_IF_ERROR(own->Commit());
-  return result;
+absl::StatusOr<InteractionResult> FhirApi::DispatchWrite(store::WriteTxn& t,
+                                                         const FhirRequest& request,
+                                                         const fhir::Json* body) const {
+  using auth::Interaction;
+  const std::vector<std::string>& s = request.segments;
+  const std::string& method = request.method;
+  const std::string& type = s[0];
+  if (method == "PATCH") {
+    if (s.size() != 2) return MethodNotAllowed(request);
+    VIGIL_ASSIGN_OR_RETURN(TypeFilter write, Allow(request, Interaction::kPatch, type));
+    return Patch(t, request, type, s[1], write);
+  }
+  if (method == "DELETE") {
+    if (s.size() > 2) return MethodNotAllowed(request);
+    VIGIL_ASSIGN_OR_RETURN(TypeFilter write, Allow(request, Interaction::kDelete, type));
+    if (s.size() == 2) return Delete(t, request, type, s[1], write);
+    VIGIL_ASSIGN_OR_RETURN(
+        SearchConfinement conditional,
+        ConditionalConfinement(request, type, {Interaction::kSearch, Interaction::kDelete}));
+    return ConditionalDelete(t, request, type, write, conditional);
+  }
+  if (s.size() > 2 || (method == "POST" && s.size() != 1)) return MethodNotAllowed(request);
+  Interaction interaction = method == "POST" ? Interaction::kCreate : Interaction::kUpdate;
+  VIGIL_ASSIGN_OR_RETURN(TypeFilter write, Allow(request, interaction, type));
+  // Conditional interactions search; a conditional create may answer with the match.
+  SearchConfinement conditional;
+  if (s.size() == 1 && method == "PUT") {
+    VIGIL_ASSIGN_OR_RETURN(conditional, ConditionalConfinement(request, type, {Interaction::kSearch,
+                                                                           Interaction::kUpdate}));
+  } else if (method == "POST" && !request.if_none_exist.empty()) {
+    VIGIL_ASSIGN_OR_RETURN(conditional, ConditionalConfinement(request, type, {Interaction::kSearch,
+                                                                           Interaction::kRead}));
+  }
+  fhir::Json resource;
+  if (body != nullptr) {
+    resource = *body;
+  } else {
+    VIGIL_ASSIGN_OR_RETURN(resource, ParseRequestBody(request));
+  }
+  if (method == "POST") return Create(t, request, type, std::move(resource), write, conditional);
+  if (s.size() == 1) {
+    return ConditionalUpdate(t, request, type, std::move(resource), write, conditional);
+  }
+  return Update(t, request, type, s[1], std::move(resource), write);
 }
 
 absl::StatusOr<fhir::Json> FhirApi::ParseRequestBody(const FhirRequest& request) const {

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@
 #include "auth/smart_configuration.h"
 #include "auth/token_verifier.h"
 #include "fhir/json.h"
+#include "server/rest/access_filter.h"
 #include "search/registry.h"
 #include "server/http/http_server.h"
 #include "server/rest/request.h"
@@ -110,18 +112,27 @@ class FhirApi {
   absl::StatusOr<std::shared_ptr<const auth::AccessToken>> Authenticate(const HttpRequest& http) const;
   // The SMART configuration document when http asks for it (and auth is on).
   std::optional<HttpResponse> SmartConfiguration(const HttpRequest& http) const;
-  // 403 unless the request's token allows interaction on type; the patient
-  // restriction to apply. Fails closed: with a verifier, a request without a
-  // token is refused.
-  absl::StatusOr<auth::Access> Allow(const FhirRequest& request, auth::Interaction interaction,
-                                     std::string_view type) const;
-  // Allow, refusing patient-confined access (interactions not confined yet).
-  absl::Status AllowUnconfined(const FhirRequest& request, auth::Interaction interaction,
-                               std::string_view type) const;
-  // Read, vread or instance history of type/id under access: run, with the
-  // patient-compartment checks before and after when access is confined.
+  // What the request's token may see and write (access_filter.h); enforced
+  // only with a verifier. Fails closed: with a verifier, a request without a
+  // token is refused (401) by every For().
+  AccessFilter AccessOf(const FhirRequest& request) const;
+  // AccessOf(request).For(interaction, type): 401/403 unless allowed; the
+  // filter to apply.
+  absl::StatusOr<TypeFilter> Allow(const FhirRequest& request, auth::Interaction interaction,
+                                   std::string_view type) const;
+  // The $export routes (export.h), with the token's confinement.
+  absl::StatusOr<HttpResponse> Export(const FhirRequest& request) const;
+  // The confinement of a conditional interaction's search (If-None-Exist,
+  // conditional update/delete, conditional references): the search clauses
+  // of each needed interaction's filter (each one authorized), and the
+  // request's chain and _has confinement.
+  absl::StatusOr<SearchConfinement> ConditionalConfinement(
+      const FhirRequest& request, std::string_view type,
+      std::initializer_list<auth::Interaction> needed) const;
+  // Read, vread or instance history of type/id under filter: run, with the
+  // visibility checks before and after when the filter restricts.
   absl::StatusOr<InteractionResult> Confined(
-      store::Reader& reader, const auth::Access& access, const std::string& type,
+      store::Reader& reader, const TypeFilter& filter, const std::string& type,
       const std::string& id, std::string_view not_found,
       const std::function<absl::StatusOr<InteractionResult>()>& run) const;
   // Runs one interaction. txn: the enclosing transaction, or nullptr to run in
@@ -129,6 +140,12 @@ class FhirApi {
   // parse request.body.
   absl::StatusOr<InteractionResult> Dispatch(const FhirRequest& request, const fhir::Json* body,
                                              store::WriteTxn* txn) const;
+  // The read routes of Dispatch (GET, HEAD, POST _search).
+  absl::StatusOr<InteractionResult> DispatchRead(store::Reader& reader,
+                                                 const FhirRequest& request) const;
+  // The write routes of Dispatch, inside t.
+  absl::StatusOr<InteractionResult> DispatchWrite(store::WriteTxn& t, const FhirRequest& request,
+                                                  const fhir::Json* body) const;
   HttpResponse ToHttpResponse(const FhirRequest& request, const InteractionResult& result) const;
 
   // Reads.
@@ -136,42 +153,60 @@ class FhirApi {
                                          const std::string& type, const std::string& id) const;
   absl::StatusOr<InteractionResult> VRead(store::Reader& reader, const std::string& type,
                                           const std::string& id, const std::string& vid) const;
-  // access: the authorization's patient restriction, added as an AND clause.
+  // filter: the authorization's confinement, added as AND clauses (chains,
+  // _has and includes confined too).
   absl::StatusOr<InteractionResult> Search(store::Reader& reader, const FhirRequest& request,
                                            const std::string& type, const Params& params,
-                                           const auth::Access& access) const;
+                                           const TypeFilter& filter) const;
   absl::StatusOr<InteractionResult> CompartmentSearch(store::Reader& reader,
                                                       const FhirRequest& request,
                                                       const std::string& owner_type,
                                                       const std::string& id,
                                                       const std::string& type,
-                                                      const auth::Access& access) const;
-  // Adds access's patient restriction (clause and vet) to call.
-  absl::Status Confine(const auth::Access& access, SearchCall* call) const;
-  // Patient/[id]/$everything (everything.cc).
+                                                      const TypeFilter& filter) const;
+  // Adds filter's clauses and the request's hop and include confinement to call.
+  absl::Status Confine(const FhirRequest& request, const TypeFilter& filter, SearchCall* call) const;
+  // Patient/[id]/$everything (everything.cc): only what access sees (Sees(kRead)).
   absl::StatusOr<InteractionResult> Everything(store::Reader& reader, const FhirRequest& request,
-                                               const std::string& id) const;
+                                               const std::string& id,
+                                               const AccessFilter& access) const;
+  // Whether a version may appear in a history; empty: every version.
+  using VersionFilter = std::function<absl::StatusOr<bool>(const store::StoredResource&)>;
   absl::StatusOr<InteractionResult> History(const FhirRequest& request, const std::string& type,
-                                            const std::string& id) const;
+                                            const std::string& id,
+                                            const VersionFilter& keep) const;
+  // History with keep: pages of kept versions (interactions_read.cc).
+  absl::StatusOr<InteractionResult> FilteredHistory(const FhirRequest& request,
+                                                    const store::HistoryQuery& query,
+                                                    const VersionFilter& keep) const;
   InteractionResult Capabilities() const;
 
-  // Writes (inside txn).
+  // Writes (inside txn), each checked against write (the filter of its
+  // interaction): the current version before (CheckWritable) and the version
+  // written after (CheckWritten). conditional: ConditionalConfinement.
   absl::StatusOr<InteractionResult> Create(store::WriteTxn& txn, const FhirRequest& request,
-                                           const std::string& type, fhir::Json resource) const;
+                                           const std::string& type, fhir::Json resource,
+                                           const TypeFilter& write,
+                                           const SearchConfinement& conditional) const;
   absl::StatusOr<InteractionResult> Update(store::WriteTxn& txn, const FhirRequest& request,
                                            const std::string& type, const std::string& id,
-                                           fhir::Json resource) const;
+                                           fhir::Json resource, const TypeFilter& write) const;
   absl::StatusOr<InteractionResult> ConditionalUpdate(store::WriteTxn& txn,
                                                       const FhirRequest& request,
                                                       const std::string& type,
-                                                      fhir::Json resource) const;
+                                                      fhir::Json resource, const TypeFilter& write,
+                                                      const SearchConfinement& conditional) const;
   absl::StatusOr<InteractionResult> Patch(store::WriteTxn& txn, const FhirRequest& request,
-                                          const std::string& type, const std::string& id) const;
+                                          const std::string& type, const std::string& id,
+                                          const TypeFilter& write) const;
   absl::StatusOr<InteractionResult> Delete(store::WriteTxn& txn, const FhirRequest& request,
-                                           const std::string& type, const std::string& id) const;
+                                           const std::string& type, const std::string& id,
+                                           const TypeFilter& write) const;
   absl::StatusOr<InteractionResult> ConditionalDelete(store::WriteTxn& txn,
                                                       const FhirRequest& request,
-                                                      const std::string& type) const;
+                                                      const std::string& type,
+                                                      const TypeFilter& write,
+                                                      const SearchConfinement& conditional) const;
 
   absl::StatusOr<fhir::Json> ParseRequestBody(const FhirRequest& request) const;
   std::string ResourceUrl(const store::StoredResource& resource) const;

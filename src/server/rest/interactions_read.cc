@@ -27,6 +27,45 @@ absl::Status Gone(const store::StoredResource& r) {
   return HttpError(410, "deleted", StrCat(r.type, "/", r.id, " was deleted (version ", r.version, ")"));
 }
 
+// Versions read per store call, and at most per page, of a filtered history.
+constexpr size_t kHistoryReadPage = 200;
+constexpr size_t kHistoryScanBudget = 5000;
+
+// The self/next/previous links of a history: its path, _since, _count, _offset.
+class HistoryLinks {
+ public:
+  HistoryLinks(const std::string& base_url, const FhirRequest& request,
+               const store::HistoryQuery& query)
+      : count_(query.count) {
+    std::string path = query.id.empty() ? query.type : StrCat(query.type, "/", query.id);
+    base_ = StrCat(base_url, path.empty() ? "" : "/", path, "/_history?");
+    for (const auto& [name, value] : request.params) {
+      if (name == "_since") base_ += StrCat("_since=", PercentEncode(value), "&");
+    }
+  }
+  std::string At(size_t offset) const { return StrCat(base_, "_count=", count_, "&_offset=", offset); }
+
+ private:
+  std::string base_;
+  size_t count_;
+};
+
+void AddHistoryEntry(const std::string& full_url, const store::StoredResource& r,
+                     BundleWriter* bundle) {
+  fhir::Json extra = fhir::Json::Object();
+  fhir::Json req = fhir::Json::Object();
+  req.Set("method", fhir::Json::String(r.deleted ? "DELETE" : r.version == 1 ? "POST" : "PUT"));
+  req.Set("url", fhir::Json::String(r.version == 1 && !r.deleted ? r.type
+                                                                  : StrCat(r.type, "/", r.id)));
+  extra.Set("request", std::move(req));
+  fhir::Json resp = fhir::Json::Object();
+  resp.Set("status", fhir::Json::String(r.deleted ? "204" : r.version == 1 ? "201" : "200"));
+  resp.Set("etag", fhir::Json::String(StrCat("W/\"", r.version, "\"")));
+  resp.Set("lastModified", fhir::Json::String(FormatInstant(r.last_updated)));
+  extra.Set("response", std::move(resp));
+  bundle->AddEntry(full_url, r.json, extra);
+}
+
 std::string ParamValue(const Params& params, std::string_view name) {
   for (const auto& [n, v] : params) {
     if (n == name) return v;
@@ -77,7 +116,7 @@ absl::StatusOr<InteractionResult> FhirApi::Search(store::Reader& reader,
                                                   const FhirRequest& request,
                                                   const std::string& type,
                                                   const Params& params,
-                                                  const auth::Access& access) const {
+                                                  const TypeFilter& filter) const {
   SearchCall call;
   call.type = type;
   call.params = &params;
@@ -85,7 +124,7 @@ absl::StatusOr<InteractionResult> FhirApi::Search(store::Reader& reader,
   call.pretty = request.pretty;
   call.now_ms = writes_.Now();
   call.link_path = type;
-  VIGIL_RETURN_IF_ERROR(Confine(access, &call));
+  VIGIL_RETURN_IF_ERROR(Confine(request, filter, &call));
   InteractionResult result;
   VIGIL_ASSIGN_OR_RETURN(result.body, RunSearch(reader, registry_, options_.search, call));
   return result;
@@ -99,7 +138,7 @@ absl::StatusOr<InteractionResult> FhirApi::CompartmentSearch(store::Reader& read
                                                              const std::string& owner_type,
                                                              const std::string& id,
                                                              const std::string& type,
-                                                             const auth::Access& access) const {
+                                                             const TypeFilter& filter) const {
   std::vector<std::string> params = search::CompartmentParamList(owner_type, type);
   if (params.empty()) {
     return HttpError(400, "not-supported",
@@ -117,7 +156,7 @@ absl::StatusOr<InteractionResult> FhirApi::CompartmentSearch(store::Reader& read
   call.now_ms = writes_.Now();
   call.extra_clauses.push_back(std::move(clause));
   call.link_path = StrCat(owner_type, "/", id, "/", type);
-  VIGIL_RETURN_IF_ERROR(Confine(access, &call));
+  VIGIL_RETURN_IF_ERROR(Confine(request, filter, &call));
   InteractionResult result;
   VIGIL_ASSIGN_OR_RETURN(result.body, RunSearch(reader, registry_, options_.search, call));
   return result;
@@ -125,7 +164,8 @@ absl::StatusOr<InteractionResult> FhirApi::CompartmentSearch(store::Reader& read
 
 absl::StatusOr<InteractionResult> FhirApi::History(const FhirRequest& request,
                                                    const std::string& type,
-                                                   const std::string& id) const {
+                                                   const std::string& id,
+                                                   const VersionFilter& keep) const {
   store::HistoryQuery query;
   query.type = type;
   query.id = id;
@@ -147,40 +187,60 @@ absl::StatusOr<InteractionResult> FhirApi::History(const FhirRequest& request,
       return HttpError(400, "not-supported", StrCat("unknown history parameter '", name, "'"));
     }
   }
+  if (keep) return FilteredHistory(request, query, keep);
   VIGIL_ASSIGN_OR_RETURN(store::HistoryPage page, store_.History(query));
   if (!id.empty() && page.total == 0) {
     return HttpError(404, "not-found", StrCat(type, "/", id, " is not known"));
   }
   BundleWriter bundle("history");
   bundle.SetTotal(page.total);
-  std::string path = id.empty() ? type : StrCat(type, "/", id);
-  std::string base = StrCat(options_.base_url, path.empty() ? "" : "/", path, "/_history?");
-  std::string since;
-  for (const auto& [name, value] : request.params) {
-    if (name == "_since") since = StrCat("_since=", PercentEncode(value), "&");
-  }
-  auto link = [&](size_t offset) { return StrCat(base, since, "_count=", query.count, "&_offset=", offset); };
-  bundle.AddLink("self", link(query.offset));
+  HistoryLinks links(options_.base_url, request, query);
+  bundle.AddLink("self", links.At(query.offset));
   if (query.offset + page.versions.size() < static_cast<size_t>(page.total) && query.count > 0) {
-    bundle.AddLink("next", link(query.offset + query.count));
+    bundle.AddLink("next", links.At(query.offset + query.count));
   }
   if (query.offset > 0) {
-    bundle.AddLink("previous", link(query.offset > query.count ? query.offset - query.count : 0));
+    size_t previous = query.offset > query.count ? query.offset - query.count : 0;
+    bundle.AddLink("previous", links.At(previous));
   }
-  for (const store::StoredResource& r : page.versions) {
-    fhir::Json extra = fhir::Json::Object();
-    fhir::Json req = fhir::Json::Object();
-    req.Set("method", fhir::Json::String(r.deleted ? "DELETE" : r.version == 1 ? "POST" : "PUT"));
-    req.Set("url", fhir::Json::String(r.version == 1 && !r.deleted ? r.type
-                                                                    : StrCat(r.type, "/", r.id)));
-    extra.Set("request", std::move(req));
-    fhir::Json resp = fhir::Json::Object();
-    resp.Set("status", fhir::Json::String(r.deleted ? "204" : r.version == 1 ? "201" : "200"));
-    resp.Set("etag", fhir::Json::String(StrCat("W/\"", r.version, "\"")));
-    resp.Set("lastModified", fhir::Json::String(FormatInstant(r.last_updated)));
-    extra.Set("response", std::move(resp));
-    bundle.AddEntry(ResourceUrl(r), r.json, extra);
+  for (const store::StoredResource& r : page.versions) AddHistoryEntry(ResourceUrl(r), r, &bundle);
+  InteractionResult result;
+  result.body = bundle.Finish(request.pretty);
+  return result;
+}
+
+// Reads the history from query.offset on, keeping the versions keep admits,
+// until the page has query.count of them, the history ends, or
+// kHistoryScanBudget versions were read. _offset counts versions of the whole
+// history, so the next link continues right after the last version read;
+// there is no total (it would take a read of the whole history) and no
+// previous link.
+absl::StatusOr<InteractionResult> FhirApi::FilteredHistory(const FhirRequest& request,
+                                                           const store::HistoryQuery& query,
+                                                           const VersionFilter& keep) const {
+  std::vector<store::StoredResource> kept;
+  store::HistoryQuery raw = query;
+  raw.count = std::max<size_t>(query.count, kHistoryReadPage);
+  size_t position = query.offset;  // in the whole history: the next version to look at
+  size_t scanned = 0;
+  bool more = query.count > 0;
+  while (more && kept.size() < query.count && scanned < kHistoryScanBudget) {
+    raw.offset = position;
+    VIGIL_ASSIGN_OR_RETURN(store::HistoryPage page, store_.History(raw));
+    for (store::StoredResource& version : page.versions) {
+      if (kept.size() == query.count) break;
+      ++position;
+      ++scanned;
+      VIGIL_ASSIGN_OR_RETURN(bool visible, keep(version));
+      if (visible) kept.push_back(std::move(version));
+    }
+    more = !page.versions.empty() && position < static_cast<size_t>(page.total);
   }
+  BundleWriter bundle("history");
+  HistoryLinks links(options_.base_url, request, query);
+  bundle.AddLink("self", links.At(query.offset));
+  if (more) bundle.AddLink("next", links.At(position));
+  for (const store::StoredResource& r : kept) AddHistoryEntry(ResourceUrl(r), r, &bundle);
   InteractionResult result;
   result.body = bundle.Finish(request.pretty);
   return result;

@@ -29,9 +29,12 @@ std::string LinkUrl(const SearchSettings& settings, const SearchCall& call,
 // Adds the resources that _include / _revinclude name, skipping ones already in
 // the page. :iterate includes run again over what was included, up to 4 rounds.
 absl::Status AddIncludes(store::Reader& reader, const search::ParsedSearch& parsed,
-                         const SearchSettings& settings,
+                         const SearchSettings& settings, const SearchCall& call,
                          const std::vector<store::StoredResource>& matches,
                          std::vector<store::StoredResource>* included) {
+  auto admit = [&](const store::StoredResource& r) {
+    return !call.admit_included || call.admit_included(r);
+  };
   std::set<Key> seen;
   for (const auto& r : matches) seen.insert({r.type, r.id});
   std::vector<const store::StoredResource*> frontier;
@@ -50,7 +53,7 @@ absl::Status AddIncludes(store::Reader& reader, const search::ParsedSearch& pars
         if (!include.target_type.empty() && target.type != include.target_type) continue;
         if (!seen.insert({target.type, target.id}).second) continue;
         VIGIL_ASSIGN_OR_RETURN(auto resource, reader.Read(target.type, target.id));
-        if (resource && !resource->deleted) found.push_back(std::move(*resource));
+        if (resource && !resource->deleted && admit(*resource)) found.push_back(std::move(*resource));
       }
     }
     for (const search::Include& include : parsed.revincludes) {
@@ -68,7 +71,7 @@ absl::Status AddIncludes(store::Reader& reader, const search::ParsedSearch& pars
       query.total = store::TotalMode::kNone;
       VIGIL_ASSIGN_OR_RETURN(store::SearchPage page, reader.Search(query));
       for (auto& r : page.resources) {
-        if (seen.insert({r.type, r.id}).second) found.push_back(std::move(r));
+        if (seen.insert({r.type, r.id}).second && admit(r)) found.push_back(std::move(r));
       }
     }
     size_t start = included->size();
@@ -100,13 +103,13 @@ absl::StatusOr<std::string> RunSearch(store::Reader& reader, const search::Regis
       search::ParseSearch(registry, call.type, *call.params, options);
   if (!parsed_or.ok()) return HttpError(400, "invalid", Message(parsed_or.status()));
   search::ParsedSearch& parsed = *parsed_or;
-  if (call.vet) VIGIL_RETURN_IF_ERROR(call.vet(parsed));
+  if (call.confine) VIGIL_RETURN_IF_ERROR(call.confine(parsed));
   if (parsed.summary == "count") parsed.query.count = 0;
   for (const store::Clause& clause : call.extra_clauses) parsed.query.all_of.push_back(clause);
 
   VIGIL_ASSIGN_OR_RETURN(store::SearchPage page, reader.Search(parsed.query));
   std::vector<store::StoredResource> included;
-  VIGIL_RETURN_IF_ERROR(AddIncludes(reader, parsed, settings, page.resources, &included));
+  VIGIL_RETURN_IF_ERROR(AddIncludes(reader, parsed, settings, call, page.resources, &included));
 
   BundleWriter bundle("searchset");
   if (page.total) bundle.SetTotal(*page.total);
@@ -138,7 +141,7 @@ absl::StatusOr<std::string> RunSearch(store::Reader& reader, const search::Regis
 
 absl::StatusOr<std::vector<store::StoredResource>> FindConditional(
     store::Reader& reader, const search::Registry& registry, std::string_view type,
-    const Params& params, int64_t now_ms, size_t limit) {
+    const Params& params, int64_t now_ms, const SearchConfinement& confine, size_t limit) {
   if (params.empty()) {
     return HttpError(400, "invalid", "a conditional interaction needs search parameters");
   }
@@ -149,6 +152,9 @@ absl::StatusOr<std::vector<store::StoredResource>> FindConditional(
   if (!parsed.ok()) {
     return HttpError(400, "invalid", StrCat("conditional: ", Message(parsed.status())));
   }
+  if (confine.hops) VIGIL_RETURN_IF_ERROR(confine.hops(*parsed));
+  parsed->query.all_of.insert(parsed->query.all_of.end(), confine.clauses.begin(),
+                              confine.clauses.end());
   parsed->query.count = limit;
   parsed->query.offset = 0;
   parsed->query.total = store::TotalMode::kNone;
