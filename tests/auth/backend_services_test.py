@@ -24,26 +24,14 @@ import urllib.parse
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from checks import check, failures  # noqa: E402
 from jwt_keys import Key, b64u  # noqa: E402
 from vigil_server import Server, call, call_raw  # noqa: E402
 
 VIGIL = os.path.abspath(sys.argv[1])
 LIFETIME_S = 5  # VIGIL_TOKEN_LIFETIME_S for the server under test
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-failures = []
 secrets = []  # every assertion and token sent or received: none may appear in a log
-
-
-def check(name):
-    def wrap(fn):
-        try:
-            fn()
-            print(f"ok   {name}", flush=True)
-        except Exception as e:  # noqa: BLE001 - report every failure and go on
-            failures.append(name)
-            print(f"FAIL {name}: {type(e).__name__}: {e}", flush=True)
-        return fn
-    return wrap
 
 
 def vigil_auth(*args):

@@ -17,6 +17,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from checks import check, failures  # noqa: E402
 from jwt_keys import Key  # noqa: E402
 from vigil_server import Server, call_raw  # noqa: E402
 
@@ -26,19 +27,6 @@ AUDIENCE = "https://vigil.test/fhir"
 CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 # Every id of p2's data: none may appear in a response to p1's token.
 OTHER = ("p2", "enc-p2", "vital-p2", "lab-p2")
-failures = []
-
-
-def check(name):
-    def wrap(fn):
-        try:
-            fn()
-            print(f"ok   {name}", flush=True)
-        except Exception as e:  # noqa: BLE001 - report every failure and go on
-            failures.append(name)
-            print(f"FAIL {name}: {type(e).__name__}: {e}", flush=True)
-        return fn
-    return wrap
 
 
 def observation(oid, patient, category, **more):

@@ -19,25 +19,13 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from checks import check, failures  # noqa: E402
 from jwt_keys import Key, b64u  # noqa: E402
 
 VIGIL = os.path.abspath(sys.argv[1])
 ISSUER = "https://auth.vigil.test"
 AUDIENCE = "https://vigil.test/fhir"
 APP_ORIGIN = "https://app.vigil.test"
-failures = []
-
-
-def check(name):
-    def wrap(fn):
-        try:
-            fn()
-            print(f"ok   {name}", flush=True)
-        except Exception as e:  # noqa: BLE001 - report every failure and go on
-            failures.append(name)
-            print(f"FAIL {name}: {type(e).__name__}: {e}", flush=True)
-        return fn
-    return wrap
 
 
 def claims(scope, patient=None, **extra):

@@ -22,20 +22,10 @@ import urllib.error
 import urllib.request
 import uuid
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "lib"))
+from checks import check, failures  # noqa: E402
+
 VIGIL = os.path.abspath(sys.argv[1])
-failures = []
-
-
-def check(name):
-    def wrap(fn):
-        try:
-            fn()
-            print(f"ok   {name}", flush=True)
-        except Exception as e:  # noqa: BLE001 - report every failure and go on
-            failures.append(name)
-            print(f"FAIL {name}: {type(e).__name__}: {e}", flush=True)
-        return fn
-    return wrap
 
 
 class Server:
