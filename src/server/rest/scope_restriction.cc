@@ -5,6 +5,7 @@
 
 #include "search/parse.h"
 #include "server/http/url.h"
+#include "store/row_match.h"
 
 namespace vigil::server {
 namespace {
@@ -15,10 +16,6 @@ struct Overloaded : Ts... {
 };
 template <class... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
-
-bool StartsWith(std::string_view s, std::string_view prefix) {
-  return s.substr(0, prefix.size()) == prefix;
-}
 
 // Whether predicate p of a clause of kind `kind` can be evaluated here.
 bool Supported(store::RowKind kind, const store::Predicate& p) {
@@ -54,31 +51,17 @@ bool MatchesPredicate(const store::Clause& c, const store::Predicate& p, std::st
   return std::visit(
       Overloaded{
           [&](const store::TokenMatch& m) {
-            return AnyRow(rows.tokens, c.param, [&](const store::TokenRow& r) {
-              return (!m.system || r.system == *m.system) && (!m.code || r.code == *m.code);
-            });
+            return AnyRow(rows.tokens, c.param, [&](const store::TokenRow& r) { return store::RowMatches(m, r); });
           },
           [&](const store::TokenTextMatch& m) {
-            return AnyRow(rows.tokens, c.param, [&](const store::TokenRow& r) {
-              return StartsWith(r.text, m.text) || r.text.find(" " + m.text) != std::string::npos;
-            });
+            return AnyRow(rows.tokens, c.param, [&](const store::TokenRow& r) { return store::RowMatches(m, r); });
           },
           [&](const store::ReferenceMatch& m) {
-            return AnyRow(rows.references, c.param, [&](const store::ReferenceRow& r) {
-              if (m.target_id.empty()) return r.url == m.url;
-              return r.target_id == m.target_id &&
-                     (m.target_type.empty() || r.target_type == m.target_type);
-            });
+            return AnyRow(rows.references, c.param,
+                          [&](const store::ReferenceRow& r) { return store::RowMatches(m, r); });
           },
           [&](const store::UriMatch& m) {
-            return AnyRow(rows.uris, c.param, [&](const store::UriRow& r) {
-              switch (m.mode) {
-                case store::UriMatch::Mode::kExact: return r.value == m.value;
-                case store::UriMatch::Mode::kBelow: return StartsWith(r.value, m.value);
-                case store::UriMatch::Mode::kAbove: return StartsWith(m.value, r.value);
-              }
-              return false;
-            });
+            return AnyRow(rows.uris, c.param, [&](const store::UriRow& r) { return store::RowMatches(m, r); });
           },
           [&](const store::IdMatch& m) { return id == m.id; },
           [&](const store::MissingMatch& m) { return HasRows(c, rows) != m.missing; },

@@ -6,7 +6,7 @@
 #include <utility>
 #include <variant>
 
-#include "store/memory/memory_match.h"
+#include "store/row_match.h"
 #include "store/range_match.h"
 
 namespace vigil::store::memory_internal {

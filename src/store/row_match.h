@@ -1,6 +1,10 @@
-// One predicate against one index row, for the memory store (internal): the
-// row-level half of query.h's semantics, shared by plain clauses and by the
-// parts of a CompositeMatch so that both read a row the same way.
+// One predicate against one index row: the row-level half of query.h's
+// semantics. The memory store evaluates queries with it (plain clauses and the
+// parts of a CompositeMatch read a row the same way), and the REST layer tests
+// one resource version against granular-scope clauses with it
+// (server/rest/scope_restriction.h), so both agree with the SQLite store's SQL.
+//
+// Thread-safety: pure functions.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +12,7 @@
 #include "store/index.h"
 #include "store/query.h"
 
-namespace vigil::store::memory_internal {
+namespace vigil::store {
 
 bool RowMatches(const TokenMatch& m, const TokenRow& r);
 bool RowMatches(const TokenTextMatch& m, const TokenRow& r);
@@ -24,4 +28,4 @@ bool RowMatches(const UriMatch& m, const UriRow& r);
 // the kind of m.parts[i] and matches it, for every i.
 bool RowMatches(const CompositeMatch& m, const CompositeRow& r, int64_t now_ms);
 
-}  // namespace vigil::store::memory_internal
+}  // namespace vigil::store

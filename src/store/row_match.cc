@@ -1,4 +1,4 @@
-#include "store/memory/memory_match.h"
+#include "store/row_match.h"
 
 #include <string_view>
 #include <type_traits>
@@ -6,7 +6,7 @@
 
 #include "store/range_match.h"
 
-namespace vigil::store::memory_internal {
+namespace vigil::store {
 namespace {
 
 bool StartsWith(std::string_view s, std::string_view prefix) {
@@ -93,4 +93,4 @@ bool RowMatches(const CompositeMatch& m, const CompositeRow& r, int64_t now_ms) 
   return true;
 }
 
-}  // namespace vigil::store::memory_internal
+}  // namespace vigil::store
