@@ -140,23 +140,32 @@ void ReplayCache::Forget(int64_t now_s) {
   }
 }
 
-bool ReplayCache::Record(int64_t keep_until_s, const std::string& key) {
-  if (fd_ < 0) return true;
+absl::Status ReplayCache::Record(int64_t keep_until_s, const std::string& key) {
+  if (fd_ < 0) return absl::OkStatus();
   std::string line = StrCat(keep_until_s, " ", absl::BytesToHexString(key), "\n");
-  return ::write(fd_, line.data(), line.size()) == static_cast<ssize_t>(line.size()) &&
-         ::fdatasync(fd_) == 0;
+  if (::write(fd_, line.data(), line.size()) != static_cast<ssize_t>(line.size()) ||
+      ::fdatasync(fd_) != 0) {
+    return absl::UnavailableError(StrCat("cannot record a used jti: ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
 }
 
-bool ReplayCache::Claim(std::string_view client_id, std::string_view jti, int64_t keep_until_s,
-                        int64_t now_s) {
+absl::Status ReplayCache::Claim(std::string_view client_id, std::string_view jti,
+                                int64_t keep_until_s, int64_t now_s) {
   std::string key = StrCat(client_id.size(), ":", client_id, jti);
   std::lock_guard<std::mutex> lock(mu_);
   Forget(now_s);
-  if (seen_.contains(key) || seen_.size() >= capacity_) return false;
-  if (!Record(keep_until_s, key)) return false;  // fail closed: a restart would forget it
+  if (seen_.contains(key)) {
+    return absl::UnauthenticatedError("the client assertion's jti was used before (replay)");
+  }
+  if (seen_.size() >= capacity_) {
+    return absl::UnauthenticatedError(
+        "too many unexpired assertions to check this one for replay; retry later");
+  }
+  VIGIL_RETURN_IF_ERROR(Record(keep_until_s, key));
   seen_.insert(key);
   by_expiry_.emplace(keep_until_s, std::move(key));
-  return true;
+  return absl::OkStatus();
 }
 
 }  // namespace vigil::auth

@@ -6,7 +6,7 @@
 //   AssertionPolicy policy;
 //   policy.token_url = "https://vigil.example.org/auth/token";
 //   absl::StatusOr<VerifiedAssertion> a = CheckClientAssertion(jwt, registry, policy, now_s);
-//   if (a.ok() && replays.Claim(a->client->client_id, a->jti, a->expires_s + policy.skew_s, now_s))
+//   if (a.ok() && replays.Claim(a->client->client_id, a->jti, a->expires_s + policy.skew_s, now_s).ok())
 //   ...
 //
 // Checks, in order (each failure Unauthenticated, which the token endpoint
@@ -85,14 +85,16 @@ class ReplayCache {
   static absl::StatusOr<std::unique_ptr<ReplayCache>> Open(const std::string& path, int64_t now_s,
                                                            size_t capacity = 100'000);
 
-  // True the first time (client_id, jti) is claimed; false for a replay, when
-  // full, or when the claim cannot be recorded.
-  bool Claim(std::string_view client_id, std::string_view jti, int64_t keep_until_s, int64_t now_s);
+  // OK the first time (client_id, jti) is claimed. Unauthenticated for a
+  // replay, or when full (fail closed); Unavailable when the claim cannot be
+  // written to the file (fail closed too: a restart would forget it).
+  absl::Status Claim(std::string_view client_id, std::string_view jti, int64_t keep_until_s,
+                     int64_t now_s);
 
  private:
   // REQUIRES: mu_.
   void Forget(int64_t now_s);
-  bool Record(int64_t keep_until_s, const std::string& key);
+  absl::Status Record(int64_t keep_until_s, const std::string& key);
 
   const size_t capacity_;
   int fd_ = -1;  // the file Open appends to; -1 = memory only

@@ -118,10 +118,9 @@ absl::StatusOr<TokenReply> TokenEndpoint::Issue(const FormParams& form, int64_t 
   if (const std::string* id = Param(form, "client_id"); id != nullptr && *id != client.client_id) {
     return absl::UnauthenticatedError("client_id is not the client assertion's iss");
   }
-  if (!replays_->Claim(client.client_id, assertion.jti, assertion.expires_s + options_.skew_s,
-                      now_s)) {
-    return absl::UnauthenticatedError("the client assertion's jti was used before (replay)");
-  }
+  // A replay is invalid_client; a claim that cannot be recorded a server_error.
+  VIGIL_RETURN_IF_ERROR(
+      replays_->Claim(client.client_id, assertion.jti, assertion.expires_s + options_.skew_s, now_s));
   std::string scope = GrantScopes(*Param(form, "scope"), client.scope);
   if (scope.empty()) {
     return absl::PermissionDeniedError("none of the requested scopes is allowed for this client");

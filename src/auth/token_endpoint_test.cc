@@ -239,12 +239,12 @@ TEST_F(TokenEndpointTest, RegistryFailureIsAServerErrorWithoutDetails) {
 
 TEST(ReplayCacheTest, ForgetsJtisAfterTheirTimeAndRefusesWhenFull) {
   ReplayCache cache(2);
-  EXPECT_TRUE(cache.Claim("a", "1", 100, 0));
-  EXPECT_FALSE(cache.Claim("a", "1", 100, 50));
-  EXPECT_TRUE(cache.Claim("b", "1", 100, 50));   // another client's jti
-  EXPECT_FALSE(cache.Claim("c", "1", 100, 50));  // full
-  EXPECT_TRUE(cache.Claim("a", "1", 300, 101));  // the old ones expired
-  EXPECT_TRUE(cache.Claim("a1", "", 300, 101));  // "a1"+"" is not "a"+"1"
+  EXPECT_TRUE(cache.Claim("a", "1", 100, 0).ok());
+  EXPECT_TRUE(absl::IsUnauthenticated(cache.Claim("a", "1", 100, 50)));
+  EXPECT_TRUE(cache.Claim("b", "1", 100, 50).ok());   // another client's jti
+  EXPECT_TRUE(absl::IsUnauthenticated(cache.Claim("c", "1", 100, 50)));  // full
+  EXPECT_TRUE(cache.Claim("a", "1", 300, 101).ok());  // the old ones expired
+  EXPECT_TRUE(cache.Claim("a1", "", 300, 101).ok());  // "a1"+"" is not "a"+"1"
 }
 
 // Kept in a file, the used jtis survive a restart (a new cache on the same
@@ -255,22 +255,22 @@ TEST(ReplayCacheTest, AFileKeepsClaimsAcrossRestarts) {
   {
     auto cache = ReplayCache::Open(path, 0);
     ASSERT_TRUE(cache.ok()) << cache.status();
-    EXPECT_TRUE((*cache)->Claim("a", "j1", 100, 0));
-    EXPECT_TRUE((*cache)->Claim("a", "j\n2", 500, 0));  // any bytes in a jti
+    EXPECT_TRUE((*cache)->Claim("a", "j1", 100, 0).ok());
+    EXPECT_TRUE((*cache)->Claim("a", "j\n2", 500, 0).ok());  // any bytes in a jti
   }
   {
     auto restarted = ReplayCache::Open(path, 50);
     ASSERT_TRUE(restarted.ok()) << restarted.status();
-    EXPECT_FALSE((*restarted)->Claim("a", "j1", 100, 50));
-    EXPECT_FALSE((*restarted)->Claim("a", "j\n2", 500, 50));
-    EXPECT_TRUE((*restarted)->Claim("b", "j1", 100, 50));
+    EXPECT_TRUE(absl::IsUnauthenticated((*restarted)->Claim("a", "j1", 100, 50)));
+    EXPECT_TRUE(absl::IsUnauthenticated((*restarted)->Claim("a", "j\n2", 500, 50)));
+    EXPECT_TRUE((*restarted)->Claim("b", "j1", 100, 50).ok());
   }
   auto later = ReplayCache::Open(path, 200);  // j1 claims expired at 100
   ASSERT_TRUE(later.ok());
   std::ifstream in(path);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
-  EXPECT_FALSE((*later)->Claim("a", "j\n2", 500, 200));
+  EXPECT_TRUE(absl::IsUnauthenticated((*later)->Claim("a", "j\n2", 500, 200)));
   std::remove(path.c_str());
 }
 
