@@ -81,11 +81,14 @@ bool IsValidId(std::string_view id) {
   return true;
 }
 
-std::string RandomUuid() {
+namespace {
+
+std::mt19937_64& Rng() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t hi = rng(), lo = rng();
-  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
-  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant 10
+  return rng;
+}
+
+std::string FormatUuid(uint64_t hi, uint64_t lo) {
   char buf[37];
   std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
                 static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
@@ -94,12 +97,32 @@ std::string RandomUuid() {
   return buf;
 }
 
+constexpr uint64_t kVariant10 = 0x8000000000000000ULL;
+constexpr uint64_t kVariantMask = 0x3fffffffffffffffULL;
+
+}  // namespace
+
+std::string RandomUuid() {
+  uint64_t hi = Rng()(), lo = Rng()();
+  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
+  return FormatUuid(hi, (lo & kVariantMask) | kVariant10);
+}
+
+std::string TimeOrderedUuid(int64_t unix_ms) {
+  uint64_t hi = Rng()(), lo = Rng()();
+  // unix_ts_ms (48 bits) | version 7 (4) | rand_a (12)
+  hi = (static_cast<uint64_t>(unix_ms) << 16) | 0x7000 | (hi & 0x0fff);
+  return FormatUuid(hi, (lo & kVariantMask) | kVariant10);
+}
+
 ResourceWrites::ResourceWrites(const search::Registry& registry, WriteOptions options)
     : registry_(registry), options_(std::move(options)) {
   if (!options_.now_ms) {
     options_.now_ms = NowMs;
   }
-  if (!options_.new_id) options_.new_id = RandomUuid;
+  if (!options_.new_id) {
+    options_.new_id = [now = options_.now_ms] { return TimeOrderedUuid(now()); };
+  }
 }
 
 absl::StatusOr<fhir::Json> ResourceWrites::ParseBody(std::string_view body,
