@@ -86,6 +86,7 @@ absl::Status Parser::AddSort(std::string_view value) {
             StrCat("cannot sort by '", key, "': not a sortable search parameter of ", type_));
       }
       sort.kind = *kind;
+      sort.row_params.assign(def->union_of.begin(), def->union_of.end());
     }
     sort_texts_.push_back(StrCat(descending ? "-" : "", key));
     out_.query.sort.push_back(std::move(sort));

@@ -231,6 +231,15 @@ absl::Status UnsupportedModifier(std::string_view code, std::string_view modifie
                     " parameter '", code, "'"));
 }
 
+// The rows standing for def's (store::Clause::row_params): those of the
+// parameters it is the union of, with the row-name suffix of a modifier
+// (":of-type"); empty for a parameter with rows of its own.
+std::vector<std::string> RowParams(const ParamDef& def, std::string_view suffix) {
+  std::vector<std::string> params;
+  for (std::string_view code : def.union_of) params.push_back(StrCat(code, suffix));
+  return params;
+}
+
 // A plain (not chained) parameter with its modifier.
 absl::StatusOr<Clause> ParseSimple(const ParamDef& def, std::string_view modifier,
                                    std::string_view value) {
@@ -239,7 +248,7 @@ absl::StatusOr<Clause> ParseSimple(const ParamDef& def, std::string_view modifie
     return absl::NotFoundError(
         StrCat("unsupported ", ParamTypeName(def.type), " search parameter '", def.code, "'"));
   }
-  Clause clause{std::string(def.code), *kind, false, {}};
+  Clause clause{std::string(def.code), *kind, false, {}, RowParams(def, "")};
   if (modifier == "missing") {
     VIGIL_ASSIGN_OR_RETURN(bool missing, MissingValue(def.code, value));
     clause.any_of.push_back(store::MissingMatch{missing});
@@ -263,6 +272,7 @@ absl::StatusOr<Clause> ParseSimple(const ParamDef& def, std::string_view modifie
         };
       } else if (modifier == "of-type") {
         clause.param = StrCat(def.code, ":of-type");
+        clause.row_params = RowParams(def, ":of-type");
         parse = [code](std::string_view v) { return OfTypeValue(code, v); };
       }
       break;

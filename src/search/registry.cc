@@ -39,6 +39,71 @@ bool IsAbstractBase(std::string_view base) {
 
 bool ByCode(const ParamDef* a, const ParamDef* b) { return a->code < b->code; }
 
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+// Whether s is "(...)" with the first parenthesis closed by the last one.
+bool Parenthesized(std::string_view s) {
+  if (s.size() < 2 || s.front() != '(' || s.back() != ')') return false;
+  int depth = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '(') ++depth;
+    if (s[i] == ')' && --depth == 0 && i + 1 < s.size()) return false;
+  }
+  return true;
+}
+
+// The expression without outer parentheses and spaces.
+std::string_view Bare(std::string_view s) {
+  s = Trim(s);
+  while (Parenthesized(s)) s = Trim(s.substr(1, s.size() - 2));
+  return s;
+}
+
+// The operands of the top-level union operator ("a | (b | c)" -> "a", "(b | c)");
+// one part when there is none. Quoted text and brackets are skipped.
+std::vector<std::string_view> UnionParts(std::string_view expression) {
+  std::vector<std::string_view> parts;
+  int depth = 0;
+  char quote = 0;
+  size_t start = 0;
+  for (size_t i = 0; i < expression.size(); ++i) {
+    char c = expression[i];
+    if (quote != 0) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == quote) {
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '\'' || c == '`' || c == '"') quote = c;
+    if (c == '(' || c == '[' || c == '{') ++depth;
+    if (c == ')' || c == ']' || c == '}') --depth;
+    if (c == '|' && depth == 0) {
+      parts.push_back(Bare(expression.substr(start, i - start)));
+      start = i + 1;
+    }
+  }
+  parts.push_back(Bare(expression.substr(start)));
+  return parts;
+}
+
+// Whether composites a and b extract the same rows from the same items.
+bool SameComponents(const ParamDef& a, const ParamDef& b) {
+  if (a.compiled_components.size() != b.compiled_components.size()) return false;
+  for (size_t i = 0; i < a.compiled_components.size(); ++i) {
+    if (a.compiled_components[i].type != b.compiled_components[i].type ||
+        Bare(a.components[i].expression) != Bare(b.components[i].expression)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 const char* ParamTypeName(ParamType type) {
@@ -83,6 +148,7 @@ Registry::Registry() {
     defs_.push_back(def);
   }
   ResolveComponents();
+  ResolveUnions();
   std::vector<const ParamDef*> resource_level, domain_level;
   std::map<std::string_view, std::vector<const ParamDef*>> own;
   for (const ParamDef& def : defs_) {
@@ -140,6 +206,47 @@ void Registry::ResolveComponents() {
     if (list->size() != def.components.size()) continue;
     def.compiled_components = *list;
     components_.push_back(std::move(list));
+  }
+}
+
+// A parameter is derived when its expression's union operands are, in order,
+// the operands of other parameters that are not derived themselves (so fewer
+// operands each: parameters are visited by operand count).
+void Registry::ResolveUnions() {
+  std::map<std::string_view, std::vector<std::pair<std::vector<std::string_view>, ParamDef*>>>
+      by_base;
+  for (ParamDef& def : defs_) {
+    if (IsAbstractBase(def.base) || !def.indexed() || def.type == ParamType::kReference) continue;
+    by_base[def.base].emplace_back(UnionParts(def.expression), &def);
+  }
+  for (auto& [base, defs] : by_base) {
+    std::stable_sort(defs.begin(), defs.end(),
+                     [](const auto& a, const auto& b) { return a.first.size() < b.first.size(); });
+    for (auto& [parts, def] : defs) {
+      if (parts.size() < 2) continue;
+      std::vector<std::string_view> codes;
+      size_t at = 0;
+      while (at < parts.size()) {
+        const ParamDef* source = nullptr;
+        size_t length = 0;
+        for (const auto& [other_parts, other] : defs) {
+          if (other_parts.size() >= parts.size()) break;
+          if (other->type != def->type || !other->union_of.empty() ||
+              at + other_parts.size() > parts.size() ||
+              !std::equal(other_parts.begin(), other_parts.end(), parts.begin() + at)) {
+            continue;
+          }
+          if (def->type == ParamType::kComposite && !SameComponents(*def, *other)) continue;
+          source = other;
+          length = other_parts.size();
+          break;
+        }
+        if (source == nullptr) break;
+        codes.push_back(source->code);
+        at += length;
+      }
+      if (at == parts.size()) def->union_of = std::move(codes);
+    }
   }
 }
 

@@ -86,6 +86,13 @@ struct ParamDef {
   // Composite only: `components` resolved, in order; empty when any of them
   // could not be (unknown definition, unsupported type, compile error).
   std::span<const CompiledComponent> compiled_components;
+  // Set when this base's expression is a union ("Observation.code |
+  // Observation.component.code") of the expressions of other parameters of the
+  // same base and type (not reference), composites also with the same
+  // components: their codes, in order. Its rows are then exactly theirs, so the
+  // indexer writes none for it and searches and sorts read theirs
+  // (store::Clause::row_params). Observation's combo-* parameters are such.
+  std::vector<std::string_view> union_of = {};
 
   // Whether the indexer extracts rows for this parameter.
   bool indexed() const {
@@ -123,6 +130,7 @@ class Registry {
  private:
   Registry();
   void ResolveComponents();
+  void ResolveUnions();
 
   std::vector<ParamDef> defs_;
   std::vector<std::unique_ptr<fhirpath::Expression>> expressions_;

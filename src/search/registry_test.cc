@@ -5,6 +5,8 @@
 #include <iostream>
 #include <set>
 
+#include "base/str.h"
+
 namespace vigil::search {
 namespace {
 
@@ -107,6 +109,47 @@ TEST(SearchRegistry, CompositesAreIndexedSpecialIsNot) {
   EXPECT_EQ(near->type, ParamType::kSpecial);
   EXPECT_EQ(near->xpath_usage, XpathUsage::kNearby);
   EXPECT_FALSE(near->indexed());
+}
+
+}  // namespace
+}  // namespace vigil::search
+
+namespace vigil::search {
+namespace {
+
+std::vector<std::string> UnionOf(std::string_view type, std::string_view code) {
+  const ParamDef* def = Registry::Default().Find(type, code);
+  EXPECT_NE(def, nullptr) << type << "." << code;
+  std::vector<std::string> out;
+  if (def != nullptr) out.assign(def->union_of.begin(), def->union_of.end());
+  return out;
+}
+
+TEST(RegistryUnions, ObservationCombosAreUnionsOfThePlainAndComponentParameters) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(UnionOf("Observation", "combo-code"), (V{"code", "component-code"}));
+  EXPECT_EQ(UnionOf("Observation", "combo-value-quantity"),
+            (V{"value-quantity", "component-value-quantity"}));
+  EXPECT_EQ(UnionOf("Observation", "combo-code-value-quantity"),
+            (V{"code-value-quantity", "component-code-value-quantity"}));
+  EXPECT_EQ(UnionOf("Observation", "combo-code-value-concept"),
+            (V{"code-value-concept", "component-code-value-concept"}));
+  EXPECT_TRUE(UnionOf("Observation", "code").empty());
+  EXPECT_TRUE(UnionOf("Observation", "value-quantity").empty());  // a union, of no parameters
+  EXPECT_TRUE(UnionOf("Observation", "patient").empty());         // references are never derived
+}
+
+// In R4 exactly Observation's six combo-* parameters are derived.
+TEST(RegistryUnions, OnlyObservationCombosAreDerived) {
+  std::set<std::string> derived;
+  for (const ParamDef& def : Registry::Default().all()) {
+    if (!def.union_of.empty()) derived.insert(StrCat(def.base, ".", def.code));
+  }
+  EXPECT_EQ(derived, (std::set<std::string>{
+                         "Observation.combo-code", "Observation.combo-code-value-concept",
+                         "Observation.combo-code-value-quantity",
+                         "Observation.combo-data-absent-reason", "Observation.combo-value-concept",
+                         "Observation.combo-value-quantity"}));
 }
 
 }  // namespace

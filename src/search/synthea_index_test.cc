@@ -6,11 +6,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <thread>
 
 #include "base/str.h"
 #include "search/indexer.h"
+#include "search/registry.h"
+#include "search/rows.h"
 
 namespace vigil::search {
 namespace {
@@ -168,6 +171,131 @@ TEST_F(SearchSyntheaIndex, IndexingTime) {
   std::cout << "IndexResource: " << us
             << " us/resource on 1 thread; 2 threads: " << kRounds * resources_->size() / seconds
             << " resources/s\n";
+}
+
+// --- Derived (union) parameters -------------------------------------------------
+
+std::string Describe(const store::CompositePart& part) {
+  return std::visit(
+      [](const auto& r) -> std::string {
+        using R = std::decay_t<decltype(r)>;
+        if constexpr (std::is_same_v<R, store::TokenRow>) {
+          return StrCat("token ", r.system, "|", r.code, "|", r.text);
+        } else if constexpr (std::is_same_v<R, store::StringRow>) {
+          return StrCat("string ", r.normalized, "|", r.exact);
+        } else if constexpr (std::is_same_v<R, store::DateRow>) {
+          return StrCat("date ", r.low, "|", r.high);
+        } else if constexpr (std::is_same_v<R, store::NumberRow>) {
+          return StrCat("number ", r.value, "|", r.low, "|", r.high);
+        } else if constexpr (std::is_same_v<R, store::QuantityRow>) {
+          return StrCat("quantity ", r.value, "|", r.low, "|", r.high, "|", r.system, "|", r.code,
+                        "|", r.unit);
+        } else if constexpr (std::is_same_v<R, store::ReferenceRow>) {
+          return StrCat("reference ", r.target_type, "|", r.target_id, "|", r.url);
+        } else {
+          return StrCat("uri ", r.value);
+        }
+      },
+      part);
+}
+
+// Every row of `params` in `ix`, described without its param name (composite
+// rows as their parts), as a set.
+std::set<std::string> RowsOf(const store::IndexEntries& ix, const std::set<std::string>& params) {
+  std::set<std::string> out;
+  auto add = [&](const auto& rows) {
+    for (const auto& r : rows) {
+      if (!params.contains(r.param)) continue;
+      store::CompositePart part = r;
+      out.insert(Describe(part));
+    }
+  };
+  add(ix.tokens);
+  add(ix.strings);
+  add(ix.dates);
+  add(ix.numbers);
+  add(ix.quantities);
+  add(ix.references);
+  add(ix.uris);
+  for (const store::CompositeRow& row : ix.composites) {
+    if (!params.contains(row.param)) continue;
+    std::string text = "composite";
+    for (const store::CompositePart& part : row.parts) text += " [" + Describe(part) + "]";
+    out.insert(text);
+  }
+  return out;
+}
+
+// What the indexer would write for `def` itself, from its own expression.
+store::IndexEntries OwnRows(const ParamDef& def, const fhir::Json& resource) {
+  store::IndexEntries ix;
+  fhirpath::EvalOptions options;
+  if (def.type == ParamType::kComposite) {
+    AppendCompositeRows(def, resource, options, &ix);
+    return ix;
+  }
+  auto values = def.compiled->Evaluate(resource, options);
+  EXPECT_TRUE(values.ok()) << def.code;
+  if (values.ok()) {
+    for (const fhirpath::Value& v : *values) AppendRows(def.type, def.code, v, &ix);
+  }
+  return ix;
+}
+
+// The indexer writes no rows for a parameter derived as the union of others
+// (Observation's combo-*); searches read theirs. That is only right if its own
+// expression would yield exactly their rows: checked on every Observation of the
+// Synthea bundles and of the official R4 examples.
+TEST(SearchUnionParameters, RowsOfTheSourcesAreTheRowsOfTheUnion) {
+  std::vector<fhir::Json> resources;
+  if (fs::exists(kSyntheaDir)) {
+    for (const auto& entry : fs::directory_iterator(kSyntheaDir)) {
+      if (entry.path().extension() != ".json") continue;
+      auto bundle = fhir::ParseJson(ReadFile(entry.path()));
+      ASSERT_TRUE(bundle.ok()) << entry.path();
+      if (const fhir::Json* entries = bundle->Find("entry")) {
+        for (const fhir::Json& e : entries->items()) {
+          if (const fhir::Json* r = e.Find("resource")) resources.push_back(*r);
+        }
+      }
+    }
+  }
+  const fs::path examples = fs::path(VIGIL_SHARED_DIR) / "fhir-r4" / "examples";
+  if (fs::exists(examples)) {
+    for (const auto& entry : fs::directory_iterator(examples)) {
+      if (!entry.path().filename().string().starts_with("Observation-")) continue;
+      auto r = fhir::ParseJson(ReadFile(entry.path()));
+      if (r.ok()) resources.push_back(std::move(*r));
+    }
+  }
+  if (resources.empty()) {
+    GTEST_SKIP() << "neither " << kSyntheaDir << " nor " << examples << " was found";
+  }
+  const Registry& registry = Registry::Default();
+  size_t compared = 0, nonempty = 0;
+  for (const fhir::Json& resource : resources) {
+    const fhir::Json* type = resource.Find("resourceType");
+    if (type == nullptr || !type->is_string()) continue;
+    std::span<const ParamDef* const> params = registry.ForType(type->text());
+    bool any_union = false;
+    for (const ParamDef* def : params) any_union = any_union || !def->union_of.empty();
+    if (!any_union) continue;
+    auto indexed = IndexResource(registry, resource);
+    ASSERT_TRUE(indexed.ok());
+    for (const ParamDef* def : params) {
+      if (def->union_of.empty()) continue;
+      std::set<std::string> sources(def->union_of.begin(), def->union_of.end());
+      std::set<std::string> own = RowsOf(OwnRows(*def, resource), {std::string(def->code)});
+      EXPECT_TRUE(RowsOf(*indexed, {std::string(def->code)}).empty()) << def->code;
+      EXPECT_EQ(RowsOf(*indexed, sources), own)
+          << def->code << " of " << resource.Find("id")->text();
+      ++compared;
+      if (!own.empty()) ++nonempty;
+    }
+  }
+  std::cout << compared << " (resource, derived parameter) pairs compared, " << nonempty
+            << " with rows\n";
+  EXPECT_GT(nonempty, 100u);
 }
 
 }  // namespace

@@ -8,7 +8,8 @@
 // Semantics (the FHIR R4 search page, restated in index terms):
 //   - A resource matches a Query when it has `type` and matches every Clause.
 //   - A resource matches a Clause when some predicate in `any_of` matches some
-//     index row of that clause's param (the comma OR of one URL parameter),
+//     index row of that clause's param, or of its row_params when it has them
+//     (the comma OR of one URL parameter),
 //     or, when `negate` (token :not), when no predicate matches any row.
 //   - Range predicates compare the row's interval [low, high] with the search
 //     interval [low, high] by prefix, as the spec's search page defines:
@@ -168,7 +169,17 @@ struct Clause {
   bool negate = false;  // token :not
   // OR; all predicates have a type that fits `kind` (MissingMatch fits all).
   std::vector<Predicate> any_of;
+  // The params whose rows stand for `param`'s: empty = `param` itself. Set
+  // for a parameter derived as the union of others (search::ParamDef::union_of,
+  // e.g. combo-code = code | component-code), whose own rows are not written.
+  std::vector<std::string> row_params = {};
 };
+
+// The params whose rows a clause or sort key reads (row_params, or param).
+template <typename ClauseOrSortKey>
+std::vector<std::string> RowParams(const ClauseOrSortKey& c) {
+  return c.row_params.empty() ? std::vector<std::string>{c.param} : c.row_params;
+}
 
 // _sort key: rows of `param`; ascending uses each resource's smallest value
 // (string: normalized, token: code, date: low, number/quantity: value, uri:
@@ -179,6 +190,7 @@ struct SortKey {
   std::string param;
   RowKind kind = RowKind::kString;
   bool descending = false;
+  std::vector<std::string> row_params = {};  // as in Clause
 };
 
 enum class TotalMode : uint8_t { kNone, kEstimate, kAccurate };

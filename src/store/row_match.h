@@ -7,7 +7,10 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "store/index.h"
 #include "store/query.h"
@@ -27,5 +30,14 @@ bool RowMatches(const UriMatch& m, const UriRow& r);
 // Whether composite row `r` matches `m` (query.h): part i of the row is of
 // the kind of m.parts[i] and matches it, for every i.
 bool RowMatches(const CompositeMatch& m, const CompositeRow& r, int64_t now_ms);
+
+// True when some row of `rows` whose param is one of `params` (RowParams of a
+// clause) satisfies `pred`.
+template <typename Row, typename Pred>
+bool AnyRow(const std::vector<Row>& rows, const std::vector<std::string>& params, Pred pred) {
+  return std::any_of(rows.begin(), rows.end(), [&](const Row& r) {
+    return std::find(params.begin(), params.end(), r.param) != params.end() && pred(r);
+  });
+}
 
 }  // namespace vigil::store

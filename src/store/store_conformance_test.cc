@@ -881,6 +881,54 @@ TEST_P(StoreTest, CompositeComponentsMatchWithinOneRow) {
   EXPECT_THAT(ids({CodeQty("8480-6", Prefix::kEq, 130)}), ElementsAre("high"));
 }
 
+// A clause or sort key with row_params reads the rows of those params (a
+// parameter derived as their union, like combo-code, has no rows of its own);
+// composite components still match within one row of one of them.
+TEST_P(StoreTest, ClausesAndSortKeysReadTheRowsOfTheirRowParams) {
+  auto obs = [](std::vector<TokenRow> tokens, std::vector<CompositeRow> composites) {
+    IndexEntries ix = Composites(std::move(composites));
+    ix.tokens = std::move(tokens);
+    return ix;
+  };
+  const TokenRow kCodeA{"code", "http://loinc.org", "A", ""};
+  const TokenRow kComponentB{"component-code", "http://loinc.org", "B", ""};
+  auto cvq = [](std::string param, std::string code, double value) {
+    return CompositeRow{std::move(param), {PartToken("http://loinc.org", code), PartQty(value, "mm[Hg]")}};
+  };
+  Commit({W("Observation", "plain", 1, obs({kCodeA}, {cvq("code-value-quantity", "A", 150)})),
+          W("Observation", "component", 1,
+            obs({kComponentB}, {cvq("component-code-value-quantity", "B", 90)})),
+          W("Observation", "both", 1,
+            obs({kCodeA, kComponentB}, {cvq("code-value-quantity", "A", 120),
+                                        cvq("component-code-value-quantity", "B", 150)})),
+          W("Observation", "none")});
+  const std::vector<std::string> kCodes = {"code", "component-code"};
+  auto combo = [&](std::vector<Predicate> any_of, bool negate = false) {
+    Clause c = C("combo-code", RowKind::kToken, std::move(any_of), negate);
+    c.row_params = kCodes;
+    return Ids(Q("Observation", {c}));
+  };
+  EXPECT_THAT(combo({TokenMatch{std::nullopt, "B"}}), UnorderedElementsAre("component", "both"));
+  EXPECT_THAT(combo({TokenMatch{"http://loinc.org", "A"}}), UnorderedElementsAre("plain", "both"));
+  EXPECT_THAT(combo({TokenMatch{std::nullopt, "A"}}, true),
+              UnorderedElementsAre("component", "none"));
+  EXPECT_THAT(combo({MissingMatch{true}}), ElementsAre("none"));
+  EXPECT_THAT(combo({MissingMatch{false}}), UnorderedElementsAre("plain", "component", "both"));
+  auto combo_cvq = [&](std::vector<Predicate> any_of) {
+    Clause c = C("combo-code-value-quantity", RowKind::kComposite, std::move(any_of));
+    c.row_params = {"code-value-quantity", "component-code-value-quantity"};
+    return Ids(Q("Observation", {c}));
+  };
+  EXPECT_THAT(combo_cvq({CodeQty("B", Prefix::kGt, 140)}), ElementsAre("both"));
+  EXPECT_THAT(combo_cvq({CodeQty("A", Prefix::kGt, 140)}), ElementsAre("plain"));  // not A 120 + B 150
+  EXPECT_THAT(combo_cvq({CodeQty("A", Prefix::kGt, 100)}), UnorderedElementsAre("plain", "both"));
+  Query sorted = Q("Observation");
+  sorted.sort = {{"combo-code", RowKind::kToken, false, kCodes}};
+  EXPECT_THAT(Ids(sorted), ElementsAre("plain", "both", "component", "none"));
+  sorted.sort = {{"combo-code", RowKind::kToken, true, kCodes}};
+  EXPECT_THAT(Ids(sorted), ElementsAre("component", "both", "plain", "none"));
+}
+
 TEST_P(StoreTest, CompositePartsOfEveryKind) {
   const int64_t d2020 = Day(2020, 1, 1);
   IndexEntries a = Composites({

@@ -33,35 +33,33 @@ bool Supported(store::RowKind kind, const store::Predicate& p) {
   return false;  // chains, _has, strings, dates, numbers, quantities, composites
 }
 
-template <typename Row, typename Pred>
-bool AnyRow(const std::vector<Row>& rows, const std::string& param, Pred pred) {
-  return std::any_of(rows.begin(), rows.end(),
-                     [&](const Row& r) { return r.param == param && pred(r); });
-}
+using store::AnyRow;
 
 bool HasRows(const store::Clause& c, const store::IndexEntries& rows) {
   auto any = [](const auto&) { return true; };
-  if (c.kind == store::RowKind::kToken) return AnyRow(rows.tokens, c.param, any);
-  if (c.kind == store::RowKind::kReference) return AnyRow(rows.references, c.param, any);
-  return AnyRow(rows.uris, c.param, any);
+  const std::vector<std::string> params = store::RowParams(c);
+  if (c.kind == store::RowKind::kToken) return AnyRow(rows.tokens, params, any);
+  if (c.kind == store::RowKind::kReference) return AnyRow(rows.references, params, any);
+  return AnyRow(rows.uris, params, any);
 }
 
 bool MatchesPredicate(const store::Clause& c, const store::Predicate& p, std::string_view id,
                       const store::IndexEntries& rows) {
+  const std::vector<std::string> params = store::RowParams(c);
   return std::visit(
       Overloaded{
           [&](const store::TokenMatch& m) {
-            return AnyRow(rows.tokens, c.param, [&](const store::TokenRow& r) { return store::RowMatches(m, r); });
+            return AnyRow(rows.tokens, params, [&](const store::TokenRow& r) { return store::RowMatches(m, r); });
           },
           [&](const store::TokenTextMatch& m) {
-            return AnyRow(rows.tokens, c.param, [&](const store::TokenRow& r) { return store::RowMatches(m, r); });
+            return AnyRow(rows.tokens, params, [&](const store::TokenRow& r) { return store::RowMatches(m, r); });
           },
           [&](const store::ReferenceMatch& m) {
-            return AnyRow(rows.references, c.param,
+            return AnyRow(rows.references, params,
                           [&](const store::ReferenceRow& r) { return store::RowMatches(m, r); });
           },
           [&](const store::UriMatch& m) {
-            return AnyRow(rows.uris, c.param, [&](const store::UriRow& r) { return store::RowMatches(m, r); });
+            return AnyRow(rows.uris, params, [&](const store::UriRow& r) { return store::RowMatches(m, r); });
           },
           [&](const store::IdMatch& m) { return id == m.id; },
           [&](const store::MissingMatch& m) { return HasRows(c, rows) != m.missing; },

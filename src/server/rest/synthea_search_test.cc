@@ -335,6 +335,34 @@ TEST_F(SyntheaSearchTest, CompositeComponentCodeValueQuantityMatchesWithinOneCom
           .empty());
 }
 
+// combo-code has no index rows of its own (it is code | component.code, see
+// search::ParamDef::union_of): the search reads the rows of both.
+TEST_F(SyntheaSearchTest, ComboCodeFindsTheCodesOfObservationsAndOfTheirComponents) {
+  auto has_code = [](std::string_view code) {
+    return [=](const fhir::Json& r) {
+      if (HasCoding(r.Find("code"), "http://loinc.org", code)) return true;
+      const fhir::Json* components = r.Find("component");
+      if (components == nullptr) return false;
+      for (const fhir::Json& c : components->items()) {
+        if (HasCoding(c.Find("code"), "http://loinc.org", code)) return true;
+      }
+      return false;
+    };
+  };
+  auto systolic = Expected("Observation", has_code("8480-6"));  // a component's code
+  auto weight = Expected("Observation", has_code("29463-7"));   // the Observation's code
+  EXPECT_FALSE(systolic.empty());
+  EXPECT_FALSE(weight.empty());
+  EXPECT_EQ(SearchIds("Observation", "combo-code=http://loinc.org|8480-6"), systolic);
+  EXPECT_EQ(SearchIds("Observation", "combo-code=http://loinc.org|29463-7"), weight);
+  auto either = Expected("Observation", [&](const fhir::Json& r) {
+    return has_code("8480-6")(r) || has_code("29463-7")(r);
+  });
+  EXPECT_EQ(SearchIds("Observation", "combo-code=8480-6,29463-7"), either);
+  auto no_weight = Expected("Observation", [&](const fhir::Json& r) { return !has_code("29463-7")(r); });
+  EXPECT_EQ(SearchIds("Observation", "combo-code:not=http://loinc.org|29463-7"), no_weight);
+}
+
 TEST_F(SyntheaSearchTest, CompositeCodeValueQuantity) {
   auto weight = [](std::function<bool(double)> keep) {
     return [=](const fhir::Json& r) { return CodeAndValue(r, "29463-7", keep); };

@@ -39,16 +39,10 @@ class Evaluator {
     return c.negate ? !any : any;
   }
 
-  // True when some row of `rows` with param `param` satisfies `pred`.
-  template <typename Row, typename Pred>
-  static bool AnyRow(const std::vector<Row>& rows, const std::string& param, Pred pred) {
-    return std::any_of(rows.begin(), rows.end(),
-                       [&](const Row& r) { return r.param == param && pred(r); });
-  }
-
   bool HasRows(const Clause& c, const Entry& e) const {
+    const std::vector<std::string> params = RowParams(c);
     auto any = [&](const auto& rows) {
-      return AnyRow(rows, c.param, [](const auto&) { return true; });
+      return AnyRow(rows, params, [](const auto&) { return true; });
     };
     const IndexEntries& ix = e.index;
     switch (c.kind) {
@@ -67,47 +61,48 @@ class Evaluator {
 
   bool MatchesPredicate(const Clause& c, const Predicate& p, const Entry& e) const {
     const IndexEntries& ix = e.index;
+    const std::vector<std::string> params = RowParams(c);
     return std::visit(
         Overloaded{
             [&](const TokenMatch& m) {
-              return AnyRow(ix.tokens, c.param,
+              return AnyRow(ix.tokens, params,
                             [&](const TokenRow& r) { return RowMatches(m, r); });
             },
             [&](const TokenTextMatch& m) {
-              return AnyRow(ix.tokens, c.param,
+              return AnyRow(ix.tokens, params,
                             [&](const TokenRow& r) { return RowMatches(m, r); });
             },
             [&](const StringMatch& m) {
-              return AnyRow(ix.strings, c.param,
+              return AnyRow(ix.strings, params,
                             [&](const StringRow& r) { return RowMatches(m, r); });
             },
             [&](const NumberMatch& m) {
-              return AnyRow(ix.numbers, c.param,
+              return AnyRow(ix.numbers, params,
                             [&](const NumberRow& r) { return RowMatches(m, r); });
             },
             [&](const DateMatch& m) {
-              return AnyRow(ix.dates, c.param,
+              return AnyRow(ix.dates, params,
                             [&](const DateRow& r) { return RowMatches(m, r, now_ms_); });
             },
             [&](const QuantityMatch& m) {
-              return AnyRow(ix.quantities, c.param,
+              return AnyRow(ix.quantities, params,
                             [&](const QuantityRow& r) { return RowMatches(m, r); });
             },
             [&](const ReferenceMatch& m) {
-              return AnyRow(ix.references, c.param,
+              return AnyRow(ix.references, params,
                             [&](const ReferenceRow& r) { return RowMatches(m, r); });
             },
             [&](const UriMatch& m) {
-              return AnyRow(ix.uris, c.param, [&](const UriRow& r) { return RowMatches(m, r); });
+              return AnyRow(ix.uris, params, [&](const UriRow& r) { return RowMatches(m, r); });
             },
             [&](const CompositeMatch& m) {
-              return AnyRow(ix.composites, c.param,
+              return AnyRow(ix.composites, params,
                             [&](const CompositeRow& r) { return RowMatches(m, r, now_ms_); });
             },
             [&](const MissingMatch& m) { return HasRows(c, e) != m.missing; },
             [&](const ChainMatch& m) {
               if (!m.target) return false;
-              return AnyRow(ix.references, c.param, [&](const ReferenceRow& r) {
+              return AnyRow(ix.references, params, [&](const ReferenceRow& r) {
                 if (r.target_id.empty() || r.target_type != m.target->type) return false;
                 const Entry* target = view_.Find(r.target_type, r.target_id);
                 return target != nullptr && Matches(*m.target, *target);
@@ -119,7 +114,7 @@ class Evaluator {
               bool found = false;
               view_.ForEach(m.source->type, [&](const Entry& s) {
                 if (found) return;
-                found = AnyRow(s.index.references, m.reference_param,
+                found = AnyRow(s.index.references, {m.reference_param},
                                [&](const ReferenceRow& r) {
                                  return r.target_type == me.type && r.target_id == me.id;
                                }) &&
@@ -150,11 +145,12 @@ class Evaluator {
 using SortValue = std::variant<std::string, double, int64_t>;
 
 template <typename Row, typename Get>
-std::optional<SortValue> Extreme(const std::vector<Row>& rows, const std::string& param,
-                                 bool descending, Get get) {
+std::optional<SortValue> Extreme(const std::vector<Row>& rows,
+                                 const std::vector<std::string>& params, bool descending,
+                                 Get get) {
   std::optional<SortValue> best;
   for (const Row& r : rows) {
-    if (r.param != param) continue;
+    if (std::find(params.begin(), params.end(), r.param) == params.end()) continue;
     SortValue v = get(r);
     if (!best || (descending ? *best < v : v < *best)) best = std::move(v);
   }
@@ -163,26 +159,27 @@ std::optional<SortValue> Extreme(const std::vector<Row>& rows, const std::string
 
 std::optional<SortValue> SortValueOf(const SortKey& k, const Entry& e) {
   const IndexEntries& ix = e.index;
+  const std::vector<std::string> params = RowParams(k);
   bool d = k.descending;
   switch (k.kind) {
     case RowKind::kToken:
-      return Extreme(ix.tokens, k.param, d, [](const TokenRow& r) { return SortValue(r.code); });
+      return Extreme(ix.tokens, params, d, [](const TokenRow& r) { return SortValue(r.code); });
     case RowKind::kString:
-      return Extreme(ix.strings, k.param, d,
+      return Extreme(ix.strings, params, d,
                      [](const StringRow& r) { return SortValue(r.normalized); });
     case RowKind::kDate:
-      return Extreme(ix.dates, k.param, d, [](const DateRow& r) { return SortValue(r.low); });
+      return Extreme(ix.dates, params, d, [](const DateRow& r) { return SortValue(r.low); });
     case RowKind::kNumber:
-      return Extreme(ix.numbers, k.param, d, [](const NumberRow& r) { return SortValue(r.value); });
+      return Extreme(ix.numbers, params, d, [](const NumberRow& r) { return SortValue(r.value); });
     case RowKind::kQuantity:
-      return Extreme(ix.quantities, k.param, d,
+      return Extreme(ix.quantities, params, d,
                      [](const QuantityRow& r) { return SortValue(r.value); });
     case RowKind::kReference:
-      return Extreme(ix.references, k.param, d, [](const ReferenceRow& r) {
+      return Extreme(ix.references, params, d, [](const ReferenceRow& r) {
         return SortValue(r.target_id.empty() ? r.url : r.target_type + "/" + r.target_id);
       });
     case RowKind::kUri:
-      return Extreme(ix.uris, k.param, d, [](const UriRow& r) { return SortValue(r.value); });
+      return Extreme(ix.uris, params, d, [](const UriRow& r) { return SortValue(r.value); });
     case RowKind::kId: return SortValue(e.current().id);
     case RowKind::kComposite: return std::nullopt;  // not sortable
   }

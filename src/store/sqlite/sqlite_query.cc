@@ -98,8 +98,8 @@ class Builder {
       case RowKind::kComposite: column = "NULL"; break;  // not sortable
     }
     Text(StrCat("(SELECT ", k.descending ? "MAX(" : "MIN(", column, ") FROM ", TableOf(k.kind),
-                " x WHERE x.rid = ", r, ".rid AND x.param = "));
-    Arg(k.param);
+                " x WHERE x.rid = ", r, ".rid AND "));
+    ParamIs("x.param", RowParams(k));
     Text(")");
   }
 
@@ -175,7 +175,7 @@ class Builder {
       Text(r + ".rid IN (");
       for (size_t i = 0; i < c.any_of.size(); ++i) {
         if (i > 0) Text(" UNION ");
-        CompositeSelect(std::get<CompositeMatch>(c.any_of[i]), c.param, "");
+        CompositeSelect(std::get<CompositeMatch>(c.any_of[i]), RowParams(c), "");
       }
       Text(")");
       return;
@@ -202,9 +202,8 @@ class Builder {
       return;
     }
     std::string x = NewAlias('x');
-    Text(StrCat(r, ".rid IN (SELECT ", x, ".rid FROM ", RowTableOf(c.any_of[0]), " ", x, " WHERE ",
-                x, ".param = "));
-    Arg(c.param);
+    Text(StrCat(r, ".rid IN (SELECT ", x, ".rid FROM ", RowTableOf(c.any_of[0]), " ", x, " WHERE "));
+    ParamIs(x + ".param", RowParams(c));
     Text(" AND (");
     for (size_t i = 0; i < c.any_of.size(); ++i) {
       if (i > 0) Text(" OR ");
@@ -228,9 +227,8 @@ class Builder {
   void PredicateExpr(const Clause& c, const Predicate& p, const std::string& r) {
     if (const char* table = RowTableOf(p)) {
       std::string x = NewAlias('x');
-      Text(StrCat("EXISTS (SELECT 1 FROM ", table, " ", x, " WHERE ", x, ".rid = ", r, ".rid AND ",
-                  x, ".param = "));
-      Arg(c.param);
+      Text(StrCat("EXISTS (SELECT 1 FROM ", table, " ", x, " WHERE ", x, ".rid = ", r, ".rid AND "));
+      ParamIs(x + ".param", RowParams(c));
       Text(" AND (");
       // "+x.col" keeps the planner on the (rid, param, ...) primary key here
       // instead of a secondary index on a value column.
@@ -244,8 +242,8 @@ class Builder {
       }
       std::string x = NewAlias('x');
       Text(StrCat(m->missing ? "NOT " : "", "EXISTS (SELECT 1 FROM ", table, " ", x, " WHERE ", x,
-                  ".rid = ", r, ".rid AND ", x, ".param = "));
-      Arg(c.param);
+                  ".rid = ", r, ".rid AND "));
+      ParamIs(x + ".param", RowParams(c));
       Text(")");
     } else if (auto* rc = std::get_if<ReverseChainMatch>(&p)) {
       if (!rc->source) {
@@ -263,7 +261,7 @@ class Builder {
       Text(")");
     } else if (auto* m = std::get_if<CompositeMatch>(&p)) {
       Text("EXISTS (");
-      CompositeSelect(*m, c.param, r);
+      CompositeSelect(*m, RowParams(c), r);
       Text(")");
     } else if (auto* id = std::get_if<IdMatch>(&p)) {
       Text(r + ".id = ");
@@ -279,10 +277,11 @@ class Builder {
   // Reference row x is one of m.params pointing at m's target.
   // "SELECT x0.rid FROM idx_composite x0 JOIN idx_composite x1 ON <same rid,
   // param and grp, part 1> ... WHERE x0.param = ? AND x0.part = 0 AND <part
-  // conditions>": the rids with a composite row of `param` matching m. With a
+  // conditions>": the rids with a composite row of one of `params` matching m. With a
   // resource alias r the select is correlated to it (for EXISTS) and every
   // alias is read through its primary key.
-  void CompositeSelect(const CompositeMatch& m, const std::string& param, const std::string& r) {
+  void CompositeSelect(const CompositeMatch& m, const std::vector<std::string>& params,
+                       const std::string& r) {
     std::vector<std::string> xs;
     for (size_t i = 0; i < std::max<size_t>(m.parts.size(), 1); ++i) xs.push_back(NewAlias('x'));
     Text(StrCat("SELECT ", xs[0], ".rid FROM idx_composite ", xs[0]));
@@ -293,7 +292,7 @@ class Builder {
     }
     Text(" WHERE ");
     if (!r.empty()) Text(StrCat(xs[0], ".rid = ", r, ".rid AND "));
-    Eq(xs[0] + ".param", param);
+    ParamIs(xs[0] + ".param", params);
     Text(StrCat(" AND ", xs[0], ".part = 0"));
     for (size_t i = 0; i < m.parts.size(); ++i) {
       Text(" AND (");
@@ -372,6 +371,20 @@ class Builder {
   void Eq(const std::string& column, const std::string& value) {
     Text(column + " = ");
     Arg(value);
+  }
+
+  // "column = ?" for one param, "column IN (?, ...)" for several (RowParams).
+  void ParamIs(const std::string& column, const std::vector<std::string>& params) {
+    if (params.size() == 1) {
+      Eq(column, params[0]);
+      return;
+    }
+    Text(column + " IN (");
+    for (size_t i = 0; i < params.size(); ++i) {
+      if (i > 0) Text(", ");
+      Arg(params[i]);
+    }
+    Text(")");
   }
 
   // The condition on row alias x for a row predicate. Columns are written
