@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <iterator>
+#include <vector>
+
+#include "search/registry.h"
 
 namespace vigil::search {
 namespace {
@@ -25,6 +28,32 @@ std::span<const CompartmentRow> RowsOf(std::string_view compartment) {
   return {first, last};
 }
 
+// The params of every row whose index rows record membership: a parameter
+// that narrows subject to a type (Encounter's patient, see
+// ParamDef::narrows) has no reference rows of its own, so it is replaced by
+// subject (whose rows to the compartment's owner are exactly its rows) or,
+// in a compartment of another type, dropped (it cannot point there).
+const std::vector<std::vector<std::string_view>>& RowParams() {
+  static const auto* const params = [] {
+    auto* out = new std::vector<std::vector<std::string_view>>();
+    const Registry& registry = Registry::Default();
+    for (const CompartmentRow& row : kCompartmentRows) {
+      std::vector<std::string_view> list;
+      for (std::string_view param : row.params) {
+        const ParamDef* def = registry.Find(row.resource, param);
+        if (def != nullptr && !def->narrows.empty()) {
+          if (row.compartment != def->narrows_to) continue;
+          param = def->narrows;
+        }
+        if (std::find(list.begin(), list.end(), param) == list.end()) list.push_back(param);
+      }
+      out->push_back(std::move(list));
+    }
+    return out;
+  }();
+  return *params;
+}
+
 }  // namespace
 
 bool IsCompartmentType(std::string_view type) { return !RowsOf(type).empty(); }
@@ -35,7 +64,7 @@ std::span<const std::string_view> CompartmentParams(std::string_view compartment
   auto it = std::lower_bound(rows.begin(), rows.end(), resource_type,
                              [](const CompartmentRow& r, std::string_view t) { return r.resource < t; });
   if (it == rows.end() || it->resource != resource_type) return {};
-  return it->params;
+  return RowParams()[&*it - std::begin(kCompartmentRows)];
 }
 
 std::vector<std::string_view> CompartmentResourceTypes(std::string_view compartment_type) {

@@ -10,6 +10,7 @@
 //
 //   for (std::string_view p : search::CompartmentParams("Patient", "Observation"))
 //     ...  // "subject", "performer"
+//   search::CompartmentParams("Patient", "Encounter")  // "subject" (the definition: patient)
 //
 // Thread-safety: immutable static tables; safe from any thread.
 #pragma once
@@ -25,9 +26,11 @@ namespace vigil::search {
 // "Practitioner", "Device").
 bool IsCompartmentType(std::string_view type);
 
-// The reference parameter codes of resource_type that link it to a
-// compartment of compartment_type, in definition order; empty when
+// The reference parameter codes of resource_type whose index rows link it to
+// a compartment of compartment_type, in definition order; empty when
 // resource_type is not part of that compartment (or either name is unknown).
+// A parameter of the definition that narrows subject (Encounter's "patient",
+// search::ParamDef::narrows) is listed as "subject": its rows are subject's.
 std::span<const std::string_view> CompartmentParams(std::string_view compartment_type,
                                                     std::string_view resource_type);
 

@@ -28,7 +28,8 @@ const fhir::Json* StubResource(std::string_view type) {
   return it == stubs->end() ? nullptr : &it->second;
 }
 
-// Stateless, so one instance serves every thread.
+}  // namespace
+
 const fhirpath::EvalOptions& IndexEvalOptions() {
   static const auto* const options = [] {
     auto* o = new fhirpath::EvalOptions();
@@ -40,8 +41,6 @@ const fhirpath::EvalOptions& IndexEvalOptions() {
   }();
   return *options;
 }
-
-}  // namespace
 
 absl::StatusOr<IndexedResource> IndexResourceWithIssues(const Registry& registry,
                                                         const fhir::Json& resource) {
@@ -74,9 +73,18 @@ absl::StatusOr<IndexedResource> IndexResourceWithIssues(const Registry& registry
           {std::string(def->code), StrCat("evaluation failed: ", Message(values.status()))});
       continue;
     }
+    // Narrowing subject (patient): subject's rows that target the type stand
+    // for its own; it keeps the rest (":identifier" token rows, references
+    // typed only by an absolute URL, which subject's rows leave untyped).
+    store::IndexEntries narrowed;
+    store::IndexEntries* rows = def->narrows.empty() ? &out.entries : &narrowed;
     for (const fhirpath::Value& value : *values) {
-      std::string error = AppendRows(def->type, def->code, value, &out.entries);
+      std::string error = AppendRows(def->type, def->code, value, rows);
       if (!error.empty()) out.issues.push_back({std::string(def->code), std::move(error)});
+    }
+    for (store::TokenRow& row : narrowed.tokens) out.entries.tokens.push_back(std::move(row));
+    for (store::ReferenceRow& row : narrowed.references) {
+      if (row.target_type != def->narrows_to) out.entries.references.push_back(std::move(row));
     }
   }
   return out;

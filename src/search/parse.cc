@@ -86,7 +86,12 @@ absl::Status Parser::AddSort(std::string_view value) {
             StrCat("cannot sort by '", key, "': not a sortable search parameter of ", type_));
       }
       sort.kind = *kind;
+      // A parameter without rows of its own sorts by those standing for them.
       sort.row_params.assign(def->union_of.begin(), def->union_of.end());
+      if (!def->narrows.empty()) {
+        sort.row_params = {std::string(def->narrows), std::string(def->code)};
+        sort.row_target_type = def->narrows_to;
+      }
     }
     sort_texts_.push_back(StrCat(descending ? "-" : "", key));
     out_.query.sort.push_back(std::move(sort));
@@ -121,8 +126,16 @@ absl::Status Parser::AddInclude(std::string_view name, std::string_view value, b
   if (!iterate && !reverse && include.source_type != type_) {
     return Bad(StrCat("_include '", value, "' must start with ", type_, " (or use :iterate)"));
   }
-  (reverse ? out_.revincludes : out_.includes).push_back(std::move(include));
   (reverse ? revincludes_ : includes_).emplace_back(name, value);
+  if (!def->narrows.empty()) {
+    // patient: subject's references that target a Patient; no other target.
+    if (!include.target_type.empty() && include.target_type != def->narrows_to) {
+      return absl::OkStatus();
+    }
+    include.param = def->narrows;
+    include.target_type = def->narrows_to;
+  }
+  (reverse ? out_.revincludes : out_.includes).push_back(std::move(include));
   return absl::OkStatus();
 }
 

@@ -231,13 +231,19 @@ absl::Status UnsupportedModifier(std::string_view code, std::string_view modifie
                     " parameter '", code, "'"));
 }
 
-// The rows standing for def's (store::Clause::row_params): those of the
-// parameters it is the union of, with the row-name suffix of a modifier
-// (":of-type"); empty for a parameter with rows of its own.
-std::vector<std::string> RowParams(const ParamDef& def, std::string_view suffix) {
-  std::vector<std::string> params;
-  for (std::string_view code : def.union_of) params.push_back(StrCat(code, suffix));
-  return params;
+// Points `clause` at the rows that stand for def's when it has not all of its
+// own (store::Clause::row_params): those of the parameters it is the union of,
+// with the row-name suffix of a modifier (":of-type"), or subject's that
+// target the type it narrows subject to, plus its own.
+void ReadRowsOf(const ParamDef& def, std::string_view suffix, Clause& clause) {
+  clause.row_params.clear();
+  clause.row_target_type.clear();
+  if (!def.narrows.empty()) {
+    clause.row_params = {StrCat(def.narrows, suffix), StrCat(def.code, suffix)};
+    clause.row_target_type = def.narrows_to;
+    return;
+  }
+  for (std::string_view code : def.union_of) clause.row_params.push_back(StrCat(code, suffix));
 }
 
 // A plain (not chained) parameter with its modifier.
@@ -248,7 +254,8 @@ absl::StatusOr<Clause> ParseSimple(const ParamDef& def, std::string_view modifie
     return absl::NotFoundError(
         StrCat("unsupported ", ParamTypeName(def.type), " search parameter '", def.code, "'"));
   }
-  Clause clause{std::string(def.code), *kind, false, {}, RowParams(def, "")};
+  Clause clause{std::string(def.code), *kind, false, {}};
+  ReadRowsOf(def, "", clause);
   if (modifier == "missing") {
     VIGIL_ASSIGN_OR_RETURN(bool missing, MissingValue(def.code, value));
     clause.any_of.push_back(store::MissingMatch{missing});
@@ -272,7 +279,7 @@ absl::StatusOr<Clause> ParseSimple(const ParamDef& def, std::string_view modifie
         };
       } else if (modifier == "of-type") {
         clause.param = StrCat(def.code, ":of-type");
-        clause.row_params = RowParams(def, ":of-type");
+        ReadRowsOf(def, ":of-type", clause);
         parse = [code](std::string_view v) { return OfTypeValue(code, v); };
       }
       break;
@@ -308,6 +315,8 @@ absl::StatusOr<Clause> ParseSimple(const ParamDef& def, std::string_view modifie
       if (modifier == "identifier") {
         clause.param = StrCat(def.code, ":identifier");
         clause.kind = RowKind::kToken;
+        clause.row_params.clear();  // every reference parameter writes its own
+        clause.row_target_type.clear();
         parse = [code](std::string_view v) { return TokenValue(code, v); };
         break;
       }
@@ -382,6 +391,7 @@ absl::StatusOr<Clause> ParseChain(const Registry& registry, std::string_view typ
   }
   std::string_view next_code = rest.substr(0, rest.find_first_of(":."));
   Clause clause{std::string(code), RowKind::kReference, false, {}};
+  ReadRowsOf(*def, "", clause);
   for (std::string_view target : targets) {
     if (registry.Find(target, next_code) == nullptr) continue;
     VIGIL_ASSIGN_OR_RETURN(Clause inner, ParseClause(registry, target, rest, value, depth + 1));
@@ -427,7 +437,14 @@ absl::StatusOr<Clause> ParseHas(const Registry& registry, std::string_view type,
   query->type = std::string(source);
   query->all_of.push_back(std::move(inner));
   Clause clause{"_has", RowKind::kReference, false, {}};
-  clause.any_of.push_back(store::ReverseChainMatch{std::string(ref_param), std::move(query)});
+  std::string rows_of(ref_param);
+  if (!ref->narrows.empty()) {
+    // patient's rows are subject's that target a Patient: none can point here
+    // unless this is a Patient (an empty clause matches nothing).
+    if (type != ref->narrows_to) return clause;
+    rows_of = ref->narrows;
+  }
+  clause.any_of.push_back(store::ReverseChainMatch{std::move(rows_of), std::move(query)});
   return clause;
 }
 

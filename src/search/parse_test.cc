@@ -77,8 +77,11 @@ std::string DescribePredicate(const store::Predicate& p) {
 std::string DescribeClause(const Clause& c) {
   static const char* const kKinds[] = {"token",     "string", "date", "number",   "quantity",
                                        "reference", "uri",    "id",   "composite"};
-  std::string s =
-      StrCat(c.negate ? "NOT " : "", c.param, "[", kKinds[static_cast<int>(c.kind)], "]:");
+  std::string rows;  // row_params, when the parameter has no rows of its own
+  for (const std::string& p : c.row_params) rows += (rows.empty() ? "; rows of " : "|") + p;
+  if (!c.row_target_type.empty()) rows += "->" + c.row_target_type;
+  std::string s = StrCat(c.negate ? "NOT " : "", c.param, "[", kKinds[static_cast<int>(c.kind)],
+                         rows, "]:");
   for (size_t i = 0; i < c.any_of.size(); ++i) {
     s += (i ? " OR " : " ") + DescribePredicate(c.any_of[i]);
   }
@@ -269,10 +272,10 @@ TEST(SearchParse, ChainsIntoEveryTargetThatHasTheParam) {
 
 TEST(SearchParse, TwoLevelChain) {
   EXPECT_EQ(Plan("Observation", {{"patient.organization.name", "Acme"}}),
-            "Observation{patient[reference]: chain(Patient{organization[reference]: "
+            "Observation{patient[reference; rows of subject|patient->Patient]: chain(Patient{organization[reference]: "
             "chain(Organization{name[string]: string-starts(acme)})})}");
   EXPECT_EQ(Plan("Observation", {{"patient.birthdate", "ge2000"}}),
-            StrCat("Observation{patient[reference]: chain(Patient{birthdate[date]: date(ge ",
+            StrCat("Observation{patient[reference; rows of subject|patient->Patient]: chain(Patient{birthdate[date]: date(ge ",
                    Low("2000"), "..", High("2000"), ")})}"));
   EXPECT_EQ(Plan("Observation", {{"focus:Patient.gender", "male"}}),
             "Observation{focus[reference]: chain(Patient{gender[token]: token(*|'male')})}");
@@ -289,9 +292,9 @@ TEST(SearchParse, TwoLevelChain) {
 
 TEST(SearchParse, ReverseChains) {
   EXPECT_EQ(Plan("Patient", {{"_has:Observation:patient:code", "1234"}}),
-            "Patient{_has[reference]: has(patient <- Observation{code[token]: token(*|'1234')})}");
+            "Patient{_has[reference]: has(subject <- Observation{code[token]: token(*|'1234')})}");
   EXPECT_EQ(Plan("Patient", {{"_has:Observation:patient:_has:AuditEvent:entity:agent", "dr1"}}),
-            "Patient{_has[reference]: has(patient <- Observation{_has[reference]: has(entity <- "
+            "Patient{_has[reference]: has(subject <- Observation{_has[reference]: has(entity <- "
             "AuditEvent{agent[reference]: ref(/dr1 url=)})})}");
   EXPECT_EQ(Error("Patient", {{"_has:Observation:code:code", "1"}}),
             "'code' in '_has:Observation:code:code' is not a reference parameter of Observation");
@@ -354,8 +357,9 @@ TEST(SearchParse, SummaryElementsIncludes) {
   EXPECT_EQ(p.elements, (std::vector<std::string>{"code", "subject"}));
   ASSERT_EQ(p.includes.size(), 3u);
   EXPECT_EQ(p.includes[0].source_type, "Observation");
-  EXPECT_EQ(p.includes[0].param, "patient");
-  EXPECT_EQ(p.includes[0].target_type, "");
+  // patient is subject narrowed to Patient targets (ParamDef::narrows).
+  EXPECT_EQ(p.includes[0].param, "subject");
+  EXPECT_EQ(p.includes[0].target_type, "Patient");
   EXPECT_FALSE(p.includes[0].iterate);
   EXPECT_TRUE(p.includes[1].iterate);
   EXPECT_EQ(p.includes[2].target_type, "Patient");
@@ -433,7 +437,7 @@ TEST(SearchParse, Composites) {
             "Observation{component-code-value-quantity[composite]: composite(token(*|'8480-6') $ "
             "quantity(lt 60 [59.5,60.5] 'http://unitsofmeasure.org' 'mm[Hg]'))}");
   EXPECT_EQ(Plan("Observation", {{"combo-code-value-concept", "a$http://snomed.info/sct|123,b$c"}}),
-            "Observation{combo-code-value-concept[composite]: composite(token(*|'a') $ "
+            "Observation{combo-code-value-concept[composite; rows of code-value-concept|component-code-value-concept]: composite(token(*|'a') $ "
             "token('http://snomed.info/sct'|'123')) OR composite(token(*|'b') $ token(*|'c'))}");
   EXPECT_EQ(Plan("Observation", {{"code-value-date", "8302-2$ge2020"}}),
             StrCat("Observation{code-value-date[composite]: composite(token(*|'8302-2') $ date(ge ",

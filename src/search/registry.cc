@@ -148,7 +148,7 @@ Registry::Registry() {
     defs_.push_back(def);
   }
   ResolveComponents();
-  ResolveUnions();
+  ResolveDerived();
   std::vector<const ParamDef*> resource_level, domain_level;
   std::map<std::string_view, std::vector<const ParamDef*>> own;
   for (const ParamDef& def : defs_) {
@@ -209,10 +209,38 @@ void Registry::ResolveComponents() {
   }
 }
 
-// A parameter is derived when its expression's union operands are, in order,
-// the operands of other parameters that are not derived themselves (so fewer
-// operands each: parameters are visited by operand count).
-void Registry::ResolveUnions() {
+// A parameter is derived (ParamDef::union_of) when its expression's union
+// operands are, in order, the operands of other parameters that are not
+// derived themselves (so fewer operands each: parameters are visited by
+// operand count); or (ParamDef::narrows) when it is subject's expression
+// narrowed to one target type.
+void Registry::ResolveDerived() {
+  std::map<std::string_view, const ParamDef*> subjects;
+  for (const ParamDef& def : defs_) {
+    if (def.code == "subject" && def.type == ParamType::kReference && def.indexed()) {
+      subjects.emplace(def.base, &def);
+    }
+  }
+  constexpr std::string_view kWhere = ".where(resolve() is ";
+  for (ParamDef& def : defs_) {
+    auto subject = subjects.find(def.base);
+    if (subject == subjects.end() || &def == subject->second || !def.indexed() ||
+        def.type != ParamType::kReference) {
+      continue;
+    }
+    std::string_view e = Bare(def.expression);
+    std::string_view source = Bare(subject->second->expression);
+    if (!e.starts_with(source) || !e.substr(source.size()).starts_with(kWhere) ||
+        !e.ends_with(")")) {
+      continue;
+    }
+    std::string_view target = e.substr(source.size() + kWhere.size());
+    target.remove_suffix(1);
+    if (!fhir::IsResourceType(target)) continue;
+    def.narrows = subject->second->code;
+    def.narrows_to = target;
+  }
+
   std::map<std::string_view, std::vector<std::pair<std::vector<std::string_view>, ParamDef*>>>
       by_base;
   for (ParamDef& def : defs_) {

@@ -93,6 +93,16 @@ struct ParamDef {
   // indexer writes none for it and searches and sorts read theirs
   // (store::Clause::row_params). Observation's combo-* parameters are such.
   std::vector<std::string_view> union_of = {};
+  // Set when this base's expression is "<subject's expression>.where(resolve()
+  // is T)" (Observation.patient = Observation.subject.where(resolve() is
+  // Patient)): "subject" and T. Its reference rows that target a T are then
+  // subject's rows that target a T, so the indexer does not write those (only
+  // the rest: ":identifier" token rows, and references that only an absolute
+  // URL types, which subject's rows leave untyped), and searches read both
+  // (store::Clause::row_target_type). Only subject is a source: change events
+  // find a resource's patient in its "patient", then its "subject" rows.
+  std::string_view narrows = {};
+  std::string_view narrows_to = {};
 
   // Whether the indexer extracts rows for this parameter.
   bool indexed() const {
@@ -130,7 +140,7 @@ class Registry {
  private:
   Registry();
   void ResolveComponents();
-  void ResolveUnions();
+  void ResolveDerived();
 
   std::vector<ParamDef> defs_;
   std::vector<std::unique_ptr<fhirpath::Expression>> expressions_;

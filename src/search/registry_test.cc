@@ -136,7 +136,20 @@ TEST(RegistryUnions, ObservationCombosAreUnionsOfThePlainAndComponentParameters)
             (V{"code-value-concept", "component-code-value-concept"}));
   EXPECT_TRUE(UnionOf("Observation", "code").empty());
   EXPECT_TRUE(UnionOf("Observation", "value-quantity").empty());  // a union, of no parameters
-  EXPECT_TRUE(UnionOf("Observation", "patient").empty());         // references are never derived
+  EXPECT_TRUE(UnionOf("Observation", "patient").empty());         // references are never unions
+}
+
+TEST(RegistryUnions, PatientNarrowsSubjectWhereItSaysSo) {
+  const Registry& r = Registry::Default();
+  for (std::string_view type : {"Observation", "Encounter", "Condition", "DiagnosticReport"}) {
+    const ParamDef* patient = r.Find(type, "patient");
+    ASSERT_NE(patient, nullptr) << type;
+    EXPECT_EQ(patient->narrows, "subject") << type;
+    EXPECT_EQ(patient->narrows_to, "Patient") << type;
+  }
+  EXPECT_TRUE(r.Find("AllergyIntolerance", "patient")->narrows.empty());  // its own element
+  EXPECT_TRUE(r.Find("Provenance", "patient")->narrows.empty());  // narrows target, not subject
+  EXPECT_TRUE(r.Find("Observation", "subject")->narrows.empty());
 }
 
 // In R4 exactly Observation's six combo-* parameters are derived.

@@ -15,6 +15,11 @@
 
 namespace vigil::search {
 
+// The options the indexer evaluates expressions with: resolve() knows a
+// reference's target type from its text (so `where(resolve() is Patient)`
+// works without reading the store). Stateless; one instance for every thread.
+const fhirpath::EvalOptions& IndexEvalOptions();
+
 // Appends the rows `value` yields for parameter `code` of type `type` to *out.
 // Returns an error message when the value is malformed (a date that does not
 // parse); values of a type the parameter type cannot use yield nothing and no

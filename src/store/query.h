@@ -29,6 +29,7 @@
 //     data does not change.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -173,13 +174,36 @@ struct Clause {
   // for a parameter derived as the union of others (search::ParamDef::union_of,
   // e.g. combo-code = code | component-code), whose own rows are not written.
   std::vector<std::string> row_params = {};
+  // Reference rows only: when set, rows of row_params[0] count only when they
+  // target this type (the other row_params' rows count whole). Set for a
+  // parameter that narrows another to one target type
+  // (search::ParamDef::narrows): Observation's patient reads subject's rows
+  // that target a Patient, and its own (references only an absolute URL types).
+  std::string row_target_type = {};
 };
 
-// The params whose rows a clause or sort key reads (row_params, or param).
-template <typename ClauseOrSortKey>
-std::vector<std::string> RowParams(const ClauseOrSortKey& c) {
-  return c.row_params.empty() ? std::vector<std::string>{c.param} : c.row_params;
-}
+// Which index rows a clause or sort key reads: those of `params` (its
+// row_params, or its param), where reference rows of params[0] must target
+// `target_type` when that is set.
+struct RowFilter {
+  std::vector<std::string> params;
+  std::string target_type;
+
+  template <typename ClauseOrSortKey>
+  static RowFilter Of(const ClauseOrSortKey& c) {
+    return {c.row_params.empty() ? std::vector<std::string>{c.param} : c.row_params,
+            c.row_target_type};
+  }
+
+  template <typename Row>
+  bool Reads(const Row& r) const {
+    if (std::find(params.begin(), params.end(), r.param) == params.end()) return false;
+    if constexpr (requires { r.target_type; }) {
+      return target_type.empty() || r.param != params[0] || r.target_type == target_type;
+    }
+    return true;
+  }
+};
 
 // _sort key: rows of `param`; ascending uses each resource's smallest value
 // (string: normalized, token: code, date: low, number/quantity: value, uri:
@@ -191,6 +215,7 @@ struct SortKey {
   RowKind kind = RowKind::kString;
   bool descending = false;
   std::vector<std::string> row_params = {};  // as in Clause
+  std::string row_target_type = {};          // as in Clause
 };
 
 enum class TotalMode : uint8_t { kNone, kEstimate, kAccurate };

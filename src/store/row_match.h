@@ -31,13 +31,11 @@ bool RowMatches(const UriMatch& m, const UriRow& r);
 // the kind of m.parts[i] and matches it, for every i.
 bool RowMatches(const CompositeMatch& m, const CompositeRow& r, int64_t now_ms);
 
-// True when some row of `rows` whose param is one of `params` (RowParams of a
-// clause) satisfies `pred`.
+// True when some row of `rows` that `filter` reads satisfies `pred`.
 template <typename Row, typename Pred>
-bool AnyRow(const std::vector<Row>& rows, const std::vector<std::string>& params, Pred pred) {
-  return std::any_of(rows.begin(), rows.end(), [&](const Row& r) {
-    return std::find(params.begin(), params.end(), r.param) != params.end() && pred(r);
-  });
+bool AnyRow(const std::vector<Row>& rows, const RowFilter& filter, Pred pred) {
+  return std::any_of(rows.begin(), rows.end(),
+                     [&](const Row& r) { return filter.Reads(r) && pred(r); });
 }
 
 }  // namespace vigil::store

@@ -929,6 +929,34 @@ TEST_P(StoreTest, ClausesAndSortKeysReadTheRowsOfTheirRowParams) {
   EXPECT_THAT(Ids(sorted), ElementsAre("component", "both", "plain", "none"));
 }
 
+// row_target_type: reference rows of row_params[0] count only when they target
+// that type; those of the other row params count whole (Observation's patient:
+// subject's rows to a Patient, plus its own for URL-only references).
+TEST_P(StoreTest, RowTargetTypeNarrowsTheFirstRowParam) {
+  IndexEntries url_only = Ref("subject", "", "");
+  url_only.references[0].url = "http://x.org/fhir/Patient/9";
+  url_only.references.push_back({"patient", "", "", "http://x.org/fhir/Patient/9"});
+  IndexEntries group_url = Ref("subject", "", "");
+  group_url.references[0].url = "http://x.org/fhir/Group/9";
+  Commit({W("Observation", "to-patient", 1, Ref("subject", "Patient", "p1")),
+          W("Observation", "to-group", 1, Ref("subject", "Group", "p1")),
+          W("Observation", "url-only", 1, url_only), W("Observation", "group-url", 1, group_url),
+          W("Observation", "none")});
+  auto patient = [&](std::vector<Predicate> any_of) {
+    Clause c = C("patient", RowKind::kReference, std::move(any_of));
+    c.row_params = {"subject", "patient"};
+    c.row_target_type = "Patient";
+    return Ids(Q("Observation", {c}));
+  };
+  EXPECT_THAT(patient({ReferenceMatch{"", "p1", ""}}), ElementsAre("to-patient"));
+  EXPECT_THAT(patient({ReferenceMatch{"Group", "p1", ""}}), IsEmpty());
+  EXPECT_THAT(patient({ReferenceMatch{"", "", "http://x.org/fhir/Patient/9"}}),
+              ElementsAre("url-only"));
+  EXPECT_THAT(patient({ReferenceMatch{"", "", "http://x.org/fhir/Group/9"}}), IsEmpty());
+  EXPECT_THAT(patient({MissingMatch{true}}), UnorderedElementsAre("to-group", "group-url", "none"));
+  EXPECT_THAT(patient({MissingMatch{false}}), UnorderedElementsAre("to-patient", "url-only"));
+}
+
 TEST_P(StoreTest, CompositePartsOfEveryKind) {
   const int64_t d2020 = Day(2020, 1, 1);
   IndexEntries a = Composites({

@@ -37,7 +37,7 @@ using store::AnyRow;
 
 bool HasRows(const store::Clause& c, const store::IndexEntries& rows) {
   auto any = [](const auto&) { return true; };
-  const std::vector<std::string> params = store::RowParams(c);
+  const store::RowFilter params = store::RowFilter::Of(c);
   if (c.kind == store::RowKind::kToken) return AnyRow(rows.tokens, params, any);
   if (c.kind == store::RowKind::kReference) return AnyRow(rows.references, params, any);
   return AnyRow(rows.uris, params, any);
@@ -45,7 +45,7 @@ bool HasRows(const store::Clause& c, const store::IndexEntries& rows) {
 
 bool MatchesPredicate(const store::Clause& c, const store::Predicate& p, std::string_view id,
                       const store::IndexEntries& rows) {
-  const std::vector<std::string> params = store::RowParams(c);
+  const store::RowFilter params = store::RowFilter::Of(c);
   return std::visit(
       Overloaded{
           [&](const store::TokenMatch& m) {

@@ -62,8 +62,11 @@ absl::Status AddIncludes(store::Reader& reader, const search::ParsedSearch& pars
       clause.param = include.param;
       clause.kind = store::RowKind::kReference;
       for (const auto* r : frontier) {
+        // Type:param:Target revincludes only what refers to a Target.
+        if (!include.target_type.empty() && r->type != include.target_type) continue;
         clause.any_of.push_back(store::ReferenceMatch{r->type, r->id, ""});
       }
+      if (clause.any_of.empty()) continue;
       store::Query query;
       query.type = include.source_type;
       query.all_of.push_back(std::move(clause));

@@ -267,6 +267,45 @@ TEST_F(SyntheaSearchTest, IncludeAndRevinclude) {
   auto conditions = Expected("Condition", [&](const fhir::Json& r) { return RefId(r, "subject") == id; });
   EXPECT_EQ(SearchIds("Patient", "_id=" + id + "&_revinclude=Condition:subject", "Condition"),
             conditions);
+  // patient has no rows of its own here: subject's that target a Patient
+  // stand for them (search::ParamDef::narrows).
+  EXPECT_EQ(SearchIds("Patient", "_id=" + id + "&_revinclude=Condition:patient", "Condition"),
+            conditions);
+  EXPECT_TRUE(
+      SearchIds("Patient", "_id=" + id + "&_revinclude=Condition:patient:Group", "Condition").empty());
+  EXPECT_EQ(SearchIds("Condition", "patient=" + id + "&_include=Condition:patient", "Patient"),
+            std::set<std::string>{patient});
+  EXPECT_TRUE(SearchIds("Condition", "patient=" + id + "&_include=Condition:patient:Group",
+                        "Patient")
+                  .empty());
+  EXPECT_EQ(SearchIds("Condition", "patient=Patient/" + id), conditions);
+  EXPECT_TRUE(SearchIds("Condition", "patient=Group/" + id).empty());
+  EXPECT_TRUE(SearchIds("Condition", "patient:missing=true").empty());
+}
+
+// The Patient compartment of Encounter is defined by its "patient" parameter,
+// which writes no rows of its own: membership reads subject's.
+TEST_F(SyntheaSearchTest, CompartmentSearchThroughANarrowingParameter) {
+  std::string patient = *Expected("Patient", [](const fhir::Json&) { return true; }).begin();
+  std::string id = patient.substr(patient.find('/') + 1);
+  auto encounters =
+      Expected("Encounter", [&](const fhir::Json& r) { return RefId(r, "subject") == id; });
+  EXPECT_FALSE(encounters.empty());
+  HttpRequest request;
+  request.method = "GET";
+  request.path = "/fhir/Patient/" + id + "/Encounter";
+  request.query = "_count=1000";
+  HttpResponse response = fixture->api->Handle(request);
+  ASSERT_EQ(response.status, 200) << response.body.substr(0, 300);
+  std::set<std::string> found;
+  fhir::Json bundle = *fhir::ParseJson(response.body);
+  if (const fhir::Json* entries = bundle.Find("entry")) {
+    for (const fhir::Json& e : entries->items()) {
+      const fhir::Json& r = *e.Find("resource");
+      found.insert(Str(r, "resourceType") + "/" + Str(r, "id"));
+    }
+  }
+  EXPECT_EQ(found, encounters);
 }
 
 TEST_F(SyntheaSearchTest, MissingModifier) {

@@ -40,7 +40,7 @@ class Evaluator {
   }
 
   bool HasRows(const Clause& c, const Entry& e) const {
-    const std::vector<std::string> params = RowParams(c);
+    const RowFilter params = RowFilter::Of(c);
     auto any = [&](const auto& rows) {
       return AnyRow(rows, params, [](const auto&) { return true; });
     };
@@ -61,7 +61,7 @@ class Evaluator {
 
   bool MatchesPredicate(const Clause& c, const Predicate& p, const Entry& e) const {
     const IndexEntries& ix = e.index;
-    const std::vector<std::string> params = RowParams(c);
+    const RowFilter params = RowFilter::Of(c);
     return std::visit(
         Overloaded{
             [&](const TokenMatch& m) {
@@ -114,7 +114,7 @@ class Evaluator {
               bool found = false;
               view_.ForEach(m.source->type, [&](const Entry& s) {
                 if (found) return;
-                found = AnyRow(s.index.references, {m.reference_param},
+                found = AnyRow(s.index.references, RowFilter{{m.reference_param}, ""},
                                [&](const ReferenceRow& r) {
                                  return r.target_type == me.type && r.target_id == me.id;
                                }) &&
@@ -145,12 +145,11 @@ class Evaluator {
 using SortValue = std::variant<std::string, double, int64_t>;
 
 template <typename Row, typename Get>
-std::optional<SortValue> Extreme(const std::vector<Row>& rows,
-                                 const std::vector<std::string>& params, bool descending,
-                                 Get get) {
+std::optional<SortValue> Extreme(const std::vector<Row>& rows, const RowFilter& params,
+                                 bool descending, Get get) {
   std::optional<SortValue> best;
   for (const Row& r : rows) {
-    if (std::find(params.begin(), params.end(), r.param) == params.end()) continue;
+    if (!params.Reads(r)) continue;
     SortValue v = get(r);
     if (!best || (descending ? *best < v : v < *best)) best = std::move(v);
   }
@@ -159,7 +158,7 @@ std::optional<SortValue> Extreme(const std::vector<Row>& rows,
 
 std::optional<SortValue> SortValueOf(const SortKey& k, const Entry& e) {
   const IndexEntries& ix = e.index;
-  const std::vector<std::string> params = RowParams(k);
+  const RowFilter params = RowFilter::Of(k);
   bool d = k.descending;
   switch (k.kind) {
     case RowKind::kToken:

@@ -99,7 +99,7 @@ class Builder {
     }
     Text(StrCat("(SELECT ", k.descending ? "MAX(" : "MIN(", column, ") FROM ", TableOf(k.kind),
                 " x WHERE x.rid = ", r, ".rid AND "));
-    ParamIs("x.param", RowParams(k));
+    ParamIs("x", RowFilter::Of(k));
     Text(")");
   }
 
@@ -175,7 +175,7 @@ class Builder {
       Text(r + ".rid IN (");
       for (size_t i = 0; i < c.any_of.size(); ++i) {
         if (i > 0) Text(" UNION ");
-        CompositeSelect(std::get<CompositeMatch>(c.any_of[i]), RowParams(c), "");
+        CompositeSelect(std::get<CompositeMatch>(c.any_of[i]), RowFilter::Of(c), "");
       }
       Text(")");
       return;
@@ -203,7 +203,7 @@ class Builder {
     }
     std::string x = NewAlias('x');
     Text(StrCat(r, ".rid IN (SELECT ", x, ".rid FROM ", RowTableOf(c.any_of[0]), " ", x, " WHERE "));
-    ParamIs(x + ".param", RowParams(c));
+    ParamIs(x, RowFilter::Of(c));
     Text(" AND (");
     for (size_t i = 0; i < c.any_of.size(); ++i) {
       if (i > 0) Text(" OR ");
@@ -228,7 +228,7 @@ class Builder {
     if (const char* table = RowTableOf(p)) {
       std::string x = NewAlias('x');
       Text(StrCat("EXISTS (SELECT 1 FROM ", table, " ", x, " WHERE ", x, ".rid = ", r, ".rid AND "));
-      ParamIs(x + ".param", RowParams(c));
+      ParamIs(x, RowFilter::Of(c));
       Text(" AND (");
       // "+x.col" keeps the planner on the (rid, param, ...) primary key here
       // instead of a secondary index on a value column.
@@ -243,7 +243,7 @@ class Builder {
       std::string x = NewAlias('x');
       Text(StrCat(m->missing ? "NOT " : "", "EXISTS (SELECT 1 FROM ", table, " ", x, " WHERE ", x,
                   ".rid = ", r, ".rid AND "));
-      ParamIs(x + ".param", RowParams(c));
+      ParamIs(x, RowFilter::Of(c));
       Text(")");
     } else if (auto* rc = std::get_if<ReverseChainMatch>(&p)) {
       if (!rc->source) {
@@ -261,7 +261,7 @@ class Builder {
       Text(")");
     } else if (auto* m = std::get_if<CompositeMatch>(&p)) {
       Text("EXISTS (");
-      CompositeSelect(*m, RowParams(c), r);
+      CompositeSelect(*m, RowFilter::Of(c), r);
       Text(")");
     } else if (auto* id = std::get_if<IdMatch>(&p)) {
       Text(r + ".id = ");
@@ -280,8 +280,7 @@ class Builder {
   // conditions>": the rids with a composite row of one of `params` matching m. With a
   // resource alias r the select is correlated to it (for EXISTS) and every
   // alias is read through its primary key.
-  void CompositeSelect(const CompositeMatch& m, const std::vector<std::string>& params,
-                       const std::string& r) {
+  void CompositeSelect(const CompositeMatch& m, const RowFilter& rows, const std::string& r) {
     std::vector<std::string> xs;
     for (size_t i = 0; i < std::max<size_t>(m.parts.size(), 1); ++i) xs.push_back(NewAlias('x'));
     Text(StrCat("SELECT ", xs[0], ".rid FROM idx_composite ", xs[0]));
@@ -292,7 +291,7 @@ class Builder {
     }
     Text(" WHERE ");
     if (!r.empty()) Text(StrCat(xs[0], ".rid = ", r, ".rid AND "));
-    ParamIs(xs[0] + ".param", params);
+    ParamIs(xs[0], rows);
     Text(StrCat(" AND ", xs[0], ".part = 0"));
     for (size_t i = 0; i < m.parts.size(); ++i) {
       Text(" AND (");
@@ -373,18 +372,30 @@ class Builder {
     Arg(value);
   }
 
-  // "column = ?" for one param, "column IN (?, ...)" for several (RowParams).
-  void ParamIs(const std::string& column, const std::vector<std::string>& params) {
-    if (params.size() == 1) {
-      Eq(column, params[0]);
-      return;
+  // The rows of row alias x that `rows` reads: "x.param = ?" for one param,
+  // "x.param IN (?, ...)" for several, and the target type of the first one's
+  // rows when the filter has one (reference rows only).
+  void ParamIs(const std::string& x, const RowFilter& rows) {
+    if (rows.params.size() == 1) {
+      Eq(x + ".param", rows.params[0]);
+    } else {
+      Text(x + ".param IN (");
+      for (size_t i = 0; i < rows.params.size(); ++i) {
+        if (i > 0) Text(", ");
+        Arg(rows.params[i]);
+      }
+      Text(")");
     }
-    Text(column + " IN (");
-    for (size_t i = 0; i < params.size(); ++i) {
-      if (i > 0) Text(", ");
-      Arg(params[i]);
+    if (!rows.target_type.empty()) {
+      Text(" AND (");
+      if (rows.params.size() > 1) {
+        Text(x + ".param <> ");
+        Arg(rows.params[0]);
+        Text(" OR ");
+      }
+      Eq(x + ".target_type", rows.target_type);
+      Text(")");
     }
-    Text(")");
   }
 
   // The condition on row alias x for a row predicate. Columns are written
