@@ -209,12 +209,14 @@ void Registry::ResolveComponents() {
   }
 }
 
-// A parameter is derived (ParamDef::union_of) when its expression's union
-// operands are, in order, the operands of other parameters that are not
-// derived themselves (so fewer operands each: parameters are visited by
-// operand count); or (ParamDef::narrows) when it is subject's expression
-// narrowed to one target type.
 void Registry::ResolveDerived() {
+  ResolveNarrowings();
+  ResolveUnions();
+}
+
+// ParamDef::narrows: a reference parameter whose expression is subject's
+// narrowed to one target type.
+void Registry::ResolveNarrowings() {
   std::map<std::string_view, const ParamDef*> subjects;
   for (const ParamDef& def : defs_) {
     if (def.code == "subject" && def.type == ParamType::kReference && def.indexed()) {
@@ -240,7 +242,12 @@ void Registry::ResolveDerived() {
     def.narrows = subject->second->code;
     def.narrows_to = target;
   }
+}
 
+// ParamDef::union_of: a parameter whose expression's union operands are, in
+// order, the operands of other parameters that are not unions themselves (so
+// have fewer operands: parameters are visited by operand count).
+void Registry::ResolveUnions() {
   std::map<std::string_view, std::vector<std::pair<std::vector<std::string_view>, ParamDef*>>>
       by_base;
   for (ParamDef& def : defs_) {

@@ -140,7 +140,10 @@ class Registry {
  private:
   Registry();
   void ResolveComponents();
+  // Sets ParamDef::narrows and union_of.
   void ResolveDerived();
+  void ResolveNarrowings();
+  void ResolveUnions();
 
   std::vector<ParamDef> defs_;
   std::vector<std::unique_ptr<fhirpath::Expression>> expressions_;

@@ -37,29 +37,29 @@ using store::AnyRow;
 
 bool HasRows(const store::Clause& c, const store::IndexEntries& rows) {
   auto any = [](const auto&) { return true; };
-  const store::RowFilter params = store::RowFilter::Of(c);
-  if (c.kind == store::RowKind::kToken) return AnyRow(rows.tokens, params, any);
-  if (c.kind == store::RowKind::kReference) return AnyRow(rows.references, params, any);
-  return AnyRow(rows.uris, params, any);
+  const store::RowFilter reads = store::RowFilter::Of(c);
+  if (c.kind == store::RowKind::kToken) return AnyRow(rows.tokens, reads, any);
+  if (c.kind == store::RowKind::kReference) return AnyRow(rows.references, reads, any);
+  return AnyRow(rows.uris, reads, any);
 }
 
 bool MatchesPredicate(const store::Clause& c, const store::Predicate& p, std::string_view id,
                       const store::IndexEntries& rows) {
-  const store::RowFilter params = store::RowFilter::Of(c);
+  const store::RowFilter reads = store::RowFilter::Of(c);
   return std::visit(
       Overloaded{
           [&](const store::TokenMatch& m) {
-            return AnyRow(rows.tokens, params, [&](const store::TokenRow& r) { return store::RowMatches(m, r); });
+            return AnyRow(rows.tokens, reads, [&](const store::TokenRow& r) { return store::RowMatches(m, r); });
           },
           [&](const store::TokenTextMatch& m) {
-            return AnyRow(rows.tokens, params, [&](const store::TokenRow& r) { return store::RowMatches(m, r); });
+            return AnyRow(rows.tokens, reads, [&](const store::TokenRow& r) { return store::RowMatches(m, r); });
           },
           [&](const store::ReferenceMatch& m) {
-            return AnyRow(rows.references, params,
+            return AnyRow(rows.references, reads,
                           [&](const store::ReferenceRow& r) { return store::RowMatches(m, r); });
           },
           [&](const store::UriMatch& m) {
-            return AnyRow(rows.uris, params, [&](const store::UriRow& r) { return store::RowMatches(m, r); });
+            return AnyRow(rows.uris, reads, [&](const store::UriRow& r) { return store::RowMatches(m, r); });
           },
           [&](const store::IdMatch& m) { return id == m.id; },
           [&](const store::MissingMatch& m) { return HasRows(c, rows) != m.missing; },

@@ -40,9 +40,9 @@ class Evaluator {
   }
 
   bool HasRows(const Clause& c, const Entry& e) const {
-    const RowFilter params = RowFilter::Of(c);
+    const RowFilter reads = RowFilter::Of(c);
     auto any = [&](const auto& rows) {
-      return AnyRow(rows, params, [](const auto&) { return true; });
+      return AnyRow(rows, reads, [](const auto&) { return true; });
     };
     const IndexEntries& ix = e.index;
     switch (c.kind) {
@@ -61,48 +61,48 @@ class Evaluator {
 
   bool MatchesPredicate(const Clause& c, const Predicate& p, const Entry& e) const {
     const IndexEntries& ix = e.index;
-    const RowFilter params = RowFilter::Of(c);
+    const RowFilter reads = RowFilter::Of(c);
     return std::visit(
         Overloaded{
             [&](const TokenMatch& m) {
-              return AnyRow(ix.tokens, params,
+              return AnyRow(ix.tokens, reads,
                             [&](const TokenRow& r) { return RowMatches(m, r); });
             },
             [&](const TokenTextMatch& m) {
-              return AnyRow(ix.tokens, params,
+              return AnyRow(ix.tokens, reads,
                             [&](const TokenRow& r) { return RowMatches(m, r); });
             },
             [&](const StringMatch& m) {
-              return AnyRow(ix.strings, params,
+              return AnyRow(ix.strings, reads,
                             [&](const StringRow& r) { return RowMatches(m, r); });
             },
             [&](const NumberMatch& m) {
-              return AnyRow(ix.numbers, params,
+              return AnyRow(ix.numbers, reads,
                             [&](const NumberRow& r) { return RowMatches(m, r); });
             },
             [&](const DateMatch& m) {
-              return AnyRow(ix.dates, params,
+              return AnyRow(ix.dates, reads,
                             [&](const DateRow& r) { return RowMatches(m, r, now_ms_); });
             },
             [&](const QuantityMatch& m) {
-              return AnyRow(ix.quantities, params,
+              return AnyRow(ix.quantities, reads,
                             [&](const QuantityRow& r) { return RowMatches(m, r); });
             },
             [&](const ReferenceMatch& m) {
-              return AnyRow(ix.references, params,
+              return AnyRow(ix.references, reads,
                             [&](const ReferenceRow& r) { return RowMatches(m, r); });
             },
             [&](const UriMatch& m) {
-              return AnyRow(ix.uris, params, [&](const UriRow& r) { return RowMatches(m, r); });
+              return AnyRow(ix.uris, reads, [&](const UriRow& r) { return RowMatches(m, r); });
             },
             [&](const CompositeMatch& m) {
-              return AnyRow(ix.composites, params,
+              return AnyRow(ix.composites, reads,
                             [&](const CompositeRow& r) { return RowMatches(m, r, now_ms_); });
             },
             [&](const MissingMatch& m) { return HasRows(c, e) != m.missing; },
             [&](const ChainMatch& m) {
               if (!m.target) return false;
-              return AnyRow(ix.references, params, [&](const ReferenceRow& r) {
+              return AnyRow(ix.references, reads, [&](const ReferenceRow& r) {
                 if (r.target_id.empty() || r.target_type != m.target->type) return false;
                 const Entry* target = view_.Find(r.target_type, r.target_id);
                 return target != nullptr && Matches(*m.target, *target);
@@ -145,11 +145,11 @@ class Evaluator {
 using SortValue = std::variant<std::string, double, int64_t>;
 
 template <typename Row, typename Get>
-std::optional<SortValue> Extreme(const std::vector<Row>& rows, const RowFilter& params,
+std::optional<SortValue> Extreme(const std::vector<Row>& rows, const RowFilter& reads,
                                  bool descending, Get get) {
   std::optional<SortValue> best;
   for (const Row& r : rows) {
-    if (!params.Reads(r)) continue;
+    if (!reads.Reads(r)) continue;
     SortValue v = get(r);
     if (!best || (descending ? *best < v : v < *best)) best = std::move(v);
   }
@@ -158,27 +158,27 @@ std::optional<SortValue> Extreme(const std::vector<Row>& rows, const RowFilter& 
 
 std::optional<SortValue> SortValueOf(const SortKey& k, const Entry& e) {
   const IndexEntries& ix = e.index;
-  const RowFilter params = RowFilter::Of(k);
+  const RowFilter reads = RowFilter::Of(k);
   bool d = k.descending;
   switch (k.kind) {
     case RowKind::kToken:
-      return Extreme(ix.tokens, params, d, [](const TokenRow& r) { return SortValue(r.code); });
+      return Extreme(ix.tokens, reads, d, [](const TokenRow& r) { return SortValue(r.code); });
     case RowKind::kString:
-      return Extreme(ix.strings, params, d,
+      return Extreme(ix.strings, reads, d,
                      [](const StringRow& r) { return SortValue(r.normalized); });
     case RowKind::kDate:
-      return Extreme(ix.dates, params, d, [](const DateRow& r) { return SortValue(r.low); });
+      return Extreme(ix.dates, reads, d, [](const DateRow& r) { return SortValue(r.low); });
     case RowKind::kNumber:
-      return Extreme(ix.numbers, params, d, [](const NumberRow& r) { return SortValue(r.value); });
+      return Extreme(ix.numbers, reads, d, [](const NumberRow& r) { return SortValue(r.value); });
     case RowKind::kQuantity:
-      return Extreme(ix.quantities, params, d,
+      return Extreme(ix.quantities, reads, d,
                      [](const QuantityRow& r) { return SortValue(r.value); });
     case RowKind::kReference:
-      return Extreme(ix.references, params, d, [](const ReferenceRow& r) {
+      return Extreme(ix.references, reads, d, [](const ReferenceRow& r) {
         return SortValue(r.target_id.empty() ? r.url : r.target_type + "/" + r.target_id);
       });
     case RowKind::kUri:
-      return Extreme(ix.uris, params, d, [](const UriRow& r) { return SortValue(r.value); });
+      return Extreme(ix.uris, reads, d, [](const UriRow& r) { return SortValue(r.value); });
     case RowKind::kId: return SortValue(e.current().id);
     case RowKind::kComposite: return std::nullopt;  // not sortable
   }
