@@ -11,7 +11,8 @@
 #
 # Usage: bench/server/run.sh [SIZE] [--duration SECONDS] [--serve-only]
 #        (--serve-only: skip the import and reuse the store of an earlier run)
-# Env:   VIGIL_BUILD_DIR (default build-release: Release + LTO), VIGIL_SHARED_DIR
+# Env:   VIGIL_BUILD_DIR (default build-release: Release + LTO), VIGIL_SHARED_DIR,
+#        VIGIL_PREBUILT=DIR (use DIR/vigil and DIR/bench/raw_insert as they are)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,16 +35,23 @@ OUT="$HERE/out"
 mkdir -p "$OUT"
 command -v wrk >/dev/null || { echo "run.sh: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 
-cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON -DVIGIL_BUILD_TESTS=OFF >/dev/null
-cmake --build "$BUILD" --target vigil raw_insert -j"$(nproc)"
+if [[ -n "${VIGIL_PREBUILT:-}" ]]; then
+  # An existing build folder with vigil and bench/raw_insert (e.g. the test build,
+  # RelWithDebInfo): no configure, no build. Say which build in the results.
+  BUILD="$VIGIL_PREBUILT"
+  [[ "$BUILD" = /* ]] || BUILD="$ROOT/$BUILD"
+else
+  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON -DVIGIL_BUILD_TESTS=OFF >/dev/null
+  cmake --build "$BUILD" --target vigil raw_insert -j"$(nproc)"
+fi
 VIGIL="$BUILD/vigil"
 
 DATA="$OUT/data-$SIZE.ndjson"
 [[ -f "$DATA" ]] || python3 "$HERE/make_ndjson.py" "$SIZE" "$DATA" "$SHARED/data/synthea-r4"
 STORE="$OUT/store-$SIZE"
 log() { echo "$*" | tee -a "$OUT/results.txt"; }
-log "== $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), SIZE=$SIZE"
+log "== $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), SIZE=$SIZE, build $BUILD (checkout $(git -C "$ROOT" rev-parse --short HEAD))"
 
 if ((SERVE_ONLY == 0)); then
 CHUNK=$(( (SIZE + 9) / 10 ))
