@@ -21,11 +21,10 @@ std::optional<store::Clause> OrIntoOneClause(const std::vector<Clauses>& restric
     const store::Clause& c = restrictions[i][0];
     if (c.negate) return std::nullopt;
     if (i == 0) {
-      merged.param = c.param;
-      merged.kind = c.kind;
-    } else if (c.param != merged.param || c.kind != merged.kind) {
-      return std::nullopt;
+      merged = c;  // with the rows that stand for its param (row_params)
+      continue;
     }
+    if (c.param != merged.param || c.kind != merged.kind) return std::nullopt;
     merged.any_of.insert(merged.any_of.end(), c.any_of.begin(), c.any_of.end());
   }
   return merged;

@@ -154,6 +154,24 @@ TEST(TypeFilterTest, ScopesForTheSameTypeAreOredAndAnUnrestrictedOneWins) {
   EXPECT_FALSE(reads.unrestricted());
 }
 
+// patient has few rows of its own (it narrows subject, search::ParamDef::narrows):
+// restrictions on it match and search through subject's rows.
+TEST(TypeFilterTest, RestrictionsOnANarrowingParameterKeepItsRows) {
+  EXPECT_TRUE(Matches("patient", "Patient/p1", Obs("o1", "p1", "vital-signs")));
+  EXPECT_FALSE(Matches("patient", "Patient/p2", Obs("o1", "p1", "vital-signs")));
+  TypeFilter two = For("user/Observation.rs?patient=Patient/p1 user/Observation.rs?patient=p2",
+                       "Observation");
+  EXPECT_TRUE(two.Admits(Obs("a", "p1", "vital-signs")));
+  EXPECT_TRUE(two.Admits(Obs("b", "p2", "laboratory")));
+  EXPECT_FALSE(two.Admits(Obs("c", "p3", "vital-signs")));
+  absl::StatusOr<Clauses> clauses = two.SearchClauses();
+  ASSERT_TRUE(clauses.ok());
+  ASSERT_EQ(clauses->size(), 1u);  // OR-ed into one clause, which keeps the rows it reads
+  EXPECT_EQ((*clauses)[0].row_params, (std::vector<std::string>{"subject", "patient"}));
+  EXPECT_EQ((*clauses)[0].row_target_type, "Patient");
+  EXPECT_EQ((*clauses)[0].any_of.size(), 2u);
+}
+
 TEST(TypeFilterTest, RestrictionsOnDifferentParametersCannotBeSearchedButStillMatch) {
   TypeFilter mixed = For("user/Observation.rs?category=laboratory user/Observation.rs?status=final",
                          "Observation");
