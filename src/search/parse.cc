@@ -86,12 +86,7 @@ absl::Status Parser::AddSort(std::string_view value) {
             StrCat("cannot sort by '", key, "': not a sortable search parameter of ", type_));
       }
       sort.kind = *kind;
-      // A parameter without rows of its own sorts by those standing for them.
-      sort.row_params.assign(def->union_of.begin(), def->union_of.end());
-      if (!def->narrows.empty()) {
-        sort.row_params = {std::string(def->narrows), std::string(def->code)};
-        sort.row_target_type = def->narrows_to;
-      }
+      internal::ReadRowsOf(*def, sort);
     }
     sort_texts_.push_back(StrCat(descending ? "-" : "", key));
     out_.query.sort.push_back(std::move(sort));

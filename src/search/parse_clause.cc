@@ -231,21 +231,6 @@ absl::Status UnsupportedModifier(std::string_view code, std::string_view modifie
                     " parameter '", code, "'"));
 }
 
-// Points `clause` at the rows that stand for def's when it has not all of its
-// own (store::Clause::row_params): those of the parameters it is the union of,
-// with the row-name suffix of a modifier (":of-type"), or subject's that
-// target the type it narrows subject to, plus its own.
-void ReadRowsOf(const ParamDef& def, std::string_view suffix, Clause& clause) {
-  clause.row_params.clear();
-  clause.row_target_type.clear();
-  if (!def.narrows.empty()) {
-    clause.row_params = {StrCat(def.narrows, suffix), StrCat(def.code, suffix)};
-    clause.row_target_type = def.narrows_to;
-    return;
-  }
-  for (std::string_view code : def.union_of) clause.row_params.push_back(StrCat(code, suffix));
-}
-
 // A plain (not chained) parameter with its modifier.
 absl::StatusOr<Clause> ParseSimple(const ParamDef& def, std::string_view modifier,
                                    std::string_view value) {
@@ -255,7 +240,7 @@ absl::StatusOr<Clause> ParseSimple(const ParamDef& def, std::string_view modifie
         StrCat("unsupported ", ParamTypeName(def.type), " search parameter '", def.code, "'"));
   }
   Clause clause{std::string(def.code), *kind, false, {}};
-  ReadRowsOf(def, "", clause);
+  ReadRowsOf(def, clause);
   if (modifier == "missing") {
     VIGIL_ASSIGN_OR_RETURN(bool missing, MissingValue(def.code, value));
     clause.any_of.push_back(store::MissingMatch{missing});
@@ -279,7 +264,7 @@ absl::StatusOr<Clause> ParseSimple(const ParamDef& def, std::string_view modifie
         };
       } else if (modifier == "of-type") {
         clause.param = StrCat(def.code, ":of-type");
-        ReadRowsOf(def, ":of-type", clause);
+        ReadRowsOf(def, clause, ":of-type");
         parse = [code](std::string_view v) { return OfTypeValue(code, v); };
       }
       break;
@@ -391,7 +376,7 @@ absl::StatusOr<Clause> ParseChain(const Registry& registry, std::string_view typ
   }
   std::string_view next_code = rest.substr(0, rest.find_first_of(":."));
   Clause clause{std::string(code), RowKind::kReference, false, {}};
-  ReadRowsOf(*def, "", clause);
+  ReadRowsOf(*def, clause);
   for (std::string_view target : targets) {
     if (registry.Find(target, next_code) == nullptr) continue;
     VIGIL_ASSIGN_OR_RETURN(Clause inner, ParseClause(registry, target, rest, value, depth + 1));
@@ -486,6 +471,18 @@ std::string Unescape(std::string_view s) {
     out.push_back(s[i]);
   }
   return out;
+}
+
+StandIns StandInRows(const ParamDef& def, std::string_view suffix) {
+  StandIns rows;
+  if (!def.narrows.empty()) {
+    // subject's rows that target the type, and its own (see ParamDef::narrows).
+    rows.row_params = {StrCat(def.narrows, suffix), StrCat(def.code, suffix)};
+    rows.row_target_type = def.narrows_to;
+    return rows;
+  }
+  for (std::string_view code : def.union_of) rows.row_params.push_back(StrCat(code, suffix));
+  return rows;
 }
 
 std::optional<RowKind> RowKindOf(ParamType type) {

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -26,5 +27,23 @@ std::string Unescape(std::string_view s);
 
 // The index row kind a parameter type reads; nullopt for special.
 std::optional<store::RowKind> RowKindOf(ParamType type);
+
+// The rows that stand for def's where it has not all of its own (a union or a
+// narrowing, see ParamDef): row_params (with the row-name suffix of a
+// modifier, ":of-type") and row_target_type of a store::Clause or SortKey.
+// Both empty for a parameter with all of its rows.
+struct StandIns {
+  std::vector<std::string> row_params;
+  std::string row_target_type;
+};
+StandIns StandInRows(const ParamDef& def, std::string_view suffix = "");
+
+// Sets c.row_params and c.row_target_type (a store::Clause or SortKey).
+template <typename ClauseOrSortKey>
+void ReadRowsOf(const ParamDef& def, ClauseOrSortKey& c, std::string_view suffix = "") {
+  StandIns rows = StandInRows(def, suffix);
+  c.row_params = std::move(rows.row_params);
+  c.row_target_type = std::move(rows.row_target_type);
+}
 
 }  // namespace vigil::search::internal
