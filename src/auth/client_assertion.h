@@ -6,7 +6,8 @@
 //   AssertionPolicy policy;
 //   policy.token_url = "https://vigil.example.org/auth/token";
 //   absl::StatusOr<VerifiedAssertion> a = CheckClientAssertion(jwt, registry, policy, now_s);
-//   if (a.ok() && replays.Claim(a->client->client_id, a->jti, a->expires_s + policy.skew_s, now_s).ok())
+//   if (a.ok() && replays.Claim(a->client->client_id, a->jti,
+//                               a->expires_s + policy.skew_s, now_s).ok())
 //   ...
 //
 // Checks, in order (each failure Unauthenticated, which the token endpoint

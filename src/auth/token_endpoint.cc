@@ -119,8 +119,8 @@ absl::StatusOr<TokenReply> TokenEndpoint::Issue(const FormParams& form, int64_t 
     return absl::UnauthenticatedError("client_id is not the client assertion's iss");
   }
   // A replay is invalid_client; a claim that cannot be recorded a server_error.
-  VIGIL_RETURN_IF_ERROR(
-      replays_->Claim(client.client_id, assertion.jti, assertion.expires_s + options_.skew_s, now_s));
+  VIGIL_RETURN_IF_ERROR(replays_->Claim(client.client_id, assertion.jti,
+                                        assertion.expires_s + options_.skew_s, now_s));
   std::string scope = GrantScopes(*Param(form, "scope"), client.scope);
   if (scope.empty()) {
     return absl::PermissionDeniedError("none of the requested scopes is allowed for this client");

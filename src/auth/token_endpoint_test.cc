@@ -241,10 +241,10 @@ TEST(ReplayCacheTest, ForgetsJtisAfterTheirTimeAndRefusesWhenFull) {
   ReplayCache cache(2);
   EXPECT_TRUE(cache.Claim("a", "1", 100, 0).ok());
   EXPECT_TRUE(absl::IsUnauthenticated(cache.Claim("a", "1", 100, 50)));
-  EXPECT_TRUE(cache.Claim("b", "1", 100, 50).ok());   // another client's jti
+  EXPECT_TRUE(cache.Claim("b", "1", 100, 50).ok());                      // another client's jti
   EXPECT_TRUE(absl::IsUnauthenticated(cache.Claim("c", "1", 100, 50)));  // full
-  EXPECT_TRUE(cache.Claim("a", "1", 300, 101).ok());  // the old ones expired
-  EXPECT_TRUE(cache.Claim("a1", "", 300, 101).ok());  // "a1"+"" is not "a"+"1"
+  EXPECT_TRUE(cache.Claim("a", "1", 300, 101).ok());                     // the old ones expired
+  EXPECT_TRUE(cache.Claim("a1", "", 300, 101).ok());                     // "a1"+"" is not "a"+"1"
 }
 
 // Kept in a file, the used jtis survive a restart (a new cache on the same

@@ -11,7 +11,7 @@ TEST(TimeOrderedUuid, IsAVersion7UuidAndAValidId) {
   std::string id = TimeOrderedUuid(1764500000000);
   ASSERT_EQ(id.size(), 36u);
   EXPECT_TRUE(IsValidId(id));
-  EXPECT_EQ(id[14], '7');                                    // version
+  EXPECT_EQ(id[14], '7');                                          // version
   EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos);  // variant 10
   // 1764500000000 ms = 0x019ad4654d00: the first 48 bits.
   EXPECT_EQ(id.substr(0, 13), "019ad465-4d00");

@@ -33,7 +33,7 @@ std::span<const CompartmentRow> RowsOf(std::string_view compartment) {
 // ParamDef::narrows) has no reference rows of its own, so it is replaced by
 // subject (whose rows to the compartment's owner are exactly its rows) or,
 // in a compartment of another type, dropped (it cannot point there).
-const std::vector<std::vector<std::string_view>>& RowParams() {
+const std::vector<std::vector<std::string_view>>& MembershipParams() {
   static const auto* const params = [] {
     auto* out = new std::vector<std::vector<std::string_view>>();
     const Registry& registry = Registry::Default();
@@ -64,7 +64,7 @@ std::span<const std::string_view> CompartmentParams(std::string_view compartment
   auto it = std::lower_bound(rows.begin(), rows.end(), resource_type,
                              [](const CompartmentRow& r, std::string_view t) { return r.resource < t; });
   if (it == rows.end() || it->resource != resource_type) return {};
-  return RowParams()[&*it - std::begin(kCompartmentRows)];
+  return MembershipParams()[&*it - std::begin(kCompartmentRows)];
 }
 
 std::vector<std::string_view> CompartmentResourceTypes(std::string_view compartment_type) {

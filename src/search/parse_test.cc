@@ -80,8 +80,8 @@ std::string DescribeClause(const Clause& c) {
   std::string rows;  // row_params, when the parameter has no rows of its own
   for (const std::string& p : c.row_params) rows += (rows.empty() ? "; rows of " : "|") + p;
   if (!c.row_target_type.empty()) rows += "->" + c.row_target_type;
-  std::string s = StrCat(c.negate ? "NOT " : "", c.param, "[", kKinds[static_cast<int>(c.kind)],
-                         rows, "]:");
+  std::string s =
+      StrCat(c.negate ? "NOT " : "", c.param, "[", kKinds[static_cast<int>(c.kind)], rows, "]:");
   for (size_t i = 0; i < c.any_of.size(); ++i) {
     s += (i ? " OR " : " ") + DescribePredicate(c.any_of[i]);
   }
@@ -272,10 +272,12 @@ TEST(SearchParse, ChainsIntoEveryTargetThatHasTheParam) {
 
 TEST(SearchParse, TwoLevelChain) {
   EXPECT_EQ(Plan("Observation", {{"patient.organization.name", "Acme"}}),
-            "Observation{patient[reference; rows of subject|patient->Patient]: chain(Patient{organization[reference]: "
+            "Observation{patient[reference; rows of subject|patient->Patient]: "
+            "chain(Patient{organization[reference]: "
             "chain(Organization{name[string]: string-starts(acme)})})}");
   EXPECT_EQ(Plan("Observation", {{"patient.birthdate", "ge2000"}}),
-            StrCat("Observation{patient[reference; rows of subject|patient->Patient]: chain(Patient{birthdate[date]: date(ge ",
+            StrCat("Observation{patient[reference; rows of subject|patient->Patient]: "
+                   "chain(Patient{birthdate[date]: date(ge ",
                    Low("2000"), "..", High("2000"), ")})}"));
   EXPECT_EQ(Plan("Observation", {{"focus:Patient.gender", "male"}}),
             "Observation{focus[reference]: chain(Patient{gender[token]: token(*|'male')})}");
@@ -437,7 +439,8 @@ TEST(SearchParse, Composites) {
             "Observation{component-code-value-quantity[composite]: composite(token(*|'8480-6') $ "
             "quantity(lt 60 [59.5,60.5] 'http://unitsofmeasure.org' 'mm[Hg]'))}");
   EXPECT_EQ(Plan("Observation", {{"combo-code-value-concept", "a$http://snomed.info/sct|123,b$c"}}),
-            "Observation{combo-code-value-concept[composite; rows of code-value-concept|component-code-value-concept]: composite(token(*|'a') $ "
+            "Observation{combo-code-value-concept[composite; rows of "
+            "code-value-concept|component-code-value-concept]: composite(token(*|'a') $ "
             "token('http://snomed.info/sct'|'123')) OR composite(token(*|'b') $ token(*|'c'))}");
   EXPECT_EQ(Plan("Observation", {{"code-value-date", "8302-2$ge2020"}}),
             StrCat("Observation{code-value-date[composite]: composite(token(*|'8302-2') $ date(ge ",

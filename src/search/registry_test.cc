@@ -158,11 +158,11 @@ TEST(RegistryUnions, OnlyObservationCombosAreDerived) {
   for (const ParamDef& def : Registry::Default().all()) {
     if (!def.union_of.empty()) derived.insert(StrCat(def.base, ".", def.code));
   }
-  EXPECT_EQ(derived, (std::set<std::string>{
-                         "Observation.combo-code", "Observation.combo-code-value-concept",
-                         "Observation.combo-code-value-quantity",
-                         "Observation.combo-data-absent-reason", "Observation.combo-value-concept",
-                         "Observation.combo-value-quantity"}));
+  EXPECT_EQ(derived,
+            (std::set<std::string>{
+                "Observation.combo-code", "Observation.combo-code-value-concept",
+                "Observation.combo-code-value-quantity", "Observation.combo-data-absent-reason",
+                "Observation.combo-value-concept", "Observation.combo-value-quantity"}));
 }
 
 }  // namespace

@@ -893,7 +893,8 @@ TEST_P(StoreTest, ClausesAndSortKeysReadTheRowsOfTheirRowParams) {
   const TokenRow kCodeA{"code", "http://loinc.org", "A", ""};
   const TokenRow kComponentB{"component-code", "http://loinc.org", "B", ""};
   auto cvq = [](std::string param, std::string code, double value) {
-    return CompositeRow{std::move(param), {PartToken("http://loinc.org", code), PartQty(value, "mm[Hg]")}};
+    return CompositeRow{std::move(param),
+                        {PartToken("http://loinc.org", code), PartQty(value, "mm[Hg]")}};
   };
   Commit({W("Observation", "plain", 1, obs({kCodeA}, {cvq("code-value-quantity", "A", 150)})),
           W("Observation", "component", 1,
@@ -920,7 +921,8 @@ TEST_P(StoreTest, ClausesAndSortKeysReadTheRowsOfTheirRowParams) {
     return Ids(Q("Observation", {c}));
   };
   EXPECT_THAT(combo_cvq({CodeQty("B", Prefix::kGt, 140)}), ElementsAre("both"));
-  EXPECT_THAT(combo_cvq({CodeQty("A", Prefix::kGt, 140)}), ElementsAre("plain"));  // not A 120 + B 150
+  EXPECT_THAT(combo_cvq({CodeQty("A", Prefix::kGt, 140)}),
+              ElementsAre("plain"));  // not A 120 + B 150
   EXPECT_THAT(combo_cvq({CodeQty("A", Prefix::kGt, 100)}), UnorderedElementsAre("plain", "both"));
   Query sorted = Q("Observation");
   sorted.sort = {{"combo-code", RowKind::kToken, false, kCodes}};

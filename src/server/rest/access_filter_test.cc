@@ -159,8 +159,8 @@ TEST(TypeFilterTest, ScopesForTheSameTypeAreOredAndAnUnrestrictedOneWins) {
 TEST(TypeFilterTest, RestrictionsOnANarrowingParameterKeepItsRows) {
   EXPECT_TRUE(Matches("patient", "Patient/p1", Obs("o1", "p1", "vital-signs")));
   EXPECT_FALSE(Matches("patient", "Patient/p2", Obs("o1", "p1", "vital-signs")));
-  TypeFilter two = For("user/Observation.rs?patient=Patient/p1 user/Observation.rs?patient=p2",
-                       "Observation");
+  TypeFilter two =
+      For("user/Observation.rs?patient=Patient/p1 user/Observation.rs?patient=p2", "Observation");
   EXPECT_TRUE(two.Admits(Obs("a", "p1", "vital-signs")));
   EXPECT_TRUE(two.Admits(Obs("b", "p2", "laboratory")));
   EXPECT_FALSE(two.Admits(Obs("c", "p3", "vital-signs")));

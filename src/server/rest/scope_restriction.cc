@@ -49,17 +49,20 @@ bool MatchesPredicate(const store::Clause& c, const store::Predicate& p, std::st
   return std::visit(
       Overloaded{
           [&](const store::TokenMatch& m) {
-            return AnyRow(rows.tokens, reads, [&](const store::TokenRow& r) { return store::RowMatches(m, r); });
+            return AnyRow(rows.tokens, reads,
+                          [&](const store::TokenRow& r) { return store::RowMatches(m, r); });
           },
           [&](const store::TokenTextMatch& m) {
-            return AnyRow(rows.tokens, reads, [&](const store::TokenRow& r) { return store::RowMatches(m, r); });
+            return AnyRow(rows.tokens, reads,
+                          [&](const store::TokenRow& r) { return store::RowMatches(m, r); });
           },
           [&](const store::ReferenceMatch& m) {
             return AnyRow(rows.references, reads,
                           [&](const store::ReferenceRow& r) { return store::RowMatches(m, r); });
           },
           [&](const store::UriMatch& m) {
-            return AnyRow(rows.uris, reads, [&](const store::UriRow& r) { return store::RowMatches(m, r); });
+            return AnyRow(rows.uris, reads,
+                          [&](const store::UriRow& r) { return store::RowMatches(m, r); });
           },
           [&](const store::IdMatch& m) { return id == m.id; },
           [&](const store::MissingMatch& m) { return HasRows(c, rows) != m.missing; },

@@ -272,12 +272,13 @@ TEST_F(SyntheaSearchTest, IncludeAndRevinclude) {
   EXPECT_EQ(SearchIds("Patient", "_id=" + id + "&_revinclude=Condition:patient", "Condition"),
             conditions);
   EXPECT_TRUE(
-      SearchIds("Patient", "_id=" + id + "&_revinclude=Condition:patient:Group", "Condition").empty());
+      SearchIds("Patient", "_id=" + id + "&_revinclude=Condition:patient:Group", "Condition")
+          .empty());
   EXPECT_EQ(SearchIds("Condition", "patient=" + id + "&_include=Condition:patient", "Patient"),
             std::set<std::string>{patient});
-  EXPECT_TRUE(SearchIds("Condition", "patient=" + id + "&_include=Condition:patient:Group",
-                        "Patient")
-                  .empty());
+  EXPECT_TRUE(
+      SearchIds("Condition", "patient=" + id + "&_include=Condition:patient:Group", "Patient")
+          .empty());
   EXPECT_EQ(SearchIds("Condition", "patient=Patient/" + id), conditions);
   EXPECT_TRUE(SearchIds("Condition", "patient=Group/" + id).empty());
   EXPECT_TRUE(SearchIds("Condition", "patient:missing=true").empty());
@@ -398,7 +399,8 @@ TEST_F(SyntheaSearchTest, ComboCodeFindsTheCodesOfObservationsAndOfTheirComponen
     return has_code("8480-6")(r) || has_code("29463-7")(r);
   });
   EXPECT_EQ(SearchIds("Observation", "combo-code=8480-6,29463-7"), either);
-  auto no_weight = Expected("Observation", [&](const fhir::Json& r) { return !has_code("29463-7")(r); });
+  auto no_weight =
+      Expected("Observation", [&](const fhir::Json& r) { return !has_code("29463-7")(r); });
   EXPECT_EQ(SearchIds("Observation", "combo-code:not=http://loinc.org|29463-7"), no_weight);
 }
 

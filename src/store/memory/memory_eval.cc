@@ -6,8 +6,8 @@
 #include <utility>
 #include <variant>
 
-#include "store/row_match.h"
 #include "store/range_match.h"
+#include "store/row_match.h"
 
 namespace vigil::store::memory_internal {
 namespace {
@@ -65,12 +65,10 @@ class Evaluator {
     return std::visit(
         Overloaded{
             [&](const TokenMatch& m) {
-              return AnyRow(ix.tokens, reads,
-                            [&](const TokenRow& r) { return RowMatches(m, r); });
+              return AnyRow(ix.tokens, reads, [&](const TokenRow& r) { return RowMatches(m, r); });
             },
             [&](const TokenTextMatch& m) {
-              return AnyRow(ix.tokens, reads,
-                            [&](const TokenRow& r) { return RowMatches(m, r); });
+              return AnyRow(ix.tokens, reads, [&](const TokenRow& r) { return RowMatches(m, r); });
             },
             [&](const StringMatch& m) {
               return AnyRow(ix.strings, reads,

@@ -99,7 +99,7 @@ class Builder {
     }
     Text(StrCat("(SELECT ", k.descending ? "MAX(" : "MIN(", column, ") FROM ", TableOf(k.kind),
                 " x WHERE x.rid = ", r, ".rid AND "));
-    ParamIs("x", RowFilter::Of(k));
+    ReadRows("x", RowFilter::Of(k));
     Text(")");
   }
 
@@ -202,8 +202,9 @@ class Builder {
       return;
     }
     std::string x = NewAlias('x');
-    Text(StrCat(r, ".rid IN (SELECT ", x, ".rid FROM ", RowTableOf(c.any_of[0]), " ", x, " WHERE "));
-    ParamIs(x, RowFilter::Of(c));
+    Text(
+        StrCat(r, ".rid IN (SELECT ", x, ".rid FROM ", RowTableOf(c.any_of[0]), " ", x, " WHERE "));
+    ReadRows(x, RowFilter::Of(c));
     Text(" AND (");
     for (size_t i = 0; i < c.any_of.size(); ++i) {
       if (i > 0) Text(" OR ");
@@ -227,8 +228,9 @@ class Builder {
   void PredicateExpr(const Clause& c, const Predicate& p, const std::string& r) {
     if (const char* table = RowTableOf(p)) {
       std::string x = NewAlias('x');
-      Text(StrCat("EXISTS (SELECT 1 FROM ", table, " ", x, " WHERE ", x, ".rid = ", r, ".rid AND "));
-      ParamIs(x, RowFilter::Of(c));
+      Text(
+          StrCat("EXISTS (SELECT 1 FROM ", table, " ", x, " WHERE ", x, ".rid = ", r, ".rid AND "));
+      ReadRows(x, RowFilter::Of(c));
       Text(" AND (");
       // "+x.col" keeps the planner on the (rid, param, ...) primary key here
       // instead of a secondary index on a value column.
@@ -243,7 +245,7 @@ class Builder {
       std::string x = NewAlias('x');
       Text(StrCat(m->missing ? "NOT " : "", "EXISTS (SELECT 1 FROM ", table, " ", x, " WHERE ", x,
                   ".rid = ", r, ".rid AND "));
-      ParamIs(x, RowFilter::Of(c));
+      ReadRows(x, RowFilter::Of(c));
       Text(")");
     } else if (auto* rc = std::get_if<ReverseChainMatch>(&p)) {
       if (!rc->source) {
@@ -277,9 +279,9 @@ class Builder {
   // Reference row x is one of m.params pointing at m's target.
   // "SELECT x0.rid FROM idx_composite x0 JOIN idx_composite x1 ON <same rid,
   // param and grp, part 1> ... WHERE x0.param = ? AND x0.part = 0 AND <part
-  // conditions>": the rids with a composite row of one of `params` matching m. With a
-  // resource alias r the select is correlated to it (for EXISTS) and every
-  // alias is read through its primary key.
+  // conditions>": the rids with a composite row that `rows` reads matching m.
+  // With a resource alias r the select is correlated to it (for EXISTS) and
+  // every alias is read through its primary key.
   void CompositeSelect(const CompositeMatch& m, const RowFilter& rows, const std::string& r) {
     std::vector<std::string> xs;
     for (size_t i = 0; i < std::max<size_t>(m.parts.size(), 1); ++i) xs.push_back(NewAlias('x'));
@@ -291,7 +293,7 @@ class Builder {
     }
     Text(" WHERE ");
     if (!r.empty()) Text(StrCat(xs[0], ".rid = ", r, ".rid AND "));
-    ParamIs(xs[0], rows);
+    ReadRows(xs[0], rows);
     Text(StrCat(" AND ", xs[0], ".part = 0"));
     for (size_t i = 0; i < m.parts.size(); ++i) {
       Text(" AND (");
@@ -372,10 +374,10 @@ class Builder {
     Arg(value);
   }
 
-  // The rows of row alias x that `rows` reads: "x.param = ?" for one param,
+  // Restricts row alias x to the rows `rows` reads: "x.param = ?" for one param,
   // "x.param IN (?, ...)" for several, and the target type of the first one's
   // rows when the filter has one (reference rows only).
-  void ParamIs(const std::string& x, const RowFilter& rows) {
+  void ReadRows(const std::string& x, const RowFilter& rows) {
     if (rows.params.size() == 1) {
       Eq(x + ".param", rows.params[0]);
     } else {
