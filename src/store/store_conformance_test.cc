@@ -709,6 +709,15 @@ TEST_P(StoreTest, TotalModes) {
   page = Search(q);
   EXPECT_EQ(page.total, 3);
   EXPECT_THAT(page.resources, IsEmpty());
+  // A page shorter than asked for, a page exactly as long as the rest, the
+  // first page of an empty result: the total counts every match either way.
+  q.offset = 1;
+  EXPECT_EQ(Search(q).total, 3);
+  q.offset = 0;
+  q.count = 3;
+  EXPECT_EQ(Search(q).total, 3);
+  Query none = Q("Observation");
+  EXPECT_EQ(Search(none).total, 0);
 }
 
 TEST_P(StoreTest, SearchReturnsCurrentVersions) {

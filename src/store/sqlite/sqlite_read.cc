@@ -1,3 +1,4 @@
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -45,6 +46,17 @@ absl::StatusOr<int64_t> Count(Connection& c, const SqlText& q) {
   return row ? st.Int(0) : 0;
 }
 
+// The total a page already tells, read in the same snapshot: a page shorter
+// than asked for ends the result, so the total is its offset plus its length.
+// Unknown for a full page (more may follow) and for an empty page past the
+// start (the offset may lie beyond the end). Saves the COUNT query, which costs
+// as much as the page's own, for most searches of one patient's data.
+std::optional<int64_t> TotalOfShortPage(const Query& query, size_t page_size) {
+  if (query.count == 0 || page_size >= query.count) return std::nullopt;
+  if (page_size == 0 && query.offset > 0) return std::nullopt;
+  return static_cast<int64_t>(query.offset + page_size);
+}
+
 }  // namespace
 
 absl::StatusOr<std::optional<StoredResource>> ReadCurrent(Connection& c, std::string_view type,
@@ -84,7 +96,10 @@ absl::StatusOr<SearchPage> RunSearch(Connection& c, const Query& query, int64_t 
       page.resources.push_back(std::move(r));
     }
   }
-  if (query.total != TotalMode::kNone) {
+  if (query.total == TotalMode::kNone) return page;
+  if (std::optional<int64_t> total = TotalOfShortPage(query, page.resources.size())) {
+    page.total = *total;
+  } else {
     VIGIL_ASSIGN_OR_RETURN(page.total, Count(c, SearchCountSql(query, now_ms)));
   }
   return page;
