@@ -2,8 +2,10 @@
 #include <CLI/CLI.hpp>
 
 #include "app/commands.h"
+#include "store/sqlite/sqlite_store.h"
 
 int main(int argc, char** argv) {
+  vigil::store::ConfigureSqliteForThreads();
   CLI::App app{"Vigil: clinical data and AI infrastructure in one program"};
   app.require_subcommand(1);
   int exit_code = 0;

@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <filesystem>
@@ -346,6 +348,11 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir,
   checkpointer->Attach(*writer);
   return std::make_unique<SqliteStore>(std::move(writer), std::move(checkpointer),
                                        std::move(path), options);
+}
+
+void ConfigureSqliteForThreads() {
+  // SQLITE_MISUSE once SQLite is initialized: the default then stays.
+  (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 }  // namespace vigil::store
