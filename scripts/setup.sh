@@ -8,6 +8,7 @@ PACKAGES=(
   libsimdjson-dev libabsl-dev libfmt-dev libcli11-dev libre2-dev
   libtinyxml2-dev libgtest-dev libgmock-dev  # tinyxml2: the FHIRPath suite is XML
   libsqlite3-dev libboost-dev  # the embedded store; Boost.Beast/Asio for HTTP
+  libtcmalloc-minimal4  # the vigil executable's allocator (faster writes than glibc malloc)
   libxgboost-dev  # gradient-boosted trees and TreeSHAP (vigil train)
   prometheus-cpp-dev  # /metrics in the Prometheus text format
   libssl-dev openssl  # bearer-token (JWT) verification; the auth test makes keys with the CLI
