@@ -51,7 +51,10 @@ DATA="$OUT/data-$SIZE.ndjson"
 [[ -f "$DATA" ]] || python3 "$HERE/make_ndjson.py" "$SIZE" "$DATA" "$SHARED/data/synthea-r4"
 STORE="$OUT/store-$SIZE"
 log() { echo "$*" | tee -a "$OUT/results.txt"; }
-log "== $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), SIZE=$SIZE, build $BUILD (checkout $(git -C "$ROOT" rev-parse --short HEAD))"
+# A prebuilt binary may come from any commit: name the checkout only for a build made here.
+ORIGIN="checkout $(git -C "$ROOT" rev-parse --short HEAD)"
+[[ -z "${VIGIL_PREBUILT:-}" ]] || ORIGIN="prebuilt; this checkout is $(git -C "$ROOT" rev-parse --short HEAD)"
+log "== $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), SIZE=$SIZE, build $BUILD ($ORIGIN)"
 
 if ((SERVE_ONLY == 0)); then
 CHUNK=$(( (SIZE + 9) / 10 ))
