@@ -18,13 +18,27 @@ if (!baseUrl) {
 }
 let failures = 0;
 
+// A step that hangs ends the run with its name instead of running into ctest's
+// timeout with no output (seen once in CI). execFileSync below has its own
+// timeout, since a blocked event loop cannot fire this one.
+const STEP_TIMEOUT_MS = 30000;
+function hangGuard(name) {
+  return setTimeout(() => {
+    console.log(`FAIL ${name}: no answer within ${STEP_TIMEOUT_MS} ms; stopping`);
+    process.exit(1);
+  }, STEP_TIMEOUT_MS);
+}
+
 async function check(name, fn) {
+  const guard = hangGuard(name);
   try {
     await fn();
     console.log(`ok   ${name}`);
   } catch (e) {
     failures++;
     console.log(`FAIL ${name}: ${e.stack || e}`);
+  } finally {
+    clearTimeout(guard);
   }
 }
 
@@ -70,7 +84,8 @@ await check('vigil auth add-client registers the app with its public JWK', async
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES384', use: 'sig' };
   writeFileSync(jwksPath, JSON.stringify({ keys: [jwk] }));
   const out = execFileSync(vigil, ['auth', 'add-client', '--data', dataDir, '--jwks', jwksPath,
-    '--scope', 'system/Patient.cruds system/Observation.cruds', '--id', clientId]);
+    '--scope', 'system/Patient.cruds system/Observation.cruds', '--id', clientId],
+    { timeout: STEP_TIMEOUT_MS });
   assert.equal(out.toString().trim(), clientId);
 });
 

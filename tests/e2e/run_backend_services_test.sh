@@ -14,7 +14,22 @@ LOG="$DATA/serve.log"
 : >"$LOG"
 "$VIGIL" serve --data "$DATA/store" --port 0 --threads 2 --auth smart 2>"$LOG" &
 PID=$!
-trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$DATA"' EXIT
+# Stops the server; one that does not stop within 10 s fails the test with its log.
+stop() {
+  local status=$?
+  kill "$PID" 2>/dev/null || true
+  for _ in $(seq 1 100); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$PID" 2>/dev/null; then
+    echo "vigil serve did not stop within 10 s of SIGTERM; its log:"
+    cat "$LOG"
+    kill -9 "$PID" 2>/dev/null || true
+    status=1
+  fi
+  wait "$PID" 2>/dev/null || true
+  rm -rf "$DATA"
+  exit "$status"
+}
+trap stop EXIT
 BASE=""
 for _ in $(seq 1 200); do
   BASE="$(sed -n 's/.*FHIR R4 at \(http[^ ]*\).*/\1/p' "$LOG" | head -1)"
@@ -23,4 +38,8 @@ for _ in $(seq 1 200); do
   sleep 0.1
 done
 [[ -n "$BASE" ]] || { cat "$LOG"; echo "vigil serve did not start"; exit 1; }
-node "$HERE/backend_services_client_test.mjs" "$VIGIL" "$DATA/store" "$BASE"
+node "$HERE/backend_services_client_test.mjs" "$VIGIL" "$DATA/store" "$BASE" || {
+  echo "the client checks failed; vigil serve's log:"
+  cat "$LOG"
+  exit 1
+}
