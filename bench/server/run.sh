@@ -52,8 +52,9 @@ DATA="$OUT/data-$SIZE.ndjson"
 STORE="$OUT/store-$SIZE"
 log() { echo "$*" | tee -a "$OUT/results.txt"; }
 # A prebuilt binary may come from any commit: name the checkout only for a build made here.
-ORIGIN="checkout $(git -C "$ROOT" rev-parse --short HEAD)"
-[[ -z "${VIGIL_PREBUILT:-}" ]] || ORIGIN="prebuilt; this checkout is $(git -C "$ROOT" rev-parse --short HEAD)"
+CHECKOUT="$(git -C "$ROOT" rev-parse --short HEAD)"
+ORIGIN="checkout $CHECKOUT"
+[[ -z "${VIGIL_PREBUILT:-}" ]] || ORIGIN="prebuilt; this checkout is $CHECKOUT"
 log "== $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), SIZE=$SIZE, build $BUILD ($ORIGIN)"
 
 if ((SERVE_ONLY == 0)); then

@@ -473,18 +473,6 @@ std::string Unescape(std::string_view s) {
   return out;
 }
 
-StandIns StandInRows(const ParamDef& def, std::string_view suffix) {
-  StandIns rows;
-  if (!def.narrows.empty()) {
-    // subject's rows that target the type, and its own (see ParamDef::narrows).
-    rows.row_params = {StrCat(def.narrows, suffix), StrCat(def.code, suffix)};
-    rows.row_target_type = def.narrows_to;
-    return rows;
-  }
-  for (std::string_view code : def.union_of) rows.row_params.push_back(StrCat(code, suffix));
-  return rows;
-}
-
 std::optional<RowKind> RowKindOf(ParamType type) {
   switch (type) {
     case ParamType::kToken: return RowKind::kToken;

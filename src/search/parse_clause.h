@@ -3,10 +3,10 @@
 
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "base/str.h"
 #include "search/registry.h"
 #include "store/query.h"
 
@@ -28,22 +28,21 @@ std::string Unescape(std::string_view s);
 // The index row kind a parameter type reads; nullopt for special.
 std::optional<store::RowKind> RowKindOf(ParamType type);
 
-// The rows that stand for def's where it has not all of its own (a union or a
-// narrowing, see ParamDef): row_params (with the row-name suffix of a
-// modifier, ":of-type") and row_target_type of a store::Clause or SortKey.
-// Both empty for a parameter with all of its rows.
-struct StandIns {
-  std::vector<std::string> row_params;
-  std::string row_target_type;
-};
-StandIns StandInRows(const ParamDef& def, std::string_view suffix = "");
-
-// Sets c.row_params and c.row_target_type (a store::Clause or SortKey).
+// Points c (a store::Clause or SortKey) at the rows that stand for def's where
+// it has not all of its own (see ParamDef): subject's rows that target the type
+// it narrows subject to, plus its own; or those of the parameters it is the
+// union of. `suffix` is a modifier's row-name suffix (":of-type"). Both fields
+// are left empty for a parameter with all of its rows.
 template <typename ClauseOrSortKey>
 void ReadRowsOf(const ParamDef& def, ClauseOrSortKey& c, std::string_view suffix = "") {
-  StandIns rows = StandInRows(def, suffix);
-  c.row_params = std::move(rows.row_params);
-  c.row_target_type = std::move(rows.row_target_type);
+  c.row_params.clear();
+  c.row_target_type.clear();
+  if (!def.narrows.empty()) {
+    c.row_params = {StrCat(def.narrows, suffix), StrCat(def.code, suffix)};
+    c.row_target_type = std::string(def.narrows_to);
+    return;
+  }
+  for (std::string_view code : def.union_of) c.row_params.push_back(StrCat(code, suffix));
 }
 
 }  // namespace vigil::search::internal
