@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # HL7 v2 MLLP ingest throughput: starts `vigil serve --mllp-port 0` on a fresh
-# data folder (SQLite, synchronous=FULL: every AA is a durable commit) and runs
+# data folder (SQLite, the WAL fsynced before each ACK: every AA is durable) and runs
 # bench.py: ORU^R01 with 10 OBX from 4 concurrent senders.
 # Usage: bench/hl7v2/run.sh [PATH/TO/vigil] [MESSAGES]
 set -euo pipefail

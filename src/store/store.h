@@ -15,8 +15,8 @@
 //     cannot both create version n.
 //   - Only the current, non-deleted version of each resource is searchable.
 //   - Every write goes through a WriteTxn: all-or-nothing, durable once
-//     Commit() returns OK (SQLite: WAL with synchronous=FULL by default; see
-//     sqlite_store.h for the weaker, opt-in kNormal).
+//     Commit() returns OK (SQLite: the WAL is fsynced before Commit returns by
+//     default; see sqlite_store.h for the weaker, opt-in kNormal).
 //   - Every committed resource version produces a ChangeEvent, handed to the
 //     store's change listener in commit order (store/change.h).
 //

@@ -1,5 +1,10 @@
 #include "store/sqlite/sqlite_db.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <utility>
 
 #include "base/str.h"
@@ -139,6 +144,25 @@ absl::StatusOr<Statement> Connection::Prepare(const std::string& sql) {
   c.stmt = stmt;
   c.busy = true;
   return Statement(stmt, &c.busy, /*owned=*/false);
+}
+
+WalSync::~WalSync() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+absl::Status WalSync::Sync() {
+  if (fd_ < 0) {
+    fd_ = ::open(wal_path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd_ < 0) {
+      return absl::UnavailableError(StrCat("open ", wal_path_, ": ", std::strerror(errno)));
+    }
+  }
+  while (::fdatasync(fd_) != 0) {
+    if (errno != EINTR) {
+      return absl::UnavailableError(StrCat("fdatasync ", wal_path_, ": ", std::strerror(errno)));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace vigil::store::sqlite_internal

@@ -103,4 +103,23 @@ class Connection {
 
 absl::Status SqliteError(sqlite3* db, int rc, std::string_view context);
 
+// fdatasync of a database's WAL file ("<path>-wal") through a descriptor of
+// its own, so that it can run while the writer connection writes the next
+// transaction: everything written to the WAL before Sync() started is on disk
+// when it returns OK. The file is opened on the first Sync (a WAL-mode
+// connection keeps it while open). Not thread-safe: one Sync at a time.
+class WalSync {
+ public:
+  explicit WalSync(std::string db_path) : wal_path_(std::move(db_path) + "-wal") {}
+  ~WalSync();
+  WalSync(const WalSync&) = delete;
+  WalSync& operator=(const WalSync&) = delete;
+
+  absl::Status Sync();
+
+ private:
+  std::string wal_path_;
+  int fd_ = -1;
+};
+
 }  // namespace vigil::store::sqlite_internal

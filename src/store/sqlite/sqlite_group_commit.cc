@@ -12,8 +12,14 @@ namespace vigil::store::sqlite_internal {
 struct GroupCommitter::Turn::Group {
   std::chrono::steady_clock::time_point opened = std::chrono::steady_clock::now();
   CommittedWrites writes;  // of the released WriteTxns
+  // Guarded by mu_: ended without a sync (failed, empty, or no sync hook)...
   bool done = false;
   absl::Status result;     // valid once done
+  // ...or COMMITted and queued for MakeDurable.
+  bool committed = false;
+  // Guarded by sync_mu_.
+  bool durable = false;
+  absl::Status durable_result;  // valid once durable
 };
 
 GroupCommitter::GroupCommitter(Connection& c, GroupCommitLimits limits, Hooks hooks)
@@ -56,8 +62,39 @@ absl::Status GroupCommitter::Commit(Turn turn, uint64_t writes, std::vector<Chan
                       std::make_move_iterator(events.end()));
   Settle(/*force=*/false);
   std::shared_ptr<Group> mine = std::move(turn.group_);
-  done_.wait(turn.lock_, [&] { return mine->done; });
-  return mine->result;
+  done_.wait(turn.lock_, [&] { return mine->done || mine->committed; });
+  if (mine->done) return mine->result;
+  turn.lock_.unlock();  // the next group writes while this one syncs
+  return MakeDurable(mine);
+}
+
+absl::Status GroupCommitter::SyncCommitted() { return MakeDurable(nullptr); }
+
+absl::Status GroupCommitter::MakeDurable(const std::shared_ptr<Group>& group) {
+  std::lock_guard lock(sync_mu_);
+  if (group != nullptr && group->durable) return group->durable_result;
+  std::deque<std::shared_ptr<Group>> batch;
+  {
+    std::lock_guard queue(queue_mu_);
+    batch.swap(unsynced_);  // all COMMITted before this sync starts
+  }
+  if (batch.empty()) return sync_failure_;
+  // After one failed fsync the kernel may have dropped the unwritten pages, so a
+  // later one that succeeds proves nothing: nothing is reported durable again.
+  if (sync_failure_.ok()) {
+    absl::Status synced = hooks_.sync();
+    if (!synced.ok()) {
+      sync_failure_ = absl::DataLossError(
+          StrCat("committed writes could not be made durable (", Message(synced),
+                 "); they may be lost on a crash, and no later write is acknowledged"));
+    }
+  }
+  for (const std::shared_ptr<Group>& g : batch) {
+    if (sync_failure_.ok() && hooks_.on_durable) hooks_.on_durable(std::move(g->writes));
+    g->durable_result = sync_failure_;
+    g->durable = true;
+  }
+  return group != nullptr ? group->durable_result : sync_failure_;
 }
 
 void GroupCommitter::Abandon(Turn turn) {
@@ -74,6 +111,7 @@ void GroupCommitter::Abandon(Turn turn) {
 std::unique_lock<std::mutex> GroupCommitter::Exclusive() {
   std::unique_lock lock(mu_);
   if (open_ != nullptr) Settle(/*force=*/true);
+  if (hooks_.sync) (void)MakeDurable(nullptr);  // its members report a failure
   return lock;
 }
 
@@ -101,18 +139,36 @@ void GroupCommitter::CommitGroup() {
     if (s.ok()) s = c_.Exec("COMMIT");
     if (!s.ok()) (void)c_.Exec("ROLLBACK");
   }
-  if (s.ok() && writes.transactions > 0 && hooks_.on_commit) hooks_.on_commit(std::move(writes));
-  group->result = s;
-  group->done = true;
+  if (!s.ok() || writes.transactions == 0) {
+    Finish(*group, s);
+    return;
+  }
+  if (hooks_.on_commit) hooks_.on_commit(writes);
+  if (!hooks_.sync) {
+    Finish(*group, s);
+    return;
+  }
+  {
+    std::lock_guard queue(queue_mu_);
+    unsynced_.push_back(group);
+  }
+  group->committed = true;
+  done_.notify_all();
+}
+
+void GroupCommitter::Finish(Group& group, absl::Status result) {
+  if (result.ok() && group.writes.transactions > 0 && hooks_.on_durable) {
+    hooks_.on_durable(std::move(group.writes));
+  }
+  group.result = std::move(result);
+  group.done = true;
   done_.notify_all();
 }
 
 void GroupCommitter::FailGroup(absl::Status why) {
   std::shared_ptr<Group> group = std::move(open_);
   if (sqlite3_get_autocommit(c_.db()) == 0) (void)c_.Exec("ROLLBACK");
-  group->result = why.ok() ? absl::InternalError("the store transaction failed") : std::move(why);
-  group->done = true;
-  done_.notify_all();
+  Finish(*group, why.ok() ? absl::InternalError("the store transaction failed") : std::move(why));
 }
 
 }  // namespace vigil::store::sqlite_internal

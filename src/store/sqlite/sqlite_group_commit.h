@@ -15,6 +15,14 @@
 // COMMIT per WriteTxn); the grouping only happens under concurrency, e.g.
 // several MLLP connections or HTTP clients writing at once.
 //
+// With a `sync` hook the COMMIT itself does not wait for the disk (the writer
+// runs with synchronous=NORMAL) and the fsync of the WAL happens after the
+// writer lock is released: the next group writes while this one's sync runs,
+// and one sync covers every group committed before it started. Members still
+// return only once their group is durable, and change events are handed on
+// (on_durable) only then, in commit order. Readers may see a group's writes
+// during its sync; nothing is acknowledged before it ends.
+//
 // Thread-safety: all methods are thread-safe; a Turn belongs to one thread.
 #pragma once
 
@@ -22,6 +30,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -45,13 +54,20 @@ struct CommittedWrites {
 
 class GroupCommitter {
  public:
-  // Run under the writer lock. on_open: right after a group's BEGIN IMMEDIATE
-  // (an error rolls it back and fails the Begin). on_commit: after a
-  // successful COMMIT. read_last_seq: before COMMIT, when the group has events.
+  // on_open, on_commit and read_last_seq run under the writer lock. on_open:
+  // right after a group's BEGIN IMMEDIATE (an error rolls it back and fails
+  // the Begin). on_commit: after a successful COMMIT, before the group is
+  // durable (bookkeeping the next group relies on). read_last_seq: before
+  // COMMIT, when the group has events. sync: makes everything committed so
+  // far durable; empty when COMMIT is durable by itself. on_durable: once the
+  // group is durable, in commit order, one call at a time, under no writer
+  // lock (under it when there is no sync).
   struct Hooks {
     std::function<absl::Status()> on_open;
-    std::function<void(CommittedWrites)> on_commit;
+    std::function<void(CommittedWrites&)> on_commit;
     std::function<absl::StatusOr<int64_t>()> read_last_seq;
+    std::function<absl::Status()> sync;
+    std::function<void(CommittedWrites)> on_durable;
   };
 
   GroupCommitter(Connection& c, GroupCommitLimits limits, Hooks hooks);
@@ -76,14 +92,19 @@ class GroupCommitter {
   // Waits for the writer; opens a group if none is open, then a savepoint.
   absl::StatusOr<Turn> Begin();
   // Releases the savepoint into the group and returns once the group's
-  // COMMIT has run: its status. Ends the turn.
+  // COMMIT has run and, with a sync hook, the group is durable: its status.
+  // Ends the turn.
   absl::Status Commit(Turn turn, uint64_t writes, std::vector<ChangeEvent> events);
   // Rolls the savepoint back. Ends the turn.
   void Abandon(Turn turn);
-  // The writer lock with no group open (an open one is committed first), for
-  // work outside WriteTxns: changing the listener, reading other processes'
-  // writes.
+  // The writer lock with no group open (an open one is committed first) and
+  // every committed group durable and handed on, for work outside WriteTxns:
+  // changing the listener, reading other processes' writes.
   std::unique_lock<std::mutex> Exclusive();
+  // Makes every committed group durable and hands it on (on_durable); what
+  // Exclusive does, for hooks that run under the writer lock. The status of
+  // the sync, OK when there was nothing to sync.
+  absl::Status SyncCommitted();
   // Threads waiting in Begin (for tests).
   int waiting() const { return waiting_.load(); }
 
@@ -92,18 +113,30 @@ class GroupCommitter {
 
   // REQUIRES: mu_. Commits the open group unless the next writer should join.
   void Settle(bool force);
-  // REQUIRES: mu_, a group open. COMMITs it (ROLLBACK when empty).
+  // REQUIRES: mu_, a group open. COMMITs it (ROLLBACK when empty); with a
+  // sync hook a committed group is queued for MakeDurable.
   void CommitGroup();
   // REQUIRES: mu_. The transaction is gone or must go: fails the group.
   void FailGroup(absl::Status why);
+  // REQUIRES: mu_. Ends `group` with `result` (on_durable first when ok).
+  void Finish(Group& group, absl::Status result);
+  // REQUIRES: not sync_mu_. Returns once `group` (committed, or null: every
+  // committed group) is durable: syncs unless a sync that started after its
+  // COMMIT already ended; the sync's status.
+  absl::Status MakeDurable(const std::shared_ptr<Group>& group);
 
   Connection& c_;
   const GroupCommitLimits limits_;
   const Hooks hooks_;
   std::mutex mu_;                  // the writer lock
-  std::condition_variable done_;   // a group finished
+  std::condition_variable done_;   // a group committed or finished
   std::atomic<int> waiting_{0};    // threads in Begin waiting for mu_
   std::shared_ptr<Group> open_;    // guarded by mu_
+  std::mutex sync_mu_;             // one sync (and its on_durable calls) at a time
+  std::mutex queue_mu_;            // guards unsynced_; taken under mu_ or sync_mu_
+  // Committed groups not yet durable, in commit order.
+  std::deque<std::shared_ptr<Group>> unsynced_;
+  absl::Status sync_failure_;  // guarded by sync_mu_; sticky
 };
 
 }  // namespace vigil::store::sqlite_internal

@@ -5,9 +5,12 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <future>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,11 +43,43 @@ class GroupCommitTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  GroupCommitter& Committer(GroupCommitLimits limits = {}) {
+  GroupCommitter& Committer(GroupCommitLimits limits = {},
+                            std::function<absl::Status()> sync = nullptr) {
     GroupCommitter::Hooks hooks;
-    hooks.on_commit = [this](CommittedWrites w) { commits_.push_back(w.transactions); };
+    hooks.on_commit = [this](CommittedWrites& w) {
+      std::lock_guard lock(durable_mu_);
+      commits_.push_back(w.transactions);
+    };
+    hooks.on_durable = [this](CommittedWrites w) {
+      std::lock_guard lock(durable_mu_);
+      durable_.push_back(w.writes);
+    };
+    hooks.sync = std::move(sync);
     committer_ = std::make_unique<GroupCommitter>(*writer_, limits, hooks);
     return *committer_;
+  }
+
+  void WaitForCommits(size_t n) {
+    while (true) {
+      {
+        std::lock_guard lock(durable_mu_);
+        if (commits_.size() >= n) return;
+      }
+      std::this_thread::sleep_for(1ms);
+    }
+  }
+
+  std::vector<uint64_t> Durable() {
+    std::lock_guard lock(durable_mu_);
+    return durable_;
+  }
+
+  // For tests where a waiting writer must join the open group: on a loaded
+  // machine the default 10 ms may pass before the first member commits.
+  static GroupCommitLimits Patient() {
+    GroupCommitLimits limits;
+    limits.max_wait = 60s;
+    return limits;
   }
 
   void Insert(int id, const char* parent = "NULL") {
@@ -70,7 +105,9 @@ class GroupCommitTest : public ::testing::Test {
   std::string path_;
   std::unique_ptr<Connection> writer_;
   std::unique_ptr<GroupCommitter> committer_;
+  std::mutex durable_mu_;        // guards commits_ and durable_
   std::vector<size_t> commits_;  // transactions per COMMIT, from on_commit
+  std::vector<uint64_t> durable_;  // writes per durable group, from on_durable
 };
 
 TEST_F(GroupCommitTest, ALoneWriterCommitsAtOnce) {
@@ -86,7 +123,7 @@ TEST_F(GroupCommitTest, ALoneWriterCommitsAtOnce) {
 // A commits while B waits for the writer: A's commit returns only when B's
 // turn ends, and one COMMIT makes both durable.
 TEST_F(GroupCommitTest, ACommitWithAWriterWaitingJoinsItsGroup) {
-  GroupCommitter& committer = Committer();
+  GroupCommitter& committer = Committer(Patient());
   auto a = committer.Begin();
   ASSERT_TRUE(a.ok());
   Insert(1);
@@ -134,7 +171,7 @@ TEST_F(GroupCommitTest, AnAbandonedMemberUndoesOnlyItsOwnWrites) {
 // The deferred foreign key makes the shared COMMIT itself fail: both members
 // get the error and nothing of either is kept.
 TEST_F(GroupCommitTest, AFailedCommitFailsEveryMember) {
-  GroupCommitter& committer = Committer();
+  GroupCommitter& committer = Committer(Patient());
   auto a = committer.Begin();
   ASSERT_TRUE(a.ok());
   Insert(1);
@@ -179,6 +216,95 @@ TEST_F(GroupCommitTest, AFullGroupCommitsWithoutWaitingForTheNextWriter) {
   a_committed.set_value();
   b.join();
   EXPECT_EQ(commits_, (std::vector<size_t>{1, 1}));
+}
+
+// With a sync hook, A's sync runs after the writer lock is released: B
+// writes and COMMITs meanwhile, nobody returns before a sync that covers them
+// ends, and on_durable sees A before B.
+TEST_F(GroupCommitTest, TheNextGroupWritesWhileOneSyncs) {
+  std::promise<void> first_sync_started;
+  std::promise<void> release_first_sync;
+  std::shared_future<void> released = release_first_sync.get_future().share();
+  std::atomic<int> syncs{0};
+  GroupCommitter& committer = Committer({}, [&]() -> absl::Status {
+    if (syncs.fetch_add(1) == 0) {
+      first_sync_started.set_value();
+      released.wait();
+    }
+    return absl::OkStatus();
+  });
+  auto a = committer.Begin();
+  ASSERT_TRUE(a.ok());
+  Insert(1);
+  std::future<absl::Status> a_done =
+      std::async(std::launch::async, [&] { return committer.Commit(std::move(*a), 1, {}); });
+  first_sync_started.get_future().wait();
+  auto b = committer.Begin();  // the writer lock is free during A's sync
+  ASSERT_TRUE(b.ok()) << b.status();
+  Insert(2);
+  Insert(3);
+  std::future<absl::Status> b_done =
+      std::async(std::launch::async, [&] { return committer.Commit(std::move(*b), 2, {}); });
+  WaitForCommits(2);
+  EXPECT_EQ(b_done.wait_for(50ms), std::future_status::timeout);  // waits for the sync turn
+  EXPECT_EQ(a_done.wait_for(0ms), std::future_status::timeout);
+  EXPECT_EQ(CommittedIds(), (std::vector<int64_t>{1, 2, 3}));  // committed, not yet durable
+  EXPECT_EQ(commits_, (std::vector<size_t>{1, 1}));
+  EXPECT_TRUE(Durable().empty());
+  release_first_sync.set_value();
+  EXPECT_TRUE(a_done.get().ok());
+  EXPECT_TRUE(b_done.get().ok());
+  EXPECT_EQ(syncs.load(), 2);
+  EXPECT_EQ(Durable(), (std::vector<uint64_t>{1, 2}));
+}
+
+// After a failed sync nothing is reported durable again, even when a later
+// sync would succeed: the kernel may have dropped the pages that failed.
+TEST_F(GroupCommitTest, AFailedSyncFailsThatGroupAndEveryLaterOne) {
+  std::atomic<int> syncs{0};
+  GroupCommitter& committer = Committer({}, [&]() -> absl::Status {
+    if (syncs.fetch_add(1) == 0) return absl::UnavailableError("fdatasync: EIO");
+    return absl::OkStatus();
+  });
+  auto a = committer.Begin();
+  ASSERT_TRUE(a.ok());
+  Insert(1);
+  absl::Status a_status = committer.Commit(std::move(*a), 1, {});
+  EXPECT_EQ(a_status.code(), absl::StatusCode::kDataLoss) << a_status;
+  EXPECT_NE(a_status.message().find("EIO"), std::string_view::npos) << a_status;
+  auto b = committer.Begin();
+  ASSERT_TRUE(b.ok());
+  Insert(2);
+  EXPECT_EQ(committer.Commit(std::move(*b), 1, {}).code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(syncs.load(), 1);
+  EXPECT_TRUE(Durable().empty());
+}
+
+// Exclusive returns with every committed group durable and handed on.
+TEST_F(GroupCommitTest, ExclusiveWaitsForCommittedGroupsToBeDurable) {
+  std::promise<void> first_sync_started;
+  std::promise<void> release_first_sync;
+  std::shared_future<void> released = release_first_sync.get_future().share();
+  std::atomic<int> syncs{0};
+  GroupCommitter& committer = Committer({}, [&]() -> absl::Status {
+    if (syncs.fetch_add(1) == 0) {
+      first_sync_started.set_value();
+      released.wait();
+    }
+    return absl::OkStatus();
+  });
+  auto a = committer.Begin();
+  ASSERT_TRUE(a.ok());
+  Insert(1);
+  std::future<absl::Status> a_done =
+      std::async(std::launch::async, [&] { return committer.Commit(std::move(*a), 1, {}); });
+  first_sync_started.get_future().wait();
+  std::future<void> exclusive = std::async(std::launch::async, [&] { committer.Exclusive(); });
+  EXPECT_EQ(exclusive.wait_for(50ms), std::future_status::timeout);
+  release_first_sync.set_value();
+  exclusive.get();
+  EXPECT_EQ(Durable(), std::vector<uint64_t>{1});
+  EXPECT_TRUE(a_done.get().ok());
 }
 
 }  // namespace

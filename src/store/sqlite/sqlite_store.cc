@@ -158,6 +158,7 @@ class SqliteStore : public Store {
               std::string path, const SqliteOptions& options)
       : options_(options),
         writer_(std::move(writer)),
+        wal_sync_(path),
         committer_(*writer_, options.group, CommitHooks()),
         checkpointer_(std::move(checkpointer)),
         readers_(std::move(path), options.durability == SqliteOptions::Durability::kFull,
@@ -242,28 +243,43 @@ class SqliteStore : public Store {
     GroupCommitter::Hooks hooks;
     // What other processes committed before this group comes first.
     hooks.on_open = [this]() -> absl::Status {
-      while (Listening()) {
+      if (!Listening()) return absl::OkStatus();
+      VIGIL_ASSIGN_OR_RETURN(int64_t last, sqlite_internal::ReadLastSequence(*writer_));
+      if (last <= last_seq_) return absl::OkStatus();  // no other process wrote
+      // Their events follow those of our groups still syncing.
+      (void)committer_.SyncCommitted();
+      while (true) {
         VIGIL_ASSIGN_OR_RETURN(size_t announced, AnnounceForeignChunk());
         if (announced < kForeignChunk) break;
       }
       return absl::OkStatus();
     };
-    hooks.on_commit = [this](CommittedWrites committed) {
-      Announce(committed.writes, std::move(committed.events), committed.last_seq);
+    hooks.on_commit = [this](CommittedWrites& committed) {
+      Number(committed.writes, committed.events, committed.last_seq);
     };
+    hooks.on_durable = [this](CommittedWrites committed) { HandOn(std::move(committed.events)); };
+    // The writer commits with synchronous=NORMAL and the WAL is synced after
+    // the writer lock is released (sqlite_group_commit.h).
+    if (options_.durability == SqliteOptions::Durability::kFull) {
+      hooks.sync = [this] { return wal_sync_.Sync(); };
+    }
     hooks.read_last_seq = [this] { return sqlite_internal::ReadLastSequence(*writer_); };
     return hooks;
   }
 
-  // Numbers and hands on committed events; `last_seq` is the highest
-  // versions.seq written. REQUIRES: the writer lock.
-  void Announce(uint64_t writes, std::vector<ChangeEvent> events, int64_t last_seq) {
+  // Numbers committed events; `last_seq` is the highest versions.seq written.
+  // REQUIRES: the writer lock.
+  void Number(uint64_t writes, std::vector<ChangeEvent>& events, int64_t last_seq) {
     uint64_t sequence = next_sequence_;
     next_sequence_ += writes;
     last_seq_ = std::max(last_seq_, last_seq);
-    if (!listener_ || events.empty()) return;
     for (ChangeEvent& e : events) e.sequence = sequence++;
-    listener_(std::move(events));
+  }
+
+  // Hands durable events on, in commit order. REQUIRES: the writer lock, or
+  // the committer's sync turn (on_durable).
+  void HandOn(std::vector<ChangeEvent> events) {
+    if (listener_ && !events.empty()) listener_(std::move(events));
   }
 
   // Announces up to kForeignChunk versions committed by other writers of the
@@ -275,7 +291,8 @@ class SqliteStore : public Store {
     if (events.empty()) return size_t{0};
     size_t n = events.size();
     int64_t last = static_cast<int64_t>(events.back().sequence);
-    Announce(n, std::move(events), last);
+    Number(n, events, last);
+    HandOn(std::move(events));
     return n;
   }
 
@@ -287,6 +304,7 @@ class SqliteStore : public Store {
   // higher ones were committed by another process.
   int64_t last_seq_ = 0;
   std::unique_ptr<Connection> writer_;          // used only under the writer lock
+  sqlite_internal::WalSync wal_sync_;           // used only in the committer's sync turn
   GroupCommitter committer_;                    // owns the writer lock
   std::unique_ptr<Checkpointer> checkpointer_;  // hooked to writer_, destroyed before it
   ReaderPool readers_;                          // destroyed before writer_
@@ -340,9 +358,10 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir,
   std::filesystem::create_directories(dir, ec);
   if (ec) return absl::UnavailableError(StrCat("cannot create ", dir, ": ", ec.message()));
   std::string path = (std::filesystem::path(dir) / "vigil.db").string();
-  bool full = options.durability == SqliteOptions::Durability::kFull;
+  // Never FULL: with kFull the committer syncs the WAL itself (CommitHooks).
   VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
-                         Connection::Open(path, /*writer=*/true, full, options.writer_cache_mib));
+                         Connection::Open(path, /*writer=*/true, /*synchronous_full=*/false,
+                                          options.writer_cache_mib));
   VIGIL_RETURN_IF_ERROR(sqlite_internal::InitSchema(*writer));
   VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<Checkpointer> checkpointer, Checkpointer::Open(path, options.checkpoint_pages));
   checkpointer->Attach(*writer);

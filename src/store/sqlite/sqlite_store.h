@@ -13,10 +13,15 @@
 // transaction, so a page and its total agree.
 //
 // Durability (options.durability):
-//   kFull (default): synchronous=FULL, the WAL is fsynced at every commit. A
-//     Commit() that returned OK survives a process kill, an OS crash and power
-//     loss. This is what store.h promises ("durable once Commit() returns
-//     OK"), and what an acknowledged clinical write needs.
+//   kFull (default): the WAL is fsynced after every group's COMMIT, before any
+//     of its Commit() calls returns. A Commit() that returned OK survives a
+//     process kill, an OS crash and power loss. This is what store.h promises
+//     ("durable once Commit() returns OK"), and what an acknowledged clinical
+//     write needs. The fsync runs after the writer lock is released (the
+//     writer connection itself is on synchronous=NORMAL), so readers may see
+//     a group's writes during its fsync; nothing is acknowledged and no change
+//     event is handed on before it ends, and a failed fsync fails that Commit
+//     and every later one.
 //   kNormal: synchronous=NORMAL. Committed transactions survive a process kill
 //     (SIGKILL) but an OS crash or power loss may roll back the last few;
 //     the database is never corrupted. Faster for bulk imports that can be
@@ -26,7 +31,9 @@
 // Group commit (sqlite_group_commit.h): each WriteTxn is a savepoint; when
 // writers wait while one commits, their WriteTxns join one SQLite transaction
 // and one COMMIT (one fsync) makes them all durable. Commit() still returns
-// only once its writes are durable, and fails if that shared COMMIT fails. The WAL
+// only once its writes are durable, and fails if that shared COMMIT fails.
+// While one group's fsync runs the next group is written; a later fsync covers
+// every group committed before it started. The WAL
 // (vigil.db-wal) is checkpointed every 64Ki pages, so it may grow to ~256 MiB.
 //
 // One process at a time should open a given directory (the writer mutex is
