@@ -147,11 +147,13 @@ absl::Status ResourceWrites::Check(const fhir::Json& resource) const {
 }
 
 absl::StatusOr<WriteResult> ResourceWrites::Write(store::WriteTxn& txn, fhir::Json resource,
-                                                  std::string id, int64_t version) const {
+                                                  std::string id, int64_t version,
+                                                  PreparedIndex* prepared) const {
   int64_t now = options_.now_ms();
   SetId(resource, id);
+  if (prepared != nullptr && !(resource == prepared->resource)) prepared = nullptr;  // stale
   SetMeta(resource, version, now);
-  VIGIL_ASSIGN_OR_RETURN(store::IndexEntries index, search::IndexResource(registry_, resource));
+  VIGIL_ASSIGN_OR_RETURN(store::IndexEntries index, Index(resource, prepared));
   store::ResourceWrite write;
   write.type = TypeOf(resource);
   write.id = std::move(id);
@@ -164,6 +166,24 @@ absl::StatusOr<WriteResult> ResourceWrites::Write(store::WriteTxn& txn, fhir::Js
   result.created = version == 1;
   VIGIL_RETURN_IF_ERROR(txn.Put(std::move(write)));
   return result;
+}
+
+absl::StatusOr<store::IndexEntries> ResourceWrites::Index(const fhir::Json& resource,
+                                                          PreparedIndex* prepared) const {
+  if (prepared == nullptr) return search::IndexResource(registry_, resource);
+  store::IndexEntries index = std::move(prepared->index);
+  VIGIL_RETURN_IF_ERROR(search::ReindexDateParam(registry_, resource, "_lastUpdated", index));
+  return index;
+}
+
+absl::StatusOr<PreparedIndex> ResourceWrites::PrepareIndex(fhir::Json resource,
+                                                           const std::string& id) const {
+  PreparedIndex prepared;
+  SetId(resource, id);
+  prepared.resource = resource;
+  SetMeta(resource, 1, options_.now_ms());
+  VIGIL_ASSIGN_OR_RETURN(prepared.index, search::IndexResource(registry_, resource));
+  return prepared;
 }
 
 absl::StatusOr<PreparedWrite> ResourceWrites::Prepare(fhir::Json resource) const {
@@ -207,18 +227,19 @@ absl::StatusOr<WriteResult> ResourceWrites::CommitPrepared(store::WriteTxn& txn,
 }
 
 absl::StatusOr<WriteResult> ResourceWrites::Create(store::WriteTxn& txn, fhir::Json resource,
-                                                   std::string id) const {
+                                                   std::string id, PreparedIndex* prepared) const {
   if (id.empty()) id = options_.new_id();
   VIGIL_ASSIGN_OR_RETURN(auto current, txn.Read(TypeOf(resource), id));
   if (current) {
     return HttpError(409, "duplicate", StrCat(TypeOf(resource), "/", id, " already exists"));
   }
-  return Write(txn, std::move(resource), std::move(id), 1);
+  return Write(txn, std::move(resource), std::move(id), 1, prepared);
 }
 
 absl::StatusOr<WriteResult> ResourceWrites::Update(store::WriteTxn& txn, std::string_view type,
                                                    std::string_view id, fhir::Json resource,
-                                                   std::optional<int64_t> if_match) const {
+                                                   std::optional<int64_t> if_match,
+                                                   PreparedIndex* prepared) const {
   if (TypeOf(resource) != type) {
     return HttpError(400, "invalid", StrCat("resourceType '", TypeOf(resource),
                                             "' does not match the URL's type '", type, "'"));
@@ -239,8 +260,8 @@ absl::StatusOr<WriteResult> ResourceWrites::Update(store::WriteTxn& txn, std::st
                      StrCat("If-Match version ", *if_match, " is not the current version ",
                             current_version, " of ", type, "/", id));
   }
-  VIGIL_ASSIGN_OR_RETURN(WriteResult result,
-                         Write(txn, std::move(resource), std::string(id), current_version + 1));
+  VIGIL_ASSIGN_OR_RETURN(WriteResult result, Write(txn, std::move(resource), std::string(id),
+                                                   current_version + 1, prepared));
   result.created = !current || current->deleted;
   return result;
 }

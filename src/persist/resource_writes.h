@@ -39,6 +39,17 @@ struct PreparedWrite {
   int64_t last_updated = 0;
 };
 
+// Index rows computed before the store transaction (so outside the writer
+// lock) for a resource whose final content was predicted: a transaction Bundle
+// resolves its ids and references against the committed store first, indexes
+// its resources, then resolves again inside the transaction. A write of
+// exactly `resource` uses (and consumes) `index`, with its _lastUpdated rows
+// set to the write's time; any other content is indexed afresh.
+struct PreparedIndex {
+  fhir::Json resource;  // with its id; meta as given, before versionId/lastUpdated
+  store::IndexEntries index;
+};
+
 struct WriteOptions {
   // Validate every resource against the R4 StructureDefinitions before writing
   // (fhir::ValidateResource; 422 with all issues attached otherwise). Off only for
@@ -65,13 +76,17 @@ class ResourceWrites {
 
   // Creates resource with a new id (or `id` when given: transaction entries whose
   // id was assigned while resolving urn:uuid references).
-  absl::StatusOr<WriteResult> Create(store::WriteTxn& txn, fhir::Json resource,
-                                     std::string id = "") const;
+  absl::StatusOr<WriteResult> Create(store::WriteTxn& txn, fhir::Json resource, std::string id = "",
+                                     PreparedIndex* prepared = nullptr) const;
   // Updates (or creates: update-as-create) type/id. resource.id must equal id (400).
   // if_match: 412 unless it equals the current version.
   absl::StatusOr<WriteResult> Update(store::WriteTxn& txn, std::string_view type,
                                      std::string_view id, fhir::Json resource,
-                                     std::optional<int64_t> if_match) const;
+                                     std::optional<int64_t> if_match,
+                                     PreparedIndex* prepared = nullptr) const;
+  // The rows Create/Update would index for resource written as `id`; thread-safe,
+  // no transaction needed.
+  absl::StatusOr<PreparedIndex> PrepareIndex(fhir::Json resource, const std::string& id) const;
   // Deletes type/id; nullopt when there was nothing to delete (never written, or
   // already deleted), which the spec treats as success.
   absl::StatusOr<std::optional<WriteResult>> Delete(store::WriteTxn& txn, std::string_view type,
@@ -91,7 +106,11 @@ class ResourceWrites {
 
  private:
   absl::StatusOr<WriteResult> Write(store::WriteTxn& txn, fhir::Json resource, std::string id,
-                                    int64_t version) const;
+                                    int64_t version, PreparedIndex* prepared) const;
+  // resource's rows (id and meta set): `prepared`'s, with _lastUpdated redone,
+  // when given (it was computed for this content); indexed afresh otherwise.
+  absl::StatusOr<store::IndexEntries> Index(const fhir::Json& resource,
+                                            PreparedIndex* prepared) const;
 
   const search::Registry& registry_;
   WriteOptions options_;

@@ -96,4 +96,22 @@ absl::StatusOr<store::IndexEntries> IndexResource(const Registry& registry,
   return std::move(indexed.entries);
 }
 
+absl::Status ReindexDateParam(const Registry& registry, const fhir::Json& resource,
+                              std::string_view code, store::IndexEntries& entries) {
+  const fhir::Json* type = resource.Find("resourceType");
+  const ParamDef* def =
+      type != nullptr && type->is_string() ? registry.Find(type->text(), code) : nullptr;
+  if (def == nullptr || !def->indexed() || def->type != ParamType::kDate) {
+    return absl::InvalidArgumentError(StrCat("no indexed date parameter '", code, "'"));
+  }
+  VIGIL_ASSIGN_OR_RETURN(fhirpath::Collection values,
+                         def->compiled->Evaluate(resource, IndexEvalOptions()));
+  std::erase_if(entries.dates, [&](const store::DateRow& row) { return row.param == code; });
+  for (const fhirpath::Value& value : values) {
+    std::string error = AppendRows(def->type, def->code, value, &entries);
+    if (!error.empty()) return absl::InvalidArgumentError(StrCat(code, ": ", error));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace vigil::search

@@ -81,4 +81,11 @@ absl::StatusOr<IndexedResource> IndexResourceWithIssues(const Registry& registry
 absl::StatusOr<store::IndexEntries> IndexResource(const Registry& registry,
                                                   const fhir::Json& resource);
 
+// Replaces the rows of the date parameter `code` of resource's type in
+// `entries` by those `resource` yields (for rows computed before a write
+// changed only meta.lastUpdated: "_lastUpdated"). Errors: InvalidArgument when
+// the type has no such indexed date parameter, or its evaluation fails.
+absl::Status ReindexDateParam(const Registry& registry, const fhir::Json& resource,
+                              std::string_view code, store::IndexEntries& entries);
+
 }  // namespace vigil::search

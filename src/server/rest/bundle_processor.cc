@@ -133,7 +133,13 @@ absl::StatusOr<std::vector<BundleProcessor::Entry>> BundleProcessor::ParseEntrie
   return entries;
 }
 
-absl::Status BundleProcessor::ResolveIdentities(store::WriteTxn& txn, std::vector<Entry>& entries) {
+const std::string& BundleProcessor::NewIdFor(Entry& e) const {
+  if (e.new_id.empty()) e.new_id = api_.writes_.NewId();
+  return e.new_id;
+}
+
+absl::Status BundleProcessor::ResolveIdentities(store::Reader& reader,
+                                                std::vector<Entry>& entries) {
   for (Entry& e : entries) {
     const auto& s = e.request.segments;
     if (s.empty() || !IsResourceType(s[0])) {
@@ -151,7 +157,7 @@ absl::Status BundleProcessor::ResolveIdentities(store::WriteTxn& txn, std::vecto
         if (!confine.ok()) return EntryError(e.index, confine.status());
         std::string_view query = e.request.if_none_exist;
         if (size_t q = query.find('?'); q != std::string_view::npos) query.remove_prefix(q + 1);
-        auto matches = FindConditional(txn, api_.registry_, s[0], ParseQueryString(query),
+        auto matches = FindConditional(reader, api_.registry_, s[0], ParseQueryString(query),
                                        api_.writes_.Now(), *confine);
         if (!matches.ok()) return EntryError(e.index, matches.status());
         if (matches->size() > 1) {
@@ -165,19 +171,19 @@ absl::Status BundleProcessor::ResolveIdentities(store::WriteTxn& txn, std::vecto
           e.result = std::move(found);
         }
       }
-      if (id.empty()) id = e.assigned_id = api_.writes_.NewId();
+      if (id.empty()) id = e.assigned_id = NewIdFor(e);
     } else if (e.request.method == "PUT" && s.size() == 1) {
       // Conditional update: becomes an update of the match, or of a new id.
       absl::StatusOr<SearchConfinement> confine = api_.ConditionalConfinement(
           e.request, s[0], {auth::Interaction::kSearch, auth::Interaction::kUpdate});
       if (!confine.ok()) return EntryError(e.index, confine.status());
-      auto matches = FindConditional(txn, api_.registry_, s[0], e.request.params,
+      auto matches = FindConditional(reader, api_.registry_, s[0], e.request.params,
                                      api_.writes_.Now(), *confine);
       if (!matches.ok()) return EntryError(e.index, matches.status());
       if (matches->size() > 1) {
         return EntryError(e.index, HttpError(412, "multiple-matches", "conditional update matches more than one resource"));
       }
-      id = matches->size() == 1 ? (*matches)[0].id : api_.writes_.NewId();
+      id = matches->size() == 1 ? (*matches)[0].id : NewIdFor(e);
       e.request.segments.push_back(id);
       e.request.params.clear();
       e.resource->Set("id", fhir::Json::String(id));
@@ -189,7 +195,7 @@ absl::Status BundleProcessor::ResolveIdentities(store::WriteTxn& txn, std::vecto
   return absl::OkStatus();
 }
 
-absl::Status BundleProcessor::RewriteReferences(store::WriteTxn& txn, fhir::Json& value) {
+absl::Status BundleProcessor::RewriteReferences(store::Reader& reader, fhir::Json& value) {
   return persist::RewriteReferences(
       value, [&](std::string_view ref) -> absl::StatusOr<std::optional<std::string>> {
         if (auto it = ids_.find(ref); it != ids_.end()) return it->second;
@@ -204,10 +210,9 @@ absl::Status BundleProcessor::RewriteReferences(store::WriteTxn& txn, fhir::Json
         VIGIL_ASSIGN_OR_RETURN(
             SearchConfinement confine,
             api_.ConditionalConfinement(outer_, type, {auth::Interaction::kSearch}));
-        VIGIL_ASSIGN_OR_RETURN(auto matches,
-                               FindConditional(txn, api_.registry_, type,
-                                               ParseQueryString(ref.substr(q + 1)),
-                                               api_.writes_.Now(), confine));
+        VIGIL_ASSIGN_OR_RETURN(auto matches, FindConditional(reader, api_.registry_, type,
+                                                             ParseQueryString(ref.substr(q + 1)),
+                                                             api_.writes_.Now(), confine));
         if (matches.size() != 1) {
           return HttpError(412, matches.empty() ? "not-found" : "multiple-matches",
                            StrCat("conditional reference '", ref, "' matches ", matches.size(),
@@ -227,7 +232,8 @@ absl::StatusOr<InteractionResult> BundleProcessor::RunEntry(store::WriteTxn* txn
     VIGIL_ASSIGN_OR_RETURN(TypeFilter filter,
                            api_.Allow(entry.request, auth::Interaction::kCreate, type));
     VIGIL_ASSIGN_OR_RETURN(persist::WriteResult write,
-                           api_.writes_.Create(*txn, *entry.resource, entry.assigned_id));
+                           api_.writes_.Create(*txn, *entry.resource, entry.assigned_id,
+                                               entry.prepared ? &*entry.prepared : nullptr));
     VIGIL_RETURN_IF_ERROR(CheckWritten(filter, write.stored));
     InteractionResult result;
     result.status = 201;
@@ -235,10 +241,36 @@ absl::StatusOr<InteractionResult> BundleProcessor::RunEntry(store::WriteTxn* txn
     result.resource = std::move(write.stored);
     return result;
   }
+  if (entry.prepared) entry.request.prepared_index = &*entry.prepared;
   return api_.Dispatch(entry.request, entry.resource ? &*entry.resource : nullptr, txn);
 }
 
+void BundleProcessor::PrepareIndexes(std::vector<Entry>& entries) {
+  std::vector<Entry> guess = entries;
+  absl::Status resolved = ResolveIdentities(api_.store_, guess);
+  for (size_t i = 0; i < entries.size(); ++i) entries[i].new_id = guess[i].new_id;
+  if (resolved.ok()) {
+    for (size_t i = 0; i < guess.size(); ++i) {
+      Entry& g = guess[i];
+      const std::string* id = nullptr;
+      if (g.request.method == "POST" && !g.assigned_id.empty()) {
+        id = &g.assigned_id;
+      } else if (g.request.method == "PUT" && g.request.segments.size() == 2) {
+        id = &g.request.segments[1];
+      }
+      if (id == nullptr || !g.resource || !RewriteReferences(api_.store_, *g.resource).ok()) {
+        continue;
+      }
+      absl::StatusOr<persist::PreparedIndex> prepared =
+          api_.writes_.PrepareIndex(*std::move(g.resource), *id);
+      if (prepared.ok()) entries[i].prepared = *std::move(prepared);
+    }
+  }
+  ids_.clear();  // the transaction resolves again
+}
+
 absl::StatusOr<std::string> BundleProcessor::RunTransaction(std::vector<Entry> entries) {
+  PrepareIndexes(entries);
   VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<store::WriteTxn> txn, api_.store_.BeginWrite());
   VIGIL_RETURN_IF_ERROR(ResolveIdentities(*txn, entries));
   for (Entry& e : entries) {

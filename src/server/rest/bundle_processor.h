@@ -28,6 +28,7 @@
 
 #include "absl/status/statusor.h"
 #include "fhir/json.h"
+#include "persist/resource_writes.h"
 #include "server/rest/fhir_api.h"
 
 namespace vigil::server {
@@ -53,7 +54,12 @@ class BundleProcessor {
     FhirRequest request;
     std::optional<fhir::Json> resource;
     std::string assigned_id;  // POST entries: the id chosen up front
+    // The id a created resource gets, chosen by the first resolution that
+    // needed one and kept by later ones (so that prepared rows still match).
+    std::string new_id;
     bool create_matched = false;  // conditional create that found its resource
+    // Rows indexed before the store transaction (PrepareIndexes).
+    std::optional<persist::PreparedIndex> prepared;
     std::optional<InteractionResult> result;
   };
 
@@ -61,8 +67,15 @@ class BundleProcessor {
   absl::StatusOr<std::string> RunTransaction(std::vector<Entry> entries);
   std::string RunBatch(std::vector<Entry> entries);
   // Assigns ids and resolves conditional creates/updates; fills ids_.
-  absl::Status ResolveIdentities(store::WriteTxn& txn, std::vector<Entry>& entries);
-  absl::Status RewriteReferences(store::WriteTxn& txn, fhir::Json& value);
+  absl::Status ResolveIdentities(store::Reader& reader, std::vector<Entry>& entries);
+  absl::Status RewriteReferences(store::Reader& reader, fhir::Json& value);
+  // Before the store transaction: resolves a copy of the entries against the
+  // committed store and indexes what they would write, so that the writer
+  // (one at a time) only writes where the transaction resolves them the same
+  // way. Best effort: errors are left for the transaction to report.
+  void PrepareIndexes(std::vector<Entry>& entries);
+  // e's new id, chosen on first use.
+  const std::string& NewIdFor(Entry& e) const;
   absl::StatusOr<InteractionResult> RunEntry(store::WriteTxn* txn, Entry& entry);
   fhir::Json ResponseEntry(const Entry& entry, const absl::StatusOr<InteractionResult>& result) const;
 

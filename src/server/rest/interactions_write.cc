@@ -60,8 +60,9 @@ absl::StatusOr<InteractionResult> FhirApi::Update(store::WriteTxn& txn, const Fh
                                                   fhir::Json resource,
                                                   const TypeFilter& write) const {
   VIGIL_RETURN_IF_ERROR(CheckWritable(txn, write, type, id));
-  VIGIL_ASSIGN_OR_RETURN(persist::WriteResult updated,
-                         writes_.Update(txn, type, id, std::move(resource), request.if_match));
+  VIGIL_ASSIGN_OR_RETURN(
+      persist::WriteResult updated,
+      writes_.Update(txn, type, id, std::move(resource), request.if_match, request.prepared_index));
   VIGIL_RETURN_IF_ERROR(CheckWritten(write, updated.stored));
   bool created = updated.created;
   return Written(std::move(updated), created);

@@ -15,6 +15,10 @@
 #include "auth/token_verifier.h"
 #include "server/http/http_server.h"
 
+namespace vigil::persist {
+struct PreparedIndex;
+}  // namespace vigil::persist
+
 namespace vigil::server {
 
 using Params = std::vector<std::pair<std::string, std::string>>;
@@ -36,6 +40,10 @@ struct FhirRequest {
   // The caller's verified access token (FhirApi::Authenticate); null when the
   // server runs without authentication. Bundle entries carry their Bundle's.
   std::shared_ptr<const auth::AccessToken> token;
+  // A transaction entry's update: index rows computed before the transaction
+  // (persist::PreparedIndex; used only if the resource is what they were
+  // computed for). Owned by the Bundle's processor.
+  persist::PreparedIndex* prepared_index = nullptr;
 };
 
 // Parses request (path must start with base_path, e.g. "/fhir"). Errors: 406 for
