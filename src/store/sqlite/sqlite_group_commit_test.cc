@@ -59,6 +59,39 @@ class GroupCommitTest : public ::testing::Test {
     return *committer_;
   }
 
+  // A sync hook whose first call blocks until `release` is set.
+  struct FirstSyncBlocks {
+    std::promise<void> started;
+    std::promise<void> release;
+    std::shared_future<void> released = release.get_future().share();
+    std::atomic<int> calls{0};
+
+    std::function<absl::Status()> Hook() {
+      return [this]() -> absl::Status {
+        if (calls.fetch_add(1) == 0) {
+          started.set_value();
+          released.wait();
+        }
+        return absl::OkStatus();
+      };
+    }
+  };
+
+  // Inserts row 1 and commits it on another thread; returns once its (first,
+  // blocked) sync has started.
+  std::future<absl::Status> CommitOneInsertUntilItSyncs(GroupCommitter& committer,
+                                                        FirstSyncBlocks& sync) {
+    auto turn = committer.Begin();
+    EXPECT_TRUE(turn.ok()) << turn.status();
+    Insert(1);
+    std::future<absl::Status> done =
+        std::async(std::launch::async, [&committer, t = std::move(*turn)]() mutable {
+          return committer.Commit(std::move(t), 1, {});
+        });
+    sync.started.get_future().wait();
+    return done;
+  }
+
   void WaitForCommits(size_t n) {
     while (true) {
       {
@@ -222,23 +255,9 @@ TEST_F(GroupCommitTest, AFullGroupCommitsWithoutWaitingForTheNextWriter) {
 // writes and COMMITs meanwhile, nobody returns before a sync that covers them
 // ends, and on_durable sees A before B.
 TEST_F(GroupCommitTest, TheNextGroupWritesWhileOneSyncs) {
-  std::promise<void> first_sync_started;
-  std::promise<void> release_first_sync;
-  std::shared_future<void> released = release_first_sync.get_future().share();
-  std::atomic<int> syncs{0};
-  GroupCommitter& committer = Committer({}, [&]() -> absl::Status {
-    if (syncs.fetch_add(1) == 0) {
-      first_sync_started.set_value();
-      released.wait();
-    }
-    return absl::OkStatus();
-  });
-  auto a = committer.Begin();
-  ASSERT_TRUE(a.ok());
-  Insert(1);
-  std::future<absl::Status> a_done =
-      std::async(std::launch::async, [&] { return committer.Commit(std::move(*a), 1, {}); });
-  first_sync_started.get_future().wait();
+  FirstSyncBlocks sync;
+  GroupCommitter& committer = Committer({}, sync.Hook());
+  std::future<absl::Status> a_done = CommitOneInsertUntilItSyncs(committer, sync);
   auto b = committer.Begin();  // the writer lock is free during A's sync
   ASSERT_TRUE(b.ok()) << b.status();
   Insert(2);
@@ -251,10 +270,10 @@ TEST_F(GroupCommitTest, TheNextGroupWritesWhileOneSyncs) {
   EXPECT_EQ(CommittedIds(), (std::vector<int64_t>{1, 2, 3}));  // committed, not yet durable
   EXPECT_EQ(commits_, (std::vector<size_t>{1, 1}));
   EXPECT_TRUE(Durable().empty());
-  release_first_sync.set_value();
+  sync.release.set_value();
   EXPECT_TRUE(a_done.get().ok());
   EXPECT_TRUE(b_done.get().ok());
-  EXPECT_EQ(syncs.load(), 2);
+  EXPECT_EQ(sync.calls.load(), 2);
   EXPECT_EQ(Durable(), (std::vector<uint64_t>{1, 2}));
 }
 
@@ -282,26 +301,12 @@ TEST_F(GroupCommitTest, AFailedSyncFailsThatGroupAndEveryLaterOne) {
 
 // Exclusive returns with every committed group durable and handed on.
 TEST_F(GroupCommitTest, ExclusiveWaitsForCommittedGroupsToBeDurable) {
-  std::promise<void> first_sync_started;
-  std::promise<void> release_first_sync;
-  std::shared_future<void> released = release_first_sync.get_future().share();
-  std::atomic<int> syncs{0};
-  GroupCommitter& committer = Committer({}, [&]() -> absl::Status {
-    if (syncs.fetch_add(1) == 0) {
-      first_sync_started.set_value();
-      released.wait();
-    }
-    return absl::OkStatus();
-  });
-  auto a = committer.Begin();
-  ASSERT_TRUE(a.ok());
-  Insert(1);
-  std::future<absl::Status> a_done =
-      std::async(std::launch::async, [&] { return committer.Commit(std::move(*a), 1, {}); });
-  first_sync_started.get_future().wait();
+  FirstSyncBlocks sync;
+  GroupCommitter& committer = Committer({}, sync.Hook());
+  std::future<absl::Status> a_done = CommitOneInsertUntilItSyncs(committer, sync);
   std::future<void> exclusive = std::async(std::launch::async, [&] { committer.Exclusive(); });
   EXPECT_EQ(exclusive.wait_for(50ms), std::future_status::timeout);
-  release_first_sync.set_value();
+  sync.release.set_value();
   exclusive.get();
   EXPECT_EQ(Durable(), std::vector<uint64_t>{1});
   EXPECT_TRUE(a_done.get().ok());
