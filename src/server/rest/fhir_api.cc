@@ -145,9 +145,28 @@ absl::StatusOr<InteractionResult> FhirApi::Dispatch(const FhirRequest& request,
     return HttpError(404, "not-supported", StrCat("unknown resource type '", s[0], "'"));
   }
   // Writes: in the caller's transaction, or in a new one committed here.
-  if (txn != nullptr) return DispatchWrite(*txn, request, body);
+  std::optional<absl::StatusOr<fhir::Json>> resource;
+  if (body != nullptr) {
+    resource = *body;
+  } else if (request.method == "POST" || request.method == "PUT") {
+    resource = ParseRequestBody(request);  // its errors are reported where they were
+  }
+  if (txn != nullptr) return DispatchWrite(*txn, request, resource);
+  // A plain update's rows are indexed before the writer lock, like a Bundle's.
+  std::optional<persist::PreparedIndex> prepared;
+  FhirRequest update;
+  const FhirRequest* effective = &request;
+  if (request.method == "PUT" && s.size() == 2 && resource && resource->ok()) {
+    absl::StatusOr<persist::PreparedIndex> rows = writes_.PrepareIndex(**resource, s[1]);
+    if (rows.ok()) {
+      prepared = *std::move(rows);
+      update = request;
+      update.prepared_index = &*prepared;
+      effective = &update;
+    }
+  }
   VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<store::WriteTxn> own, store_.BeginWrite());
-  VIGIL_ASSIGN_OR_RETURN(InteractionResult result, DispatchWrite(*own, request, body));
+  VIGIL_ASSIGN_OR_RETURN(InteractionResult result, DispatchWrite(*own, *effective, resource));
   VIGIL_RETURN_IF_ERROR(own->Commit());
   return result;
 }
@@ -245,9 +264,9 @@ absl::StatusOr<InteractionResult> FhirApi::DispatchRead(store::Reader& reader,
   return HttpError(404, "not-found", "no such FHIR endpoint");
 }
 
-absl::StatusOr<InteractionResult> FhirApi::DispatchWrite(store::WriteTxn& t,
-                                                         const FhirRequest& request,
-                                                         const fhir::Json* body) const {
+absl::StatusOr<InteractionResult> FhirApi::DispatchWrite(
+    store::WriteTxn& t, const FhirRequest& request,
+    std::optional<absl::StatusOr<fhir::Json>>& body) const {
   using auth::Interaction;
   const std::vector<std::string>& s = request.segments;
   const std::string& method = request.method;
@@ -278,12 +297,9 @@ absl::StatusOr<InteractionResult> FhirApi::DispatchWrite(store::WriteTxn& t,
     VIGIL_ASSIGN_OR_RETURN(conditional, ConditionalConfinement(request, type, {Interaction::kSearch,
                                                                            Interaction::kRead}));
   }
-  fhir::Json resource;
-  if (body != nullptr) {
-    resource = *body;
-  } else {
-    VIGIL_ASSIGN_OR_RETURN(resource, ParseRequestBody(request));
-  }
+  if (!body) return HttpError(400, "required", StrCat(method, " needs a resource"));
+  VIGIL_RETURN_IF_ERROR(body->status());
+  fhir::Json resource = **std::move(body);
   if (method == "POST") return Create(t, request, type, std::move(resource), write, conditional);
   if (s.size() == 1) {
     return ConditionalUpdate(t, request, type, std::move(resource), write, conditional);

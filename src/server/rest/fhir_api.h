@@ -143,9 +143,12 @@ class FhirApi {
   // The read routes of Dispatch (GET, HEAD, POST _search).
   absl::StatusOr<InteractionResult> DispatchRead(store::Reader& reader,
                                                  const FhirRequest& request) const;
-  // The write routes of Dispatch, inside t.
-  absl::StatusOr<InteractionResult> DispatchWrite(store::WriteTxn& t, const FhirRequest& request,
-                                                  const fhir::Json* body) const;
+  // The write routes of Dispatch, inside t. body: the parsed request body of a
+  // POST or PUT (parsed and validated before the transaction; its error is
+  // reported after authorization, as if parsed here); taken.
+  absl::StatusOr<InteractionResult> DispatchWrite(
+      store::WriteTxn& t, const FhirRequest& request,
+      std::optional<absl::StatusOr<fhir::Json>>& body) const;
   HttpResponse ToHttpResponse(const FhirRequest& request, const InteractionResult& result) const;
 
   // Reads.
