@@ -152,21 +152,21 @@ absl::StatusOr<InteractionResult> FhirApi::Dispatch(const FhirRequest& request,
     resource = ParseRequestBody(request);  // its errors are reported where they were
   }
   if (txn != nullptr) return DispatchWrite(*txn, request, resource);
-  // A plain update's rows are indexed before the writer lock, like a Bundle's.
+  // A plain update's rows are indexed before the writer lock, like a Bundle's
+  // (an indexing error shows again when the update indexes afresh).
   std::optional<persist::PreparedIndex> prepared;
-  FhirRequest update;
-  const FhirRequest* effective = &request;
+  std::optional<FhirRequest> with_rows;
   if (request.method == "PUT" && s.size() == 2 && resource && resource->ok()) {
     absl::StatusOr<persist::PreparedIndex> rows = writes_.PrepareIndex(**resource, s[1]);
     if (rows.ok()) {
       prepared = *std::move(rows);
-      update = request;
-      update.prepared_index = &*prepared;
-      effective = &update;
+      with_rows = request;
+      with_rows->prepared_index = &*prepared;
     }
   }
   VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<store::WriteTxn> own, store_.BeginWrite());
-  VIGIL_ASSIGN_OR_RETURN(InteractionResult result, DispatchWrite(*own, *effective, resource));
+  VIGIL_ASSIGN_OR_RETURN(InteractionResult result,
+                         DispatchWrite(*own, with_rows ? *with_rows : request, resource));
   VIGIL_RETURN_IF_ERROR(own->Commit());
   return result;
 }
