@@ -5,7 +5,7 @@
 #include "store/sqlite/sqlite_store.h"
 
 int main(int argc, char** argv) {
-  vigil::store::ConfigureSqliteForThreads();
+  vigil::store::ConfigureSqlite();
   CLI::App app{"Vigil: clinical data and AI infrastructure in one program"};
   app.require_subcommand(1);
   int exit_code = 0;

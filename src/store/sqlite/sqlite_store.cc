@@ -16,6 +16,7 @@
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/sqlite_group_commit.h"
 #include "store/sqlite/sqlite_ops.h"
+#include "store/sqlite/sqlite_page_cache.h"
 
 namespace vigil::store {
 namespace {
@@ -369,9 +370,10 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir,
                                        std::move(path), options);
 }
 
-void ConfigureSqliteForThreads() {
-  // SQLITE_MISUSE once SQLite is initialized: the default then stays.
+void ConfigureSqlite() {
+  // SQLITE_MISUSE once SQLite is initialized: the defaults then stay.
   (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)sqlite_internal::InstallPageCache();
 }
 
 }  // namespace vigil::store

@@ -86,11 +86,12 @@ struct SqliteOptions {
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir,
                                                        const SqliteOptions& options = {});
 
-// Process-wide SQLite settings for a program whose threads share the store:
-// turns off SQLite's memory statistics, which take one global mutex on every
-// allocation of every connection (nothing here reads them; +4% HL7 v2
-// messages/s in bench/hl7v2). Call first in main(), before anything opens a
-// database; later calls have no effect.
-void ConfigureSqliteForThreads();
+// Process-wide SQLite settings: turns off SQLite's memory statistics, which
+// take one global mutex on every allocation of every connection (nothing here
+// reads them; +4% HL7 v2 messages/s in bench/hl7v2), and installs the page
+// cache of sqlite_page_cache.h (no walk over the writer's whole cache at each
+// COMMIT). Call first in main(), before anything opens a database; later
+// calls have no effect.
+void ConfigureSqlite();
 
 }  // namespace vigil::store
