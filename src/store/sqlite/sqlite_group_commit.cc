@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "base/str.h"
@@ -27,6 +28,10 @@ GroupCommitter::GroupCommitter(Connection& c, GroupCommitLimits limits, Hooks ho
 
 absl::StatusOr<GroupCommitter::Turn> GroupCommitter::Begin() {
   waiting_.fetch_add(1);
+  {
+    std::lock_guard arrive(arrive_mu_);  // a lingering Settle sees the count or the notify
+  }
+  arrived_.notify_one();
   std::unique_lock lock(mu_);
   waiting_.fetch_sub(1);
   if (open_ == nullptr) {
@@ -117,10 +122,20 @@ std::unique_lock<std::mutex> GroupCommitter::Exclusive() {
 
 void GroupCommitter::Settle(bool force) {
   if (open_ == nullptr) return;
-  bool joinable = waiting_.load() > 0 &&
-                  open_->writes.transactions < limits_.max_transactions &&
-                  std::chrono::steady_clock::now() - open_->opened < limits_.max_wait;
-  if (!force && joinable) return;  // a waiting writer joins; the last one commits
+  if (!force) {
+    auto age = std::chrono::steady_clock::now() - open_->opened;
+    bool open_for_more =
+        open_->writes.transactions < limits_.max_transactions && age < limits_.max_wait;
+    // A waiting writer joins; the last one commits.
+    if (open_for_more && waiting_.load() > 0) return;
+    if (open_for_more && open_->writes.transactions < last_size_ && limits_.linger.count() > 0) {
+      auto linger =
+          std::min<std::chrono::steady_clock::duration>(limits_.linger, limits_.max_wait - age);
+      std::unique_lock arrive(arrive_mu_);
+      if (arrived_.wait_for(arrive, linger, [&] { return waiting_.load() > 0; })) return;
+    }
+  }
+  last_size_ = open_->writes.transactions;
   CommitGroup();
 }
 

@@ -13,7 +13,10 @@
 //
 // With one writer at a time this is the old behaviour (BEGIN IMMEDIATE ...
 // COMMIT per WriteTxn); the grouping only happens under concurrency, e.g.
-// several MLLP connections or HTTP clients writing at once.
+// several MLLP connections or HTTP clients writing at once. A group smaller
+// than the one before it lingers (GroupCommitLimits::linger) for the writers
+// that are probably on their way, e.g. the one MLLP sender whose message is
+// still being mapped: one COMMIT then writes the pages they share once.
 //
 // With a `sync` hook the COMMIT itself does not wait for the disk (the writer
 // runs with synchronous=NORMAL) and the fsync of the WAL happens after the
@@ -111,7 +114,9 @@ class GroupCommitter {
  private:
   using Group = Turn::Group;
 
-  // REQUIRES: mu_. Commits the open group unless the next writer should join.
+  // REQUIRES: mu_. Commits the open group unless the next writer should join
+  // (one is waiting, or, for a group smaller than the last, arrives within
+  // the linger).
   void Settle(bool force);
   // REQUIRES: mu_, a group open. COMMITs it (ROLLBACK when empty); with a
   // sync hook a committed group is queued for MakeDurable.
@@ -132,6 +137,9 @@ class GroupCommitter {
   std::condition_variable done_;   // a group committed or finished
   std::atomic<int> waiting_{0};    // threads in Begin waiting for mu_
   std::shared_ptr<Group> open_;    // guarded by mu_
+  size_t last_size_ = 0;           // WriteTxns in the last group; guarded by mu_
+  std::mutex arrive_mu_;           // with arrived_: Begin wakes a lingering Settle
+  std::condition_variable arrived_;
   std::mutex sync_mu_;             // one sync (and its on_durable calls) at a time
   std::mutex queue_mu_;            // guards unsynced_; taken under mu_ or sync_mu_
   // Committed groups not yet durable, in commit order.

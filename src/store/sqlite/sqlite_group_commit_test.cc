@@ -130,6 +130,23 @@ class GroupCommitTest : public ::testing::Test {
     return ids;
   }
 
+  // Rows first_id and first_id + 1 from two writers in one COMMIT (B waits
+  // for the writer while A commits).
+  void CommitPair(GroupCommitter& committer, int first_id) {
+    auto a = committer.Begin();
+    ASSERT_TRUE(a.ok());
+    Insert(first_id);
+    std::thread b([&] {
+      auto turn = committer.Begin();
+      ASSERT_TRUE(turn.ok());
+      Insert(first_id + 1);
+      EXPECT_TRUE(committer.Commit(std::move(*turn), 1, {}).ok());
+    });
+    WaitUntilWaiting(committer, 1);
+    EXPECT_TRUE(committer.Commit(std::move(*a), 1, {}).ok());
+    b.join();
+  }
+
   void WaitUntilWaiting(GroupCommitter& committer, int n) {
     while (committer.waiting() < n) std::this_thread::sleep_for(1ms);
   }
@@ -181,6 +198,57 @@ TEST_F(GroupCommitTest, ACommitWithAWriterWaitingJoinsItsGroup) {
   b.join();
   EXPECT_EQ(CommittedIds(), (std::vector<int64_t>{1, 2}));
   EXPECT_EQ(commits_, std::vector<size_t>{2});
+}
+
+// After a group of two, a lone writer lingers for a second one instead of
+// committing alone, and the two share one COMMIT.
+TEST_F(GroupCommitTest, AGroupSmallerThanTheLastLingersForTheNextWriter) {
+  GroupCommitLimits limits = Patient();
+  limits.linger = 60s;
+  GroupCommitter& committer = Committer(limits);
+  CommitPair(committer, 1);
+  auto c = committer.Begin();
+  ASSERT_TRUE(c.ok());
+  Insert(3);
+  std::future<absl::Status> c_done =
+      std::async(std::launch::async, [&] { return committer.Commit(std::move(*c), 1, {}); });
+  EXPECT_EQ(c_done.wait_for(50ms), std::future_status::timeout);  // lingering
+  auto d = committer.Begin();
+  ASSERT_TRUE(d.ok());
+  Insert(4);
+  EXPECT_TRUE(committer.Commit(std::move(*d), 1, {}).ok());
+  EXPECT_TRUE(c_done.get().ok());
+  EXPECT_EQ(CommittedIds(), (std::vector<int64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(commits_, (std::vector<size_t>{2, 2}));
+}
+
+// Nobody comes: the lingering group commits alone, and the next lone writer,
+// whose last group had one member, does not linger at all (with 60 s it would
+// not finish in time).
+TEST_F(GroupCommitTest, ALingerEndsWithoutAWriterAndOneWriterNeverLingers) {
+  GroupCommitLimits limits = Patient();
+  limits.linger = 20ms;
+  GroupCommitter& committer = Committer(limits);
+  CommitPair(committer, 1);
+  auto c = committer.Begin();
+  ASSERT_TRUE(c.ok());
+  Insert(3);
+  EXPECT_TRUE(committer.Commit(std::move(*c), 1, {}).ok());
+  EXPECT_EQ(commits_, (std::vector<size_t>{2, 1}));
+
+  limits.linger = 60s;
+  GroupCommitter& patient = Committer(limits);
+  auto lone = std::async(std::launch::async, [&] {
+    for (int id = 10; id < 13; ++id) {
+      auto turn = patient.Begin();
+      if (!turn.ok()) return turn.status();
+      Insert(id);
+      if (absl::Status s = patient.Commit(std::move(*turn), 1, {}); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  });
+  ASSERT_EQ(lone.wait_for(10s), std::future_status::ready);
+  EXPECT_TRUE(lone.get().ok());
 }
 
 TEST_F(GroupCommitTest, AnAbandonedMemberUndoesOnlyItsOwnWrites) {
