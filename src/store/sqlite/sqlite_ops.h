@@ -2,7 +2,7 @@
 // the reads on a pooled reader connection, a WriteTxn runs everything on the
 // writer connection inside its BEGIN IMMEDIATE transaction.
 //
-// Schema (user_version 1), created by InitSchema:
+// Schema (user_version 3), created by InitSchema (sqlite_schema.cc):
 //   resources(rid INTEGER PRIMARY KEY, type, id, version, last_updated, deleted)
 //       UNIQUE(type, id): the current version of each resource; rid is fixed
 //       when a resource is first written and is the searches' tie-break order.
@@ -13,6 +13,8 @@
 //       the index rows of current, non-deleted versions, keyed by rid,
 //       WITHOUT ROWID with every column in the primary key (rid first), plus
 //       one secondary index each for the clauses that drive a search.
+//   idx_composite: one row per component value of a composite row; its
+//       index idx_composite_code holds the first components only.
 //   meta(key PRIMARY KEY, value).
 #pragma once
 

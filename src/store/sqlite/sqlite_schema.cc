@@ -7,7 +7,10 @@ namespace {
 
 // 2: idx_composite. A version-1 file gains the (empty) table on open; its
 // resources need a re-index before composite searches find them.
-constexpr int64_t kSchemaVersion = 2;
+// 3: idx_composite_code holds only first components (part 0), the only ones
+// a search looks up by code (the others are read through the primary key):
+// one b-tree insert less per composite row. Rebuilt on open.
+constexpr int64_t kSchemaVersion = 3;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS resources(
@@ -54,21 +57,29 @@ CREATE TABLE IF NOT EXISTS idx_composite(
   rid INTEGER NOT NULL, param TEXT NOT NULL, grp INTEGER NOT NULL, part INTEGER NOT NULL,
   system, code, norm, exact, low, high, value, unit, target_type, target_id, url,
   PRIMARY KEY(rid, param, grp, part)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS idx_composite_code ON idx_composite(param, part, code, system);
-PRAGMA user_version = 2;
+CREATE INDEX IF NOT EXISTS idx_composite_code ON idx_composite(param, part, code, system)
+  WHERE part = 0;
+PRAGMA user_version = 3;
 )sql";
+
+absl::StatusOr<int64_t> UserVersion(Connection& c) {
+  VIGIL_ASSIGN_OR_RETURN(Statement st, c.Prepare("PRAGMA user_version"));
+  VIGIL_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int(0) : 0;
+}
 
 }  // namespace
 
 absl::Status InitSchema(Connection& c) {
   VIGIL_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
   absl::Status s = [&]() -> absl::Status {
-    VIGIL_ASSIGN_OR_RETURN(Statement st, c.Prepare("PRAGMA user_version"));
-    VIGIL_ASSIGN_OR_RETURN(bool row, st.Step());
-    int64_t version = row ? st.Int(0) : 0;
+    VIGIL_ASSIGN_OR_RETURN(int64_t version, UserVersion(c));
     if (version > kSchemaVersion) {
       return absl::FailedPreconditionError(
           StrCat("store schema version ", version, " is newer than this build's ", kSchemaVersion));
+    }
+    if (version > 0 && version < 3) {
+      VIGIL_RETURN_IF_ERROR(c.Exec("DROP INDEX IF EXISTS idx_composite_code"));
     }
     return c.Exec(kSchema);
   }();

@@ -336,6 +336,45 @@ TEST_F(SqliteStoreTest, HotQueriesUseIndexes) {
 // A Put that fails halfway (here: a trigger aborts the versions insert) makes
 // Commit fail and roll back; the listener hears nothing of that transaction,
 // and the next one numbers its events as if it had never happened.
+// A version-2 file (composite index over every part) is moved to version 3 on
+// open: the index then holds first components only and searches still use it.
+TEST_F(SqliteStoreTest, OpeningAVersion2FileRebuildsTheCompositeIndex) {
+  Open().reset();
+  std::string path = dir_ + "/vigil.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db,
+                   "DROP INDEX idx_composite_code;"
+                   "CREATE INDEX idx_composite_code ON idx_composite(param, part, code, system);"
+                   "INSERT INTO idx_composite(rid, param, grp, part, code) VALUES "
+                   "(1, 'p', 0, 0, 'a'), (1, 'p', 0, 1, 'b');"
+                   "PRAGMA user_version = 2",
+                   nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(db);
+  ASSERT_NE(Open(), nullptr);
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  auto one = [&](const char* sql) {
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sql;
+    std::string out;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    return out;
+  };
+  EXPECT_EQ(one("PRAGMA user_version"), "3");
+  EXPECT_NE(
+      one("SELECT sql FROM sqlite_master WHERE name = 'idx_composite_code'").find("WHERE part = 0"),
+      std::string::npos);
+  EXPECT_EQ(one("SELECT count(*) FROM idx_composite INDEXED BY idx_composite_code "
+                "WHERE param = 'p' AND part = 0 AND code = 'a'"),
+            "1");
+  sqlite3_close(db);
+}
+
 TEST_F(SqliteStoreTest, FailedCommitAnnouncesNothing) {
   Open().reset();  // creates the schema
   sqlite3* db = nullptr;
