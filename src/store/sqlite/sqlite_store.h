@@ -61,7 +61,7 @@ struct GroupCommitLimits {
   std::chrono::microseconds max_wait{10000};
   // With nobody waiting, a group with fewer WriteTxns than the last one waits
   // this long for another writer to arrive before it commits (0: never). One
-  // writer at a time never waits. 1 ms: +6% HL7 v2 messages/s (BENCHMARKS).
+  // writer at a time never waits. 1 ms: +5% HL7 v2 messages/s (BENCHMARKS).
   std::chrono::microseconds linger{1000};
 };
 
