@@ -151,7 +151,7 @@ absl::StatusOr<InteractionResult> FhirApi::Dispatch(const FhirRequest& request,
   } else if (request.method == "POST" || request.method == "PUT") {
     resource = ParseRequestBody(request);  // its errors are reported where they were
   }
-  if (txn != nullptr) return DispatchWrite(*txn, request, resource);
+  if (txn != nullptr) return DispatchWrite(*txn, request, std::move(resource));
   // A plain update's rows are indexed before the writer lock, like a Bundle's
   // (an indexing error shows again when the update indexes afresh).
   std::optional<persist::PreparedIndex> prepared;
@@ -165,8 +165,9 @@ absl::StatusOr<InteractionResult> FhirApi::Dispatch(const FhirRequest& request,
     }
   }
   VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<store::WriteTxn> own, store_.BeginWrite());
-  VIGIL_ASSIGN_OR_RETURN(InteractionResult result,
-                         DispatchWrite(*own, with_rows ? *with_rows : request, resource));
+  VIGIL_ASSIGN_OR_RETURN(
+      InteractionResult result,
+      DispatchWrite(*own, with_rows ? *with_rows : request, std::move(resource)));
   VIGIL_RETURN_IF_ERROR(own->Commit());
   return result;
 }
@@ -266,7 +267,7 @@ absl::StatusOr<InteractionResult> FhirApi::DispatchRead(store::Reader& reader,
 
 absl::StatusOr<InteractionResult> FhirApi::DispatchWrite(
     store::WriteTxn& t, const FhirRequest& request,
-    std::optional<absl::StatusOr<fhir::Json>>& body) const {
+    std::optional<absl::StatusOr<fhir::Json>> body) const {
   using auth::Interaction;
   const std::vector<std::string>& s = request.segments;
   const std::string& method = request.method;

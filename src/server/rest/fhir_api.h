@@ -145,10 +145,10 @@ class FhirApi {
                                                  const FhirRequest& request) const;
   // The write routes of Dispatch, inside t. body: the parsed request body of a
   // POST or PUT (parsed and validated before the transaction; its error is
-  // reported after authorization, as if parsed here); taken.
+  // reported after authorization, as if parsed here).
   absl::StatusOr<InteractionResult> DispatchWrite(
       store::WriteTxn& t, const FhirRequest& request,
-      std::optional<absl::StatusOr<fhir::Json>>& body) const;
+      std::optional<absl::StatusOr<fhir::Json>> body) const;
   HttpResponse ToHttpResponse(const FhirRequest& request, const InteractionResult& result) const;
 
   // Reads.

@@ -147,6 +147,18 @@ class GroupCommitTest : public ::testing::Test {
     b.join();
   }
 
+  // A patient committer with `linger` that has committed a pair (rows 1 and
+  // 2), and the turn of a third writer that inserted row 3.
+  absl::StatusOr<GroupCommitter::Turn> ThirdWriterAfterAPair(std::chrono::microseconds linger) {
+    GroupCommitLimits limits = Patient();
+    limits.linger = linger;
+    GroupCommitter& committer = Committer(limits);
+    CommitPair(committer, 1);
+    auto turn = committer.Begin();
+    if (turn.ok()) Insert(3);
+    return turn;
+  }
+
   void WaitUntilWaiting(GroupCommitter& committer, int n) {
     while (committer.waiting() < n) std::this_thread::sleep_for(1ms);
   }
@@ -203,13 +215,9 @@ TEST_F(GroupCommitTest, ACommitWithAWriterWaitingJoinsItsGroup) {
 // After a group of two, a lone writer lingers for a second one instead of
 // committing alone, and the two share one COMMIT.
 TEST_F(GroupCommitTest, AGroupSmallerThanTheLastLingersForTheNextWriter) {
-  GroupCommitLimits limits = Patient();
-  limits.linger = 60s;
-  GroupCommitter& committer = Committer(limits);
-  CommitPair(committer, 1);
-  auto c = committer.Begin();
+  auto c = ThirdWriterAfterAPair(60s);
   ASSERT_TRUE(c.ok());
-  Insert(3);
+  GroupCommitter& committer = *committer_;
   std::future<absl::Status> c_done =
       std::async(std::launch::async, [&] { return committer.Commit(std::move(*c), 1, {}); });
   EXPECT_EQ(c_done.wait_for(50ms), std::future_status::timeout);  // lingering
@@ -226,16 +234,12 @@ TEST_F(GroupCommitTest, AGroupSmallerThanTheLastLingersForTheNextWriter) {
 // whose last group had one member, does not linger at all (with 60 s it would
 // not finish in time).
 TEST_F(GroupCommitTest, ALingerEndsWithoutAWriterAndOneWriterNeverLingers) {
-  GroupCommitLimits limits = Patient();
-  limits.linger = 20ms;
-  GroupCommitter& committer = Committer(limits);
-  CommitPair(committer, 1);
-  auto c = committer.Begin();
+  auto c = ThirdWriterAfterAPair(20ms);
   ASSERT_TRUE(c.ok());
-  Insert(3);
-  EXPECT_TRUE(committer.Commit(std::move(*c), 1, {}).ok());
+  EXPECT_TRUE(committer_->Commit(std::move(*c), 1, {}).ok());
   EXPECT_EQ(commits_, (std::vector<size_t>{2, 1}));
 
+  GroupCommitLimits limits = Patient();
   limits.linger = 60s;
   GroupCommitter& patient = Committer(limits);
   auto lone = std::async(std::launch::async, [&] {

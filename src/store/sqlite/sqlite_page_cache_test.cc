@@ -8,8 +8,11 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <memory>
 #include <random>
 #include <string>
+
+#include "store/sqlite/sqlite_db.h"
 
 namespace vigil::store::sqlite_internal {
 namespace {
@@ -35,57 +38,49 @@ class PageCacheTest : public ::testing::Test {
     std::string tmpl = ::testing::TempDir() + "/sqlite_page_cache_test_XXXXXX";
     ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
     dir_ = tmpl;
-    db_ = OpenDb();
-    Exec(db_,
-         "PRAGMA journal_mode=WAL; PRAGMA cache_size=-65536;"
-         "CREATE TABLE t(k TEXT NOT NULL, v BLOB NOT NULL); CREATE INDEX t_k ON t(k)");
+    db_ = OpenDb(/*writer=*/true);
+    ASSERT_NE(db_, nullptr);
+    ASSERT_TRUE(
+        db_->Exec("CREATE TABLE t(k TEXT NOT NULL, v BLOB NOT NULL); CREATE INDEX t_k ON t(k)")
+            .ok());
   }
   void TearDown() override {
-    sqlite3_close(db_);
+    db_.reset();
     std::filesystem::remove_all(dir_);
   }
 
-  sqlite3* OpenDb() {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open((dir_ + "/t.db").c_str(), &db), SQLITE_OK);
-    return db;
+  std::unique_ptr<Connection> OpenDb(bool writer) {
+    auto db = Connection::Open(dir_ + "/t.db", writer, /*synchronous_full=*/false,
+                               /*cache_mib=*/64);
+    EXPECT_TRUE(db.ok()) << db.status();
+    return db.ok() ? std::move(*db) : nullptr;
   }
-  static void Exec(sqlite3* db, const std::string& sql) {
-    char* err = nullptr;
-    int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-    EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "") << " in " << sql;
-    sqlite3_free(err);
-  }
-  static std::string One(sqlite3* db, const std::string& sql) {
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK) << sql;
-    std::string out;
-    if (st != nullptr && sqlite3_step(st) == SQLITE_ROW) {
-      const unsigned char* text = sqlite3_column_text(st, 0);
-      out = text == nullptr ? "" : reinterpret_cast<const char*>(text);
-    }
-    sqlite3_finalize(st);
-    return out;
+  // The first column of the first row of `sql` as text.
+  static std::string One(Connection& db, const std::string& sql) {
+    auto st = db.Prepare(sql);
+    EXPECT_TRUE(st.ok()) << st.status();
+    if (!st.ok()) return "";
+    auto row = st->Step();
+    return row.ok() && *row ? st->Text(0) : "";
   }
   // `rows` rows with random keys (so the index splits pages in its middle)
-  // and 300-byte values tagged `tag`, in one transaction left open.
-  void InsertRandom(int rows, const std::string& tag) {
-    Exec(db_, "BEGIN");
-    sqlite3_stmt* st = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(db_, "INSERT INTO t VALUES(?, ?)", -1, &st, nullptr), SQLITE_OK);
-    std::string value(300, tag[0]);
+  // and 300-byte values, in one transaction left open.
+  void InsertRandom(int rows) {
+    ASSERT_TRUE(db_->Exec("BEGIN").ok());
+    auto st = db_->Prepare("INSERT INTO t VALUES(?, ?)");
+    ASSERT_TRUE(st.ok()) << st.status();
+    std::string value(300, 'v');
     for (int i = 0; i < rows; ++i) {
-      std::string key = std::to_string(rng_()) + tag;
-      sqlite3_bind_text(st, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
-      sqlite3_bind_blob(st, 2, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
-      ASSERT_EQ(sqlite3_step(st), SQLITE_DONE);
-      sqlite3_reset(st);
+      std::string key = std::to_string(rng_());
+      st->Bind(1, key);
+      st->BindBlob(2, value);
+      ASSERT_TRUE(st->Run().ok());
+      st->Reset();
     }
-    sqlite3_finalize(st);
   }
 
   std::string dir_;
-  sqlite3* db_ = nullptr;
+  std::unique_ptr<Connection> db_;
   std::mt19937_64 rng_{42};
 };
 
@@ -94,18 +89,17 @@ TEST_F(PageCacheTest, ASecondInstallIsRefused) { EXPECT_FALSE(InstallPageCache()
 TEST_F(PageCacheTest, CommitsAfterSplitsSkipTheTruncationAndKeepTheDatabaseIntact) {
   PageCacheCounts before = PageCacheCountsSoFar();
   for (int txn = 0; txn < 50; ++txn) {
-    InsertRandom(200, "a");
-    Exec(db_, "COMMIT");
+    InsertRandom(200);
+    ASSERT_TRUE(db_->Exec("COMMIT").ok());
   }
   PageCacheCounts after = PageCacheCountsSoFar();
   // Every commit truncates; with pages swapped through the pending-byte key
   // pcache1 alone would walk its whole hash table for most of them.
   EXPECT_GE(after.truncations_skipped - before.truncations_skipped, 40);
-  EXPECT_EQ(One(db_, "PRAGMA integrity_check"), "ok");
-  EXPECT_EQ(One(db_, "SELECT count(*) FROM t"), "10000");
-  sqlite3* other = OpenDb();
-  EXPECT_EQ(One(other, "SELECT count(*) FROM t WHERE k LIKE '%a'"), "10000");
-  sqlite3_close(other);
+  EXPECT_EQ(One(*db_, "PRAGMA integrity_check"), "ok");
+  std::unique_ptr<Connection> reader = OpenDb(/*writer=*/false);
+  ASSERT_NE(reader, nullptr);
+  EXPECT_EQ(One(*reader, "SELECT count(*) FROM t"), "10000");
 }
 
 // The cache's contract, called directly: a truncation is skipped only when

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/sqlite_query.h"
 
 namespace vigil::store {
@@ -341,29 +342,27 @@ TEST_F(SqliteStoreTest, HotQueriesUseIndexes) {
 TEST_F(SqliteStoreTest, OpeningAVersion2FileRebuildsTheCompositeIndex) {
   Open().reset();
   std::string path = dir_ + "/vigil.db";
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(
-      sqlite3_exec(db,
-                   "DROP INDEX idx_composite_code;"
+  {
+    auto db = sqlite_internal::Connection::Open(path, /*writer=*/true, false);
+    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_TRUE(
+        (*db)
+            ->Exec("DROP INDEX idx_composite_code;"
                    "CREATE INDEX idx_composite_code ON idx_composite(param, part, code, system);"
                    "INSERT INTO idx_composite(rid, param, grp, part, code) VALUES "
                    "(1, 'p', 0, 0, 'a'), (1, 'p', 0, 1, 'b');"
-                   "PRAGMA user_version = 2",
-                   nullptr, nullptr, nullptr),
-      SQLITE_OK);
-  sqlite3_close(db);
+                   "PRAGMA user_version = 2")
+            .ok());
+  }
   ASSERT_NE(Open(), nullptr);
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  auto one = [&](const char* sql) {
-    sqlite3_stmt* st = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &st, nullptr), SQLITE_OK) << sql;
-    std::string out;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-    return out;
+  auto db = sqlite_internal::Connection::Open(path, /*writer=*/false, false);
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto one = [&](const std::string& sql) -> std::string {
+    auto st = (*db)->Prepare(sql);
+    EXPECT_TRUE(st.ok()) << st.status();
+    if (!st.ok()) return "";
+    auto row = st->Step();
+    return row.ok() && *row ? st->Text(0) : "";
   };
   EXPECT_EQ(one("PRAGMA user_version"), "3");
   EXPECT_NE(
@@ -372,7 +371,6 @@ TEST_F(SqliteStoreTest, OpeningAVersion2FileRebuildsTheCompositeIndex) {
   EXPECT_EQ(one("SELECT count(*) FROM idx_composite INDEXED BY idx_composite_code "
                 "WHERE param = 'p' AND part = 0 AND code = 'a'"),
             "1");
-  sqlite3_close(db);
 }
 
 TEST_F(SqliteStoreTest, FailedCommitAnnouncesNothing) {
