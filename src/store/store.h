@@ -143,6 +143,14 @@ class WriteTxn : public Reader {
 class Store : public Reader {
  public:
   virtual absl::StatusOr<std::unique_ptr<WriteTxn>> BeginWrite() = 0;
+  // A Reader for several reads in a row, e.g. the searches that resolve a
+  // transaction Bundle's conditional entries. The SQLite store answers them
+  // all from one connection in one read transaction: one snapshot, whose
+  // pages stay cached from one read to the next. Others (the default, the
+  // in-memory store) read each from the store as it is then. Keep it
+  // short-lived: an open SQLite snapshot holds back the WAL checkpoint.
+  // REQUIRES: the Store outlives it.
+  virtual absl::StatusOr<std::unique_ptr<Reader>> BeginRead();
   virtual absl::StatusOr<HistoryPage> History(const HistoryQuery& query) = 0;
   // At most query.count resources; fewer only at the end of the type.
   virtual absl::StatusOr<std::vector<StoredResource>> Scan(const ScanQuery& query) = 0;
@@ -162,5 +170,35 @@ class Store : public Reader {
   // REQUIRES: the calling thread holds no WriteTxn of this store.
   virtual absl::StatusOr<size_t> AnnounceExternalWrites() { return size_t{0}; }
 };
+
+// Reads each call from a Store as it is then: Store::BeginRead's default.
+class StoreReader : public Reader {
+ public:
+  explicit StoreReader(Store& store) : store_(store) {}
+  absl::StatusOr<std::optional<StoredResource>> Read(std::string_view type,
+                                                     std::string_view id) override {
+    return store_.Read(type, id);
+  }
+  absl::StatusOr<std::optional<StoredResource>> ReadVersion(std::string_view type,
+                                                            std::string_view id,
+                                                            int64_t version) override {
+    return store_.ReadVersion(type, id, version);
+  }
+  absl::StatusOr<SearchPage> Search(const Query& query) override { return store_.Search(query); }
+  absl::StatusOr<std::vector<ResourceKey>> References(const std::vector<ResourceKey>& sources,
+                                                      std::string_view param) override {
+    return store_.References(sources, param);
+  }
+  absl::StatusOr<std::optional<std::string>> GetMeta(std::string_view key) override {
+    return store_.GetMeta(key);
+  }
+
+ private:
+  Store& store_;
+};
+
+inline absl::StatusOr<std::unique_ptr<Reader>> Store::BeginRead() {
+  return std::make_unique<StoreReader>(*this);
+}
 
 }  // namespace vigil::store

@@ -292,6 +292,31 @@ TEST_P(StoreTest, ReadsInTxnSeeOwnWritesAndOthersDoNot) {
   EXPECT_EQ(**store_->GetMeta("cursor"), "42");
 }
 
+// BeginRead's Reader reads what is committed, through every Reader call, and
+// holds nothing that keeps a writer from committing while it is open.
+TEST_P(StoreTest, BeginReadReadsWhatIsCommitted) {
+  {
+    auto txn = *store_->BeginWrite();
+    ASSERT_TRUE(txn->Put(W("Patient", "p1", 1, Ref("organization", "Organization", "o1"))).ok());
+    ASSERT_TRUE(txn->PutMeta("cursor", "7").ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  absl::StatusOr<std::unique_ptr<Reader>> reader = store_->BeginRead();
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*(*reader)->Read("Patient", "p1"))->version, 1);
+  EXPECT_EQ((*(*reader)->ReadVersion("Patient", "p1", 1))->json, W("Patient", "p1").json);
+  EXPECT_FALSE((*reader)->Read("Patient", "p2")->has_value());
+  EXPECT_THAT(Ids(Q("Patient"), reader->get()), ElementsAre("p1"));
+  EXPECT_EQ(**(*reader)->GetMeta("cursor"), "7");
+  auto refs = (*reader)->References({{"Patient", "p1"}}, "");
+  ASSERT_TRUE(refs.ok());
+  EXPECT_THAT(*refs, ElementsAre(ResourceKey{"Organization", "o1"}));
+
+  Commit({W("Patient", "p2", 1)});
+  reader->reset();
+  EXPECT_THAT(Ids(Q("Patient")), UnorderedElementsAre("p1", "p2"));
+}
+
 TEST_P(StoreTest, MetaGetAndPut) {
   EXPECT_FALSE(store_->GetMeta("a")->has_value());
   auto txn = *store_->BeginWrite();

@@ -246,8 +246,11 @@ absl::StatusOr<InteractionResult> BundleProcessor::RunEntry(store::WriteTxn* txn
 }
 
 void BundleProcessor::PrepareIndexes(std::vector<Entry>& entries) {
+  // Every guess reads one snapshot: one read transaction, not one per search.
+  absl::StatusOr<std::unique_ptr<store::Reader>> reader = api_.store_.BeginRead();
+  if (!reader.ok()) return;  // the transaction indexes everything itself
   std::vector<Entry> guess = entries;
-  absl::Status resolved = ResolveIdentities(api_.store_, guess);
+  absl::Status resolved = ResolveIdentities(**reader, guess);
   for (size_t i = 0; i < entries.size(); ++i) entries[i].new_id = guess[i].new_id;
   if (resolved.ok()) {
     for (size_t i = 0; i < guess.size(); ++i) {
@@ -258,7 +261,7 @@ void BundleProcessor::PrepareIndexes(std::vector<Entry>& entries) {
       } else if (g.request.method == "PUT" && g.request.segments.size() == 2) {
         id = &g.request.segments[1];
       }
-      if (id == nullptr || !g.resource || !RewriteReferences(api_.store_, *g.resource).ok()) {
+      if (id == nullptr || !g.resource || !RewriteReferences(**reader, *g.resource).ok()) {
         continue;
       }
       absl::StatusOr<persist::PreparedIndex> prepared =

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <utility>
 
+#include "base/status.h"
 #include "base/str.h"
 
 namespace vigil::store::sqlite_internal {
@@ -117,6 +118,11 @@ absl::Status Connection::Exec(const char* sql) {
   sqlite3_free(err);
   if (rc != SQLITE_OK) return SqliteError(db_, rc, sql);
   return absl::OkStatus();
+}
+
+absl::Status Connection::Run(const std::string& sql) {
+  VIGIL_ASSIGN_OR_RETURN(Statement st, Prepare(sql));
+  return st.Run();
 }
 
 absl::StatusOr<Statement> Connection::Prepare(const std::string& sql) {

@@ -86,6 +86,10 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   absl::Status Exec(const char* sql);
+  // One statement that returns no rows, through the statement cache: what
+  // Exec does without preparing it again, for the hot transaction control
+  // statements (BEGIN, SAVEPOINT, RELEASE, COMMIT).
+  absl::Status Run(const std::string& sql);
   absl::StatusOr<Statement> Prepare(const std::string& sql);
   sqlite3* db() { return db_; }
 

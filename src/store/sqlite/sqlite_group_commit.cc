@@ -35,7 +35,7 @@ absl::StatusOr<GroupCommitter::Turn> GroupCommitter::Begin() {
   std::unique_lock lock(mu_);
   waiting_.fetch_sub(1);
   if (open_ == nullptr) {
-    if (absl::Status s = c_.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+    if (absl::Status s = c_.Run("BEGIN IMMEDIATE"); !s.ok()) return s;
     open_ = std::make_shared<Group>();
     if (hooks_.on_open) {
       if (absl::Status s = hooks_.on_open(); !s.ok()) {
@@ -44,7 +44,7 @@ absl::StatusOr<GroupCommitter::Turn> GroupCommitter::Begin() {
       }
     }
   }
-  if (absl::Status s = c_.Exec("SAVEPOINT txn"); !s.ok()) {
+  if (absl::Status s = c_.Run("SAVEPOINT txn"); !s.ok()) {
     if (sqlite3_get_autocommit(c_.db()) != 0) {
       FailGroup(s);
     } else {
@@ -56,7 +56,7 @@ absl::StatusOr<GroupCommitter::Turn> GroupCommitter::Begin() {
 }
 
 absl::Status GroupCommitter::Commit(Turn turn, uint64_t writes, std::vector<ChangeEvent> events) {
-  if (absl::Status s = c_.Exec("RELEASE txn"); !s.ok()) {
+  if (absl::Status s = c_.Run("RELEASE txn"); !s.ok()) {
     Abandon(std::move(turn));
     return s;
   }
@@ -103,8 +103,8 @@ absl::Status GroupCommitter::MakeDurable(const std::shared_ptr<Group>& group) {
 }
 
 void GroupCommitter::Abandon(Turn turn) {
-  absl::Status s = c_.Exec("ROLLBACK TO txn");
-  if (s.ok()) s = c_.Exec("RELEASE txn");
+  absl::Status s = c_.Run("ROLLBACK TO txn");
+  if (s.ok()) s = c_.Run("RELEASE txn");
   if (!s.ok() || sqlite3_get_autocommit(c_.db()) != 0) {
     FailGroup(s.ok() ? absl::InternalError("the store transaction was rolled back") : s);
   } else {
@@ -144,15 +144,15 @@ void GroupCommitter::CommitGroup() {
   CommittedWrites& writes = group->writes;
   absl::Status s;
   if (writes.transactions == 0) {
-    (void)c_.Exec("ROLLBACK");  // nothing to make durable
+    (void)c_.Run("ROLLBACK");  // nothing to make durable
   } else {
     if (!writes.events.empty() && hooks_.read_last_seq) {
       absl::StatusOr<int64_t> last = hooks_.read_last_seq();
       if (last.ok()) writes.last_seq = *last;
       s = last.status();
     }
-    if (s.ok()) s = c_.Exec("COMMIT");
-    if (!s.ok()) (void)c_.Exec("ROLLBACK");
+    if (s.ok()) s = c_.Run("COMMIT");
+    if (!s.ok()) (void)c_.Run("ROLLBACK");
   }
   if (!s.ok() || writes.transactions == 0) {
     Finish(*group, s);
@@ -182,7 +182,7 @@ void GroupCommitter::Finish(Group& group, absl::Status result) {
 
 void GroupCommitter::FailGroup(absl::Status why) {
   std::shared_ptr<Group> group = std::move(open_);
-  if (sqlite3_get_autocommit(c_.db()) == 0) (void)c_.Exec("ROLLBACK");
+  if (sqlite3_get_autocommit(c_.db()) == 0) (void)c_.Run("ROLLBACK");
   Finish(*group, why.ok() ? absl::InternalError("the store transaction failed") : std::move(why));
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -92,12 +93,47 @@ class ReaderPool {
 // Runs fn(c) inside one read transaction, so its statements share a snapshot.
 template <typename Fn>
 auto InReadTxn(Connection& c, Fn fn) -> decltype(fn(c)) {
-  VIGIL_RETURN_IF_ERROR(c.Exec("BEGIN"));
+  VIGIL_RETURN_IF_ERROR(c.Run("BEGIN"));
   auto result = fn(c);
-  absl::Status end = c.Exec(result.ok() ? "COMMIT" : "ROLLBACK");
+  absl::Status end = c.Run(result.ok() ? "COMMIT" : "ROLLBACK");
   if (result.ok() && !end.ok()) return end;
   return result;
 }
+
+// Store::BeginRead: one leased reader connection inside one read transaction
+// (BEGIN before, COMMIT when destroyed), so that its reads share a snapshot
+// and the pages they read stay cached; a fresh read transaction after
+// another connection's commit starts with an empty cache.
+class SqliteSnapshot : public Reader {
+ public:
+  SqliteSnapshot(ReaderPool::Lease lease, std::function<int64_t()> now)
+      : lease_(std::move(lease)), now_(std::move(now)) {}
+  ~SqliteSnapshot() override { (void)(*lease_).Run("COMMIT"); }
+
+  absl::StatusOr<std::optional<StoredResource>> Read(std::string_view type,
+                                                     std::string_view id) override {
+    return sqlite_internal::ReadCurrent(*lease_, type, id);
+  }
+  absl::StatusOr<std::optional<StoredResource>> ReadVersion(std::string_view type,
+                                                            std::string_view id,
+                                                            int64_t version) override {
+    return sqlite_internal::ReadVersion(*lease_, type, id, version);
+  }
+  absl::StatusOr<SearchPage> Search(const Query& query) override {
+    return sqlite_internal::RunSearch(*lease_, query, now_());
+  }
+  absl::StatusOr<std::vector<ResourceKey>> References(const std::vector<ResourceKey>& sources,
+                                                      std::string_view param) override {
+    return sqlite_internal::ReadReferences(*lease_, sources, param);
+  }
+  absl::StatusOr<std::optional<std::string>> GetMeta(std::string_view key) override {
+    return sqlite_internal::ReadMeta(*lease_, key);
+  }
+
+ private:
+  ReaderPool::Lease lease_;
+  std::function<int64_t()> now_;
+};
 
 class SqliteStore;
 
@@ -203,6 +239,11 @@ class SqliteStore : public Store {
   absl::StatusOr<std::vector<StoredResource>> Scan(const ScanQuery& query) override {
     VIGIL_ASSIGN_OR_RETURN(ReaderPool::Lease c, readers_.Acquire());
     return sqlite_internal::ReadScan(*c, query);
+  }
+  absl::StatusOr<std::unique_ptr<Reader>> BeginRead() override {
+    VIGIL_ASSIGN_OR_RETURN(ReaderPool::Lease c, readers_.Acquire());
+    VIGIL_RETURN_IF_ERROR((*c).Run("BEGIN"));
+    return std::make_unique<SqliteSnapshot>(std::move(c), options_.now_ms);
   }
   absl::StatusOr<std::unique_ptr<WriteTxn>> BeginWrite() override {
     VIGIL_ASSIGN_OR_RETURN(GroupCommitter::Turn turn, committer_.Begin());

@@ -168,6 +168,33 @@ TEST_F(SqliteStoreTest, ReadersRunWhileWriterTxnIsOpen) {
   EXPECT_EQ(Total(*store, ByCode("x")), 150);
 }
 
+// BeginRead's reads share one snapshot: what commits after its first read is
+// not seen by it, and is by the store and by the next BeginRead.
+TEST_F(SqliteStoreTest, BeginReadReadsOneSnapshot) {
+  auto store = Open();
+  {
+    auto txn = *store->BeginWrite();
+    ASSERT_TRUE(txn->Put(W("o1")).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  auto snapshot = *store->BeginRead();
+  EXPECT_EQ(Total(*snapshot, ByCode("x")), 1);
+  {
+    auto txn = *store->BeginWrite();  // the open snapshot does not block it
+    ASSERT_TRUE(txn->Put(W("o2")).ok());
+    ASSERT_TRUE(txn->Put(W("o1", 2)).ok());
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  EXPECT_EQ(Total(*snapshot, ByCode("x")), 1);
+  EXPECT_FALSE(snapshot->Read("Observation", "o2")->has_value());
+  EXPECT_EQ((*snapshot->Read("Observation", "o1"))->version, 1);
+  EXPECT_EQ(Total(*store, ByCode("x")), 2);
+  snapshot.reset();
+  auto next = *store->BeginRead();
+  EXPECT_EQ(Total(*next, ByCode("x")), 2);
+  EXPECT_EQ((*next->Read("Observation", "o1"))->version, 2);
+}
+
 TEST_F(SqliteStoreTest, SecondWriterWaitsForTheFirst) {
   auto store = Open();
   auto first = *store->BeginWrite();
