@@ -1,6 +1,7 @@
 // Put and PutMeta: the import hot path. Every statement here comes from the
 // connection's statement cache; a Put is one lookup, one resources write, one
 // versions insert and one insert per index row.
+#include <algorithm>
 #include <variant>
 
 #include "base/status.h"
@@ -25,17 +26,27 @@ absl::Status DeleteIndexRows(Connection& c, int64_t rid) {
   return absl::OkStatus();
 }
 
-// Inserts `rows` with one cached statement; `bind` binds a row from ?2 on.
+// Inserts `rows` with cached multi-row statements ("INSERT ... VALUES (...),
+// (...)" of up to kRowsPerInsert rows): SQLite opens the table's and its
+// indexes' cursors once per statement, not once per row. `tuple` is one row's
+// "(?, ...)"; `bind(st, row, first)` binds a row's columns after its rid,
+// which is parameter `first`.
+constexpr size_t kRowsPerInsert = 8;
+
 template <typename Row, typename BindRow>
-absl::Status InsertRows(Connection& c, const std::vector<Row>& rows, const std::string& sql,
-                        int64_t rid, BindRow bind) {
-  if (rows.empty()) return absl::OkStatus();
-  VIGIL_ASSIGN_OR_RETURN(Statement st, c.Prepare(sql));
-  for (const Row& row : rows) {
-    st.Bind(1, rid);
-    bind(st, row);
+absl::Status InsertRows(Connection& c, const std::vector<Row>& rows, std::string_view table,
+                        std::string_view tuple, int columns, int64_t rid, BindRow bind) {
+  for (size_t start = 0; start < rows.size(); start += kRowsPerInsert) {
+    size_t n = std::min(kRowsPerInsert, rows.size() - start);
+    std::string sql = StrCat("INSERT OR IGNORE INTO ", table, " VALUES ", tuple);
+    for (size_t i = 1; i < n; ++i) sql.append(", ").append(tuple);
+    VIGIL_ASSIGN_OR_RETURN(Statement st, c.Prepare(sql));
+    for (size_t i = 0; i < n; ++i) {
+      int first = static_cast<int>(i) * columns + 1;
+      st.Bind(first, rid);
+      bind(st, rows[start + i], first);
+    }
     VIGIL_RETURN_IF_ERROR(st.Run());
-    st.Reset();
   }
   return absl::OkStatus();
 }
@@ -105,59 +116,53 @@ absl::Status InsertCompositeRows(Connection& c, int64_t rid,
 }
 
 absl::Status InsertIndexRows(Connection& c, int64_t rid, const IndexEntries& ix) {
-  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.tokens,
-                                   "INSERT OR IGNORE INTO idx_token VALUES (?, ?, ?, ?, ?)", rid,
-                                   [](Statement& st, const TokenRow& r) {
-                                     st.Bind(2, r.param);
-                                     st.Bind(3, r.system);
-                                     st.Bind(4, r.code);
-                                     st.Bind(5, r.text);
+  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.tokens, "idx_token", "(?, ?, ?, ?, ?)", 5, rid,
+                                   [](Statement& st, const TokenRow& r, int i) {
+                                     st.Bind(i + 1, r.param);
+                                     st.Bind(i + 2, r.system);
+                                     st.Bind(i + 3, r.code);
+                                     st.Bind(i + 4, r.text);
                                    }));
-  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.strings,
-                                   "INSERT OR IGNORE INTO idx_string VALUES (?, ?, ?, ?)", rid,
-                                   [](Statement& st, const StringRow& r) {
-                                     st.Bind(2, r.param);
-                                     st.Bind(3, r.normalized);
-                                     st.Bind(4, r.exact);
+  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.strings, "idx_string", "(?, ?, ?, ?)", 4, rid,
+                                   [](Statement& st, const StringRow& r, int i) {
+                                     st.Bind(i + 1, r.param);
+                                     st.Bind(i + 2, r.normalized);
+                                     st.Bind(i + 3, r.exact);
                                    }));
-  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.dates,
-                                   "INSERT OR IGNORE INTO idx_date VALUES (?, ?, ?, ?)", rid,
-                                   [](Statement& st, const DateRow& r) {
-                                     st.Bind(2, r.param);
-                                     st.Bind(3, r.low);
-                                     st.Bind(4, r.high);
+  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.dates, "idx_date", "(?, ?, ?, ?)", 4, rid,
+                                   [](Statement& st, const DateRow& r, int i) {
+                                     st.Bind(i + 1, r.param);
+                                     st.Bind(i + 2, r.low);
+                                     st.Bind(i + 3, r.high);
                                    }));
-  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.numbers,
-                                   "INSERT OR IGNORE INTO idx_number VALUES (?, ?, ?, ?, ?)", rid,
-                                   [](Statement& st, const NumberRow& r) {
-                                     st.Bind(2, r.param);
-                                     st.Bind(3, r.value);
-                                     st.Bind(4, r.low);
-                                     st.Bind(5, r.high);
+  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.numbers, "idx_number", "(?, ?, ?, ?, ?)", 5, rid,
+                                   [](Statement& st, const NumberRow& r, int i) {
+                                     st.Bind(i + 1, r.param);
+                                     st.Bind(i + 2, r.value);
+                                     st.Bind(i + 3, r.low);
+                                     st.Bind(i + 4, r.high);
                                    }));
-  VIGIL_RETURN_IF_ERROR(InsertRows(
-      c, ix.quantities, "INSERT OR IGNORE INTO idx_quantity VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rid,
-      [](Statement& st, const QuantityRow& r) {
-        st.Bind(2, r.param);
-        st.Bind(3, r.value);
-        st.Bind(4, r.low);
-        st.Bind(5, r.high);
-        st.Bind(6, r.system);
-        st.Bind(7, r.code);
-        st.Bind(8, r.unit);
-      }));
-  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.references,
-                                   "INSERT OR IGNORE INTO idx_reference VALUES (?, ?, ?, ?, ?)",
-                                   rid, [](Statement& st, const ReferenceRow& r) {
-                                     st.Bind(2, r.param);
-                                     st.Bind(3, r.target_type);
-                                     st.Bind(4, r.target_id);
-                                     st.Bind(5, r.url);
+  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.quantities, "idx_quantity", "(?, ?, ?, ?, ?, ?, ?, ?)", 8,
+                                   rid, [](Statement& st, const QuantityRow& r, int i) {
+                                     st.Bind(i + 1, r.param);
+                                     st.Bind(i + 2, r.value);
+                                     st.Bind(i + 3, r.low);
+                                     st.Bind(i + 4, r.high);
+                                     st.Bind(i + 5, r.system);
+                                     st.Bind(i + 6, r.code);
+                                     st.Bind(i + 7, r.unit);
                                    }));
-  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.uris, "INSERT OR IGNORE INTO idx_uri VALUES (?, ?, ?)",
-                                   rid, [](Statement& st, const UriRow& r) {
-                                     st.Bind(2, r.param);
-                                     st.Bind(3, r.value);
+  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.references, "idx_reference", "(?, ?, ?, ?, ?)", 5, rid,
+                                   [](Statement& st, const ReferenceRow& r, int i) {
+                                     st.Bind(i + 1, r.param);
+                                     st.Bind(i + 2, r.target_type);
+                                     st.Bind(i + 3, r.target_id);
+                                     st.Bind(i + 4, r.url);
+                                   }));
+  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.uris, "idx_uri", "(?, ?, ?)", 3, rid,
+                                   [](Statement& st, const UriRow& r, int i) {
+                                     st.Bind(i + 1, r.param);
+                                     st.Bind(i + 2, r.value);
                                    }));
   return InsertCompositeRows(c, rid, ix.composites);
 }
