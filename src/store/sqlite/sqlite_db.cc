@@ -9,6 +9,7 @@
 
 #include "base/status.h"
 #include "base/str.h"
+#include "store/sqlite/sqlite_wal_vfs.h"
 
 namespace vigil::store::sqlite_internal {
 namespace {
@@ -74,7 +75,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& 
                                                              int cache_mib) {
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, BufferingVfsName());
   if (rc != SQLITE_OK) {
     absl::Status s = SqliteError(db, rc, StrCat("open ", path));
     sqlite3_close(db);

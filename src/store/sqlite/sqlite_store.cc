@@ -18,6 +18,7 @@
 #include "store/sqlite/sqlite_group_commit.h"
 #include "store/sqlite/sqlite_ops.h"
 #include "store/sqlite/sqlite_page_cache.h"
+#include "store/sqlite/sqlite_wal_vfs.h"
 
 namespace vigil::store {
 namespace {
@@ -405,6 +406,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir,
                          Connection::Open(path, /*writer=*/true, /*synchronous_full=*/false,
                                           options.writer_cache_mib));
   VIGIL_RETURN_IF_ERROR(sqlite_internal::InitSchema(*writer));
+  // A COMMIT's frames are written with one pwrite (sqlite_wal_vfs.h).
+  VIGIL_RETURN_IF_ERROR(sqlite_internal::BufferWalWrites(writer->db()));
   VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<Checkpointer> checkpointer, Checkpointer::Open(path, options.checkpoint_pages));
   checkpointer->Attach(*writer);
   return std::make_unique<SqliteStore>(std::move(writer), std::move(checkpointer),
