@@ -188,6 +188,21 @@ TEST_P(StoreTest, TombstoneIsReadableButNotSearchable) {
   EXPECT_THAT(Ids(q), ElementsAre("o1"));
 }
 
+// A resource's many rows of one table (the SQLite store inserts them 8 to
+// a statement) are all written: 20 codes, each found.
+TEST_P(StoreTest, EveryOneOfManyRowsIsWritten) {
+  std::vector<TokenRow> rows;
+  for (int i = 0; i < 20; ++i) rows.push_back({"code", "s", "c" + std::to_string(i), ""});
+  rows.push_back(rows[3]);  // a duplicate is one row
+  Commit({W("Observation", "o1", 1, Tokens(rows))});
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_THAT(Ids(Q("Observation",
+                      {C("code", RowKind::kToken, {TokenMatch{"s", "c" + std::to_string(i)}})})),
+                ElementsAre("o1"))
+        << i;
+  }
+}
+
 TEST_P(StoreTest, UpdateReplacesIndexRows) {
   Commit({W("Observation", "o1", 1, Tokens({{"code", "s", "old", ""}}))});
   Commit({W("Observation", "o1", 2, Tokens({{"code", "s", "new", ""}}))});

@@ -2,6 +2,7 @@
 // connection's statement cache; a Put is one lookup, one resources write, one
 // versions insert and one insert per index row.
 #include <algorithm>
+#include <array>
 #include <variant>
 
 #include "base/status.h"
@@ -26,23 +27,40 @@ absl::Status DeleteIndexRows(Connection& c, int64_t rid) {
   return absl::OkStatus();
 }
 
-// Inserts `rows` with cached multi-row statements ("INSERT ... VALUES (...),
-// (...)" of up to kRowsPerInsert rows): SQLite opens the table's and its
-// indexes' cursors once per statement, not once per row. `tuple` is one row's
-// "(?, ...)"; `bind(st, row, first)` binds a row's columns after its rid,
-// which is parameter `first`.
+// Index rows are inserted with multi-row statements ("INSERT ... VALUES
+// (...), (...)" of up to kRowsPerInsert rows): SQLite opens the table's and
+// its index's cursors once per statement, not once per row.
 constexpr size_t kRowsPerInsert = 8;
 
+// The INSERT statements of one row table, for 1 to kRowsPerInsert rows.
+class RowInsert {
+ public:
+  // `tuple` is one row's "(?, ...)" of `columns` parameters, the rid first.
+  RowInsert(std::string_view table, std::string_view tuple, int columns) : columns_(columns) {
+    std::string sql = StrCat("INSERT OR IGNORE INTO ", table, " VALUES ", tuple);
+    for (std::string& s : sqls_) {
+      s = sql;
+      sql.append(", ").append(tuple);
+    }
+  }
+  const std::string& Sql(size_t rows) const { return sqls_[rows - 1]; }
+  int columns() const { return columns_; }
+
+ private:
+  int columns_;
+  std::array<std::string, kRowsPerInsert> sqls_;
+};
+
+// Inserts `rows`; `bind(st, row, first)` binds a row's columns after its rid,
+// which is parameter `first`.
 template <typename Row, typename BindRow>
-absl::Status InsertRows(Connection& c, const std::vector<Row>& rows, std::string_view table,
-                        std::string_view tuple, int columns, int64_t rid, BindRow bind) {
+absl::Status InsertRows(Connection& c, const std::vector<Row>& rows, const RowInsert& insert,
+                        int64_t rid, BindRow bind) {
   for (size_t start = 0; start < rows.size(); start += kRowsPerInsert) {
     size_t n = std::min(kRowsPerInsert, rows.size() - start);
-    std::string sql = StrCat("INSERT OR IGNORE INTO ", table, " VALUES ", tuple);
-    for (size_t i = 1; i < n; ++i) sql.append(", ").append(tuple);
-    VIGIL_ASSIGN_OR_RETURN(Statement st, c.Prepare(sql));
+    VIGIL_ASSIGN_OR_RETURN(Statement st, c.Prepare(insert.Sql(n)));
     for (size_t i = 0; i < n; ++i) {
-      int first = static_cast<int>(i) * columns + 1;
+      int first = static_cast<int>(i) * insert.columns() + 1;
       st.Bind(first, rid);
       bind(st, rows[start + i], first);
     }
@@ -116,34 +134,41 @@ absl::Status InsertCompositeRows(Connection& c, int64_t rid,
 }
 
 absl::Status InsertIndexRows(Connection& c, int64_t rid, const IndexEntries& ix) {
-  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.tokens, "idx_token", "(?, ?, ?, ?, ?)", 5, rid,
-                                   [](Statement& st, const TokenRow& r, int i) {
-                                     st.Bind(i + 1, r.param);
-                                     st.Bind(i + 2, r.system);
-                                     st.Bind(i + 3, r.code);
-                                     st.Bind(i + 4, r.text);
-                                   }));
-  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.strings, "idx_string", "(?, ?, ?, ?)", 4, rid,
-                                   [](Statement& st, const StringRow& r, int i) {
-                                     st.Bind(i + 1, r.param);
-                                     st.Bind(i + 2, r.normalized);
-                                     st.Bind(i + 3, r.exact);
-                                   }));
-  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.dates, "idx_date", "(?, ?, ?, ?)", 4, rid,
-                                   [](Statement& st, const DateRow& r, int i) {
-                                     st.Bind(i + 1, r.param);
-                                     st.Bind(i + 2, r.low);
-                                     st.Bind(i + 3, r.high);
-                                   }));
-  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.numbers, "idx_number", "(?, ?, ?, ?, ?)", 5, rid,
-                                   [](Statement& st, const NumberRow& r, int i) {
-                                     st.Bind(i + 1, r.param);
-                                     st.Bind(i + 2, r.value);
-                                     st.Bind(i + 3, r.low);
-                                     st.Bind(i + 4, r.high);
-                                   }));
-  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.quantities, "idx_quantity", "(?, ?, ?, ?, ?, ?, ?, ?)", 8,
-                                   rid, [](Statement& st, const QuantityRow& r, int i) {
+  static const RowInsert kTokens("idx_token", "(?, ?, ?, ?, ?)", 5);
+  static const RowInsert kStrings("idx_string", "(?, ?, ?, ?)", 4);
+  static const RowInsert kDates("idx_date", "(?, ?, ?, ?)", 4);
+  static const RowInsert kNumbers("idx_number", "(?, ?, ?, ?, ?)", 5);
+  static const RowInsert kQuantities("idx_quantity", "(?, ?, ?, ?, ?, ?, ?, ?)", 8);
+  static const RowInsert kReferences("idx_reference", "(?, ?, ?, ?, ?)", 5);
+  static const RowInsert kUris("idx_uri", "(?, ?, ?)", 3);
+  VIGIL_RETURN_IF_ERROR(
+      InsertRows(c, ix.tokens, kTokens, rid, [](Statement& st, const TokenRow& r, int i) {
+        st.Bind(i + 1, r.param);
+        st.Bind(i + 2, r.system);
+        st.Bind(i + 3, r.code);
+        st.Bind(i + 4, r.text);
+      }));
+  VIGIL_RETURN_IF_ERROR(
+      InsertRows(c, ix.strings, kStrings, rid, [](Statement& st, const StringRow& r, int i) {
+        st.Bind(i + 1, r.param);
+        st.Bind(i + 2, r.normalized);
+        st.Bind(i + 3, r.exact);
+      }));
+  VIGIL_RETURN_IF_ERROR(
+      InsertRows(c, ix.dates, kDates, rid, [](Statement& st, const DateRow& r, int i) {
+        st.Bind(i + 1, r.param);
+        st.Bind(i + 2, r.low);
+        st.Bind(i + 3, r.high);
+      }));
+  VIGIL_RETURN_IF_ERROR(
+      InsertRows(c, ix.numbers, kNumbers, rid, [](Statement& st, const NumberRow& r, int i) {
+        st.Bind(i + 1, r.param);
+        st.Bind(i + 2, r.value);
+        st.Bind(i + 3, r.low);
+        st.Bind(i + 4, r.high);
+      }));
+  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.quantities, kQuantities, rid,
+                                   [](Statement& st, const QuantityRow& r, int i) {
                                      st.Bind(i + 1, r.param);
                                      st.Bind(i + 2, r.value);
                                      st.Bind(i + 3, r.low);
@@ -152,18 +177,18 @@ absl::Status InsertIndexRows(Connection& c, int64_t rid, const IndexEntries& ix)
                                      st.Bind(i + 6, r.code);
                                      st.Bind(i + 7, r.unit);
                                    }));
-  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.references, "idx_reference", "(?, ?, ?, ?, ?)", 5, rid,
+  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.references, kReferences, rid,
                                    [](Statement& st, const ReferenceRow& r, int i) {
                                      st.Bind(i + 1, r.param);
                                      st.Bind(i + 2, r.target_type);
                                      st.Bind(i + 3, r.target_id);
                                      st.Bind(i + 4, r.url);
                                    }));
-  VIGIL_RETURN_IF_ERROR(InsertRows(c, ix.uris, "idx_uri", "(?, ?, ?)", 3, rid,
-                                   [](Statement& st, const UriRow& r, int i) {
-                                     st.Bind(i + 1, r.param);
-                                     st.Bind(i + 2, r.value);
-                                   }));
+  VIGIL_RETURN_IF_ERROR(
+      InsertRows(c, ix.uris, kUris, rid, [](Statement& st, const UriRow& r, int i) {
+        st.Bind(i + 1, r.param);
+        st.Bind(i + 2, r.value);
+      }));
   return InsertCompositeRows(c, rid, ix.composites);
 }
 
