@@ -59,13 +59,22 @@ int WriteRun(File* f) {
   return rc;
 }
 
+// A database file's WAL, if linked, writes its run and gathers no more.
+void StopGathering(File* main) {
+  if (main->wal == nullptr) return;
+  (void)WriteRun(main->wal);
+  main->wal->main = nullptr;
+  main->wal->gather = false;
+  main->wal = nullptr;
+}
+
 // --- Methods every file passes on (a WAL file writes its run first) --------
 
 int Close(sqlite3_file* file) {
   File* f = Of(file);
   int written = WriteRun(f);
   if (f->main != nullptr) f->main->wal = nullptr;
-  if (f->wal != nullptr) f->wal->main = nullptr;
+  StopGathering(f);  // SQLite closes the WAL first; in case it does not
   int rc = M(file).xClose(f->inner);
   f->~File();
   return written != SQLITE_OK ? written : rc;
@@ -116,13 +125,7 @@ void ShmBarrier(sqlite3_file* file) {
   M(file).xShmBarrier(Inner(file));
 }
 int ShmUnmap(sqlite3_file* file, int delete_flag) {
-  File* f = Of(file);
-  if (f->wal != nullptr) {
-    (void)WriteRun(f->wal);
-    f->wal->main = nullptr;
-    f->wal->gather = false;
-    f->wal = nullptr;
-  }
+  StopGathering(Of(file));
   return M(file).xShmUnmap(Inner(file), delete_flag);
 }
 int Fetch(sqlite3_file* file, sqlite3_int64 offset, int n, void** out) {
