@@ -141,6 +141,7 @@ int Unfetch(sqlite3_file* file, sqlite3_int64 offset, void* p) {
 int Write(sqlite3_file* file, const void* data, int n, sqlite3_int64 offset) {
   File* f = Of(file);
   bool append = f->gather && offset == f->last_end && offset >= kWalHeaderBytes;
+  bool commit_page = append && f->commit_frame_next;  // the commit frame's page
   if (!append || f->run.size() + static_cast<size_t>(n) > kMaxRun) {
     if (int rc = WriteRun(f); rc != SQLITE_OK) return rc;
   }
@@ -150,7 +151,7 @@ int Write(sqlite3_file* file, const void* data, int n, sqlite3_int64 offset) {
   const char* bytes = static_cast<const char*>(data);
   f->run.insert(f->run.end(), bytes, bytes + n);
   gathered.fetch_add(1, std::memory_order_relaxed);
-  if (f->commit_frame_next) return WriteRun(f);  // this was the commit frame's page
+  if (commit_page) return WriteRun(f);
   // Frame header: page number, then the database size in pages, non-zero
   // only in the frame that commits a transaction.
   static const char kZero[4] = {0, 0, 0, 0};
