@@ -109,7 +109,10 @@ class SqliteSnapshot : public Reader {
  public:
   SqliteSnapshot(ReaderPool::Lease lease, std::function<int64_t()> now)
       : lease_(std::move(lease)), now_(std::move(now)) {}
-  ~SqliteSnapshot() override { (void)(*lease_).Run("COMMIT"); }
+  // The connection goes back to the pool outside any transaction.
+  ~SqliteSnapshot() override {
+    if (!(*lease_).Run("COMMIT").ok()) (void)(*lease_).Run("ROLLBACK");
+  }
 
   absl::StatusOr<std::optional<StoredResource>> Read(std::string_view type,
                                                      std::string_view id) override {
