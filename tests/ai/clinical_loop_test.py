@@ -56,13 +56,6 @@ def search(fhir, query):
     return bundle
 
 
-def mllp_port(server):
-    for line in server.log_text().splitlines():
-        if "HL7 v2 MLLP at " in line:
-            return int(line.split("HL7 v2 MLLP at ")[1].split()[0].rsplit(":", 1)[1])
-    raise AssertionError("no MLLP listener in the log")
-
-
 def stream_over_mllp(c, model, fhir, port):
     """A second septic stay arrives as HL7 v2 (ADT^A01, then ORU^R01 vital signs
     and labs): scored live like the REST stream, the same risk as `vigil score`."""
@@ -261,7 +254,7 @@ def main():
                 assert needle in text, needle
             print("ok   /metrics: predictions by version and mode, alerts, feedback, backlog, latency, requests")
 
-            stream_over_mllp(c, model_a, fhir, mllp_port(server))
+            stream_over_mllp(c, model_a, fhir, server.mllp_port())
         finally:
             assert server.stop() == 0, "vigil serve did not stop cleanly"
 

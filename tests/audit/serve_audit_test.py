@@ -11,7 +11,6 @@ Usage: serve_audit_test.py PATH/TO/vigil     (exit 0 = all passed)
 import base64
 import json
 import os
-import re
 import shutil
 import signal
 import stat
@@ -209,7 +208,7 @@ def mllp_messages_audited(data):
     from vigil_server import Server
     os.makedirs(os.path.dirname(data))
     with Server(VIGIL, data, ["--mllp-port", "0"]) as server:
-        port = int(re.findall(r"HL7 v2 MLLP at \S+:(\d+) ", server.log_text())[0])
+        port = server.mllp_port()
         client = MllpClient(port)
         assert client.send(oru(7, obx=2))[0] == "AA"
         assert client.send("this is not an HL7 message")[0] == "AR"

@@ -12,6 +12,7 @@ that trusts the certificate as `context=` to call / call_raw.
 """
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -51,6 +52,22 @@ class Server:
         self._log.flush()
         with open(self.log_path) as f:
             return f.read()
+
+    def wait_log(self, pattern, timeout_s=30):
+        """The first match of regex `pattern` in the log, waiting for it: listeners
+        started after the FHIR one (MLLP) log their line a moment later."""
+        deadline = time.time() + timeout_s
+        while True:
+            found = re.search(pattern, self.log_text())
+            if found:
+                return found
+            if time.time() > deadline or self.proc.poll() is not None:
+                raise AssertionError("no %r in the log:\n%s" % (pattern, self.log_text()[-3000:]))
+            time.sleep(0.05)
+
+    def mllp_port(self):
+        """The port of the MLLP listener (`--mllp-port`), once it is listening."""
+        return int(self.wait_log(r"HL7 v2 MLLP at \S+:(\d+) ").group(1))
 
     def stop(self, sig=signal.SIGTERM, timeout_s=30):
         """Stops the server; returns its exit code."""

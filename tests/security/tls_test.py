@@ -17,7 +17,6 @@ Usage: tls_test.py PATH/TO/vigil     (exit 0 = all passed, 77 = no openssl CLI)
 import http.client
 import http.server
 import os
-import re
 import shutil
 import ssl
 import subprocess
@@ -123,7 +122,7 @@ def check_https(server, ca):
 
 
 def check_mllp(server, ca):
-    port = int(re.findall(r"HL7 v2 MLLP at \S+:(\d+) \(MLLP/TLS; ", server.log_text())[0])
+    port = int(server.wait_log(r"HL7 v2 MLLP at \S+:(\d+) \(MLLP/TLS; ").group(1))
     client = MllpClient(port, ssl_context=ca, timeout=10)
     try:
         assert client.send(oru(1)) == ("AA", "C1")
