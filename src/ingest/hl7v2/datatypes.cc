@@ -116,10 +116,11 @@ Json CodeableConcept(const Element& ce) {
 
 Json TableConcept(const std::string& code, std::string_view system_uri) {
   Json cc = Json::Object();
-  if (code.empty()) return cc;
+  std::string text = CodeText(code);
+  if (text.empty()) return cc;
   Json coding = Json::Object();
   coding.Set("system", Json::String(std::string(system_uri)));
-  coding.Set("code", Json::String(CodeText(code)));
+  coding.Set("code", Json::String(std::move(text)));
   Append(cc, "coding", std::move(coding));
   return cc;
 }

@@ -112,10 +112,6 @@ std::optional<std::string> MapContext::Date(const Segment& seg, int field, const
 }
 
 std::string Clean(std::string_view text) {
-  size_t begin = text.find_first_not_of(" \t\r\n");
-  if (begin == std::string_view::npos) return {};
-  text = text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1);
-  if (text == "\"\"") return {};
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
@@ -129,6 +125,11 @@ std::string Clean(std::string_view text) {
     if (n > 1 || c >= 0x20 || c == '\t' || c == '\n' || c == '\r') out.append(text.substr(i, n));
     i += n;
   }
+  // Trimmed after the control characters are gone, so that "\0 \0" is empty.
+  size_t begin = out.find_first_not_of(" \t\r\n");
+  if (begin == std::string::npos) return {};
+  out = out.substr(begin, out.find_last_not_of(" \t\r\n") - begin + 1);
+  if (out == "\"\"") return {};
   return out;
 }
 
