@@ -1,6 +1,6 @@
 // Put and PutMeta: the import hot path. Every statement here comes from the
 // connection's statement cache; a Put is one lookup, one resources write, one
-// versions insert and one insert per index row.
+// versions insert and one multi-row insert per index row table it has rows for.
 #include <algorithm>
 #include <array>
 #include <variant>
@@ -35,8 +35,11 @@ constexpr size_t kRowsPerInsert = 8;
 // The INSERT statements of one row table, for 1 to kRowsPerInsert rows.
 class RowInsert {
  public:
-  // `tuple` is one row's "(?, ...)" of `columns` parameters, the rid first.
-  RowInsert(std::string_view table, std::string_view tuple, int columns) : columns_(columns) {
+  // A row has `columns` values, the rid first.
+  RowInsert(std::string_view table, int columns) : columns_(columns) {
+    std::string tuple = "(?";
+    for (int i = 1; i < columns; ++i) tuple += ", ?";
+    tuple += ")";
     std::string sql = StrCat("INSERT OR IGNORE INTO ", table, " VALUES ", tuple);
     for (std::string& s : sqls_) {
       s = sql;
@@ -134,13 +137,13 @@ absl::Status InsertCompositeRows(Connection& c, int64_t rid,
 }
 
 absl::Status InsertIndexRows(Connection& c, int64_t rid, const IndexEntries& ix) {
-  static const RowInsert kTokens("idx_token", "(?, ?, ?, ?, ?)", 5);
-  static const RowInsert kStrings("idx_string", "(?, ?, ?, ?)", 4);
-  static const RowInsert kDates("idx_date", "(?, ?, ?, ?)", 4);
-  static const RowInsert kNumbers("idx_number", "(?, ?, ?, ?, ?)", 5);
-  static const RowInsert kQuantities("idx_quantity", "(?, ?, ?, ?, ?, ?, ?, ?)", 8);
-  static const RowInsert kReferences("idx_reference", "(?, ?, ?, ?, ?)", 5);
-  static const RowInsert kUris("idx_uri", "(?, ?, ?)", 3);
+  static const RowInsert kTokens("idx_token", 5);
+  static const RowInsert kStrings("idx_string", 4);
+  static const RowInsert kDates("idx_date", 4);
+  static const RowInsert kNumbers("idx_number", 5);
+  static const RowInsert kQuantities("idx_quantity", 8);
+  static const RowInsert kReferences("idx_reference", 5);
+  static const RowInsert kUris("idx_uri", 3);
   VIGIL_RETURN_IF_ERROR(
       InsertRows(c, ix.tokens, kTokens, rid, [](Statement& st, const TokenRow& r, int i) {
         st.Bind(i + 1, r.param);
