@@ -198,6 +198,14 @@ TEST(Hl7ToFhirAdtTest, UnknownPatientClassIsAValidCode) {
             R"({"system":"http://terminology.hl7.org/CodeSystem/v3-NullFlavor","code":"UNK"})");
 }
 
+// Found by the hl7v2 fuzz target: a field of control characters around a
+// space is empty text, not a Coding with an empty code.
+TEST(Hl7ToFhirAdtTest, ControlCharactersAroundSpacesAreEmptyText) {
+  MapResult r = Map(Msh("ADT^A04") + kPid + Pv1({{4, std::string("\x01 \x02", 3)}}));
+  ExpectValid(r);
+  EXPECT_EQ(J(Res(Entry(r, "Encounter")), "type"), "<absent>");
+}
+
 TEST(Hl7ToFhirAdtTest, RegisterAndUpdate) {
   MapResult a04 = Map(Msh("ADT^A04") + kPid + Pv1({{2, "O"}}));
   ExpectValid(a04);
