@@ -111,7 +111,15 @@ int DeviceCharacteristics(sqlite3_file* file) {
 int ShmMap(sqlite3_file* file, int region, int size, int extend, void volatile** out) {
   return M(file).xShmMap(Inner(file), region, size, extend, out);
 }
+// Slot 0 is SQLite's WAL write lock. Every write of a transaction reaches the
+// file before the lock is released, as without this VFS: a rolled-back
+// transaction's spilled frames must not be written later, over frames that
+// another connection committed meanwhile.
 int ShmLock(sqlite3_file* file, int offset, int n, int flags) {
+  File* f = Of(file);
+  if ((flags & SQLITE_SHM_UNLOCK) != 0 && offset == 0 && f->wal != nullptr) {
+    (void)WriteRun(f->wal);  // frames no COMMIT reached: beyond every reader's end
+  }
   return M(file).xShmLock(Inner(file), offset, n, flags);
 }
 // SQLite calls it on the database file between writing a transaction's

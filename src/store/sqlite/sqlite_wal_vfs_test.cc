@@ -126,6 +126,28 @@ TEST_F(WalVfsTest, SpillsRewritesAndRollbacksKeepTheDatabaseWhole) {
   EXPECT_EQ(One(*writer_, "PRAGMA integrity_check"), "ok");
 }
 
+// A rolled-back transaction's spilled frames are written before the write
+// lock goes, not later over what another writer of the file committed meanwhile.
+TEST_F(WalVfsTest, ARolledBackRunNeverOverwritesAnotherWritersCommit) {
+  ASSERT_TRUE(writer_->Exec("PRAGMA cache_size=20").ok());
+  ASSERT_TRUE(BufferWalWrites(writer_->db()).ok());
+  auto other = Open(/*writer=*/true);
+  ASSERT_TRUE(InsertRows(*writer_, 0, 10).ok());
+  // Every page in the database file: the rollback reloads none from the WAL.
+  ASSERT_TRUE(writer_->Exec("PRAGMA wal_checkpoint(TRUNCATE)").ok());
+  ASSERT_TRUE(InsertRows(*writer_, 100, 300, "ROLLBACK").ok());  // spills, then rolls back
+  ASSERT_TRUE(other->Exec("BEGIN IMMEDIATE").ok());
+  for (int k = 1000; k < 1300; ++k) {
+    std::string sql = StrCat("INSERT INTO t VALUES (", k, ", randomblob(3000))");
+    ASSERT_TRUE(other->Exec(sql.c_str()).ok());
+  }
+  ASSERT_TRUE(other->Exec("COMMIT").ok());
+  ASSERT_TRUE(InsertRows(*writer_, 10, 1).ok());  // the first writer writes again
+  auto reader = Open(/*writer=*/false);
+  EXPECT_EQ(One(*reader, "SELECT count(*) FROM t"), "311");
+  EXPECT_EQ(One(*reader, "PRAGMA integrity_check"), "ok");
+}
+
 // A run that cannot be written (here: past the file size limit, as on a full
 // disk) fails its COMMIT, which SQLite rolls back; readers never see it and
 // the connection writes again once the write can succeed.
