@@ -116,6 +116,8 @@ absl::StatusOr<Predicate> ReferenceValue(const ParamDef& def, std::string_view m
       r.target_type = std::string(modifier_type);
     } else if (def.targets.size() == 1) {
       r.target_type = std::string(def.targets[0]);
+    } else {
+      r.target_types.assign(def.targets.begin(), def.targets.end());
     }
     return r;
   }

@@ -81,11 +81,13 @@ struct QuantityMatch {
   std::optional<std::string> code;
 };
 
-// Reference rows: by type and id (empty type = any type), or by url.
+// Reference rows: by type and id, or by url. An empty type is any of
+// `target_types` (the parameter's targets), or any type when that is empty.
 struct ReferenceMatch {
   std::string target_type;
   std::string target_id;
   std::string url;  // used when target_id is empty
+  std::vector<std::string> target_types = {};
 };
 
 // kBelow: the row's value starts with `value`; kAbove: `value` starts with the

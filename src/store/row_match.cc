@@ -1,5 +1,6 @@
 #include "store/row_match.h"
 
+#include <algorithm>
 #include <string_view>
 #include <type_traits>
 #include <variant>
@@ -73,7 +74,10 @@ bool RowMatches(const QuantityMatch& m, const QuantityRow& r) {
 
 bool RowMatches(const ReferenceMatch& m, const ReferenceRow& r) {
   if (m.target_id.empty()) return r.url == m.url;
-  return r.target_id == m.target_id && (m.target_type.empty() || r.target_type == m.target_type);
+  if (r.target_id != m.target_id) return false;
+  if (!m.target_type.empty()) return r.target_type == m.target_type;
+  return m.target_types.empty() || std::find(m.target_types.begin(), m.target_types.end(),
+                                             r.target_type) != m.target_types.end();
 }
 
 bool RowMatches(const UriMatch& m, const UriRow& r) {

@@ -537,6 +537,47 @@ TEST_P(StoreTest, ReferenceByTypeIdAndUrl) {
   EXPECT_THAT(ref({"", "p1", ""}), UnorderedElementsAre("a", "b"));
   EXPECT_THAT(ref({"", "", "http://other.org/fhir/Patient/9"}), UnorderedElementsAre("d"));
   EXPECT_THAT(ref({"Patient", "p9", ""}), IsEmpty());
+  // An empty type is any of the parameter's targets when they are given.
+  EXPECT_THAT(ref({"", "p1", "", {"Patient", "Device"}}), UnorderedElementsAre("a"));
+  EXPECT_THAT(ref({"", "p1", "", {"Patient", "Group"}}), UnorderedElementsAre("a", "b"));
+}
+
+// A reference written before its target existed matches the same searches as
+// one written after (the SQLite store finds the two kinds of row by different
+// indexes: sqlite_schema.cc, version 4).
+TEST_P(StoreTest, ReferencesMatchWhetherTheTargetCameFirstOrLater) {
+  IndexEntries x = Ref("subject", "Patient", "p1");
+  x.tokens.push_back({"code", "", "X", ""});
+  Commit({W("Observation", "before", 1, x)});
+  IndexEntries named;
+  named.strings.push_back({"name", "smith", "Smith"});
+  Commit({W("Patient", "p1", 1, named), W("Group", "p1")});
+  Commit({W("Observation", "after", 1, x),
+          W("Observation", "group", 1, Ref("subject", "Group", "p1"))});
+  auto ref = [&](ReferenceMatch m) {
+    return Ids(Q("Observation", {C("subject", RowKind::kReference, {m})}));
+  };
+  EXPECT_THAT(ref({"Patient", "p1", ""}), UnorderedElementsAre("before", "after"));
+  EXPECT_THAT(ref({"", "p1", "", {"Patient"}}), UnorderedElementsAre("before", "after"));
+  EXPECT_THAT(ref({"", "p1", ""}), UnorderedElementsAre("before", "after", "group"));
+  auto smith = std::make_shared<Query>(
+      Q("Patient",
+        {C("name", RowKind::kString, {StringMatch{StringMatch::Mode::kStartsWith, "smith"}})}));
+  EXPECT_THAT(Ids(Q("Observation", {C("subject", RowKind::kReference, {ChainMatch{smith}})})),
+              UnorderedElementsAre("before", "after"));
+  auto coded = std::make_shared<Query>(
+      Q("Observation", {C("code", RowKind::kToken, {TokenMatch{std::nullopt, "X"}})}));
+  EXPECT_THAT(
+      Ids(Q("Patient", {C("_has", RowKind::kReference, {ReverseChainMatch{"subject", coded}})})),
+      UnorderedElementsAre("p1"));
+  Query in =
+      Q("Observation",
+        {C("_compartment", RowKind::kReference, {CompartmentMatch{{"subject"}, "Patient", "p1"}})});
+  EXPECT_THAT(Ids(in), UnorderedElementsAre("before", "after"));
+  // Updating the early one resolves its row; it still matches once.
+  Commit({W("Observation", "before", 2, x)});
+  EXPECT_THAT(ref({"Patient", "p1", ""}), UnorderedElementsAre("before", "after"));
+  EXPECT_THAT(Ids(in), UnorderedElementsAre("before", "after"));
 }
 
 TEST_P(StoreTest, UriExactBelowAbove) {

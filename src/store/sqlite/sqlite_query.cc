@@ -189,16 +189,10 @@ class Builder {
       Text(")");
       return;
     }
-    if (std::holds_alternative<CompartmentMatch>(c.any_of[0])) {
-      std::string x = NewAlias('x');
-      Text(StrCat(r, ".rid IN (SELECT ", x, ".rid FROM idx_reference ", x, " WHERE "));
-      for (size_t i = 0; i < c.any_of.size(); ++i) {
-        if (i > 0) Text(" OR ");
-        Text("(");
-        CompartmentCondition(std::get<CompartmentMatch>(c.any_of[i]), x);
-        Text(")");
-      }
-      Text(")");
+    if (std::holds_alternative<ReferenceMatch>(c.any_of[0]) ||
+        std::holds_alternative<ChainMatch>(c.any_of[0]) ||
+        std::holds_alternative<CompartmentMatch>(c.any_of[0])) {
+      ReferenceDriver(c, r);
       return;
     }
     std::string x = NewAlias('x');
@@ -213,6 +207,82 @@ class Builder {
       Text(")");
     }
     Text("))");
+  }
+
+  // A driving clause of reference predicates (ReferenceMatch with an id,
+  // ChainMatch) or of CompartmentMatch with an id: "r.rid IN (<rows whose
+  // target_rid is a target's> UNION ALL <unresolved rows matching by
+  // target_type and target_id>)", each half through its partial index.
+  void ReferenceDriver(const Clause& c, const std::string& r) {
+    Text(r + ".rid IN (");
+    bool compartment = std::holds_alternative<CompartmentMatch>(c.any_of[0]);
+    for (size_t i = 0; i < c.any_of.size(); ++i) {
+      // A compartment match reads its own params; the others the clause's.
+      std::string x = NewAlias('x');
+      std::string t = NewAlias('t');
+      Text(StrCat("SELECT ", x, ".rid FROM idx_reference ", x, " WHERE ", x,
+                  ".target_rid IN (SELECT ", t, ".rid FROM resources ", t, " WHERE "));
+      TargetCondition(c.any_of[i], t);
+      Text(StrCat(") AND ", x, ".target_rid IS NOT NULL AND "));
+      if (compartment) {
+        InList(x + ".param", std::get<CompartmentMatch>(c.any_of[i]).params);
+      } else {
+        ReadRows(x, RowFilter::Of(c));
+      }
+      Text(" UNION ALL ");
+    }
+    std::string x = NewAlias('x');
+    Text(StrCat("SELECT ", x, ".rid FROM idx_reference ", x, " WHERE ", x,
+                ".target_rid IS NULL AND "));
+    if (!compartment) {
+      ReadRows(x, RowFilter::Of(c));
+      Text(" AND ");
+    }
+    Text("(");
+    for (size_t i = 0; i < c.any_of.size(); ++i) {
+      if (i > 0) Text(" OR ");
+      Text("(");
+      if (compartment) {
+        CompartmentCondition(std::get<CompartmentMatch>(c.any_of[i]), x);
+      } else {
+        RowCondition(c.any_of[i], x);
+      }
+      Text(")");
+    }
+    Text("))");
+  }
+
+  // The condition on resource alias t of being a target `p` names (a
+  // driving reference or compartment predicate, see DriverRank).
+  void TargetCondition(const Predicate& p, const std::string& t) {
+    if (auto* m = std::get_if<ReferenceMatch>(&p)) {
+      if (!m->target_type.empty()) {
+        Eq(t + ".type", m->target_type);
+        Text(" AND ");
+      } else if (!m->target_types.empty()) {
+        InList(t + ".type", m->target_types);
+        Text(" AND ");
+      }
+      Eq(t + ".id", m->target_id);
+    } else if (auto* m = std::get_if<CompartmentMatch>(&p)) {
+      Eq(t + ".type", m->target_type);
+      Text(" AND ");
+      Eq(t + ".id", m->target_id);
+    } else if (auto* m = std::get_if<ChainMatch>(&p); m != nullptr && m->target) {
+      Where(*m->target, t);
+    } else {
+      Text("0");
+    }
+  }
+
+  // "<column> IN (?, ...)".
+  void InList(const std::string& column, const std::vector<std::string>& values) {
+    Text(column + " IN (");
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) Text(", ");
+      Arg(values[i]);
+    }
+    Text(")");
   }
 
   void ClauseExpr(const Clause& c, const std::string& r) {
@@ -252,14 +322,22 @@ class Builder {
         Text("0");
         return;
       }
-      std::string x = NewAlias('x');
-      std::string s = NewAlias('s');
-      Text(StrCat("EXISTS (SELECT 1 FROM idx_reference ", x, " JOIN resources ", s, " ON ", s,
-                  ".rid = ", x, ".rid WHERE ", x, ".param = "));
-      Arg(rc->reference_param);
-      Text(StrCat(" AND ", x, ".target_id = ", r, ".id AND ", x, ".target_type = ", r,
-                  ".type AND "));
-      Where(*rc->source, s);
+      // Rows that point at r by its rid, or unresolved ones by its type and id.
+      for (bool resolved : {true, false}) {
+        std::string x = NewAlias('x');
+        std::string s = NewAlias('s');
+        Text(StrCat(resolved ? "(EXISTS" : " OR EXISTS", " (SELECT 1 FROM idx_reference ", x,
+                    " JOIN resources ", s, " ON ", s, ".rid = ", x, ".rid WHERE ", x, ".param = "));
+        Arg(rc->reference_param);
+        if (resolved) {
+          Text(StrCat(" AND ", x, ".target_rid = ", r, ".rid AND "));
+        } else {
+          Text(StrCat(" AND ", x, ".target_rid IS NULL AND ", x, ".target_id = ", r, ".id AND ", x,
+                      ".target_type = ", r, ".type AND "));
+        }
+        Where(*rc->source, s);
+        Text(")");
+      }
       Text(")");
     } else if (auto* m = std::get_if<CompositeMatch>(&p)) {
       Text("EXISTS (");
@@ -308,12 +386,8 @@ class Builder {
       Text("0");
       return;
     }
-    Text(x + ".param IN (");
-    for (size_t i = 0; i < m.params.size(); ++i) {
-      if (i > 0) Text(", ");
-      Arg(m.params[i]);
-    }
-    Text(") AND ");
+    InList(x + ".param", m.params);
+    Text(" AND ");
     if (m.target_id.empty()) {
       Text(x + ".target_id <> ''");
     } else {
@@ -381,12 +455,7 @@ class Builder {
     if (rows.params.size() == 1) {
       Eq(x + ".param", rows.params[0]);
     } else {
-      Text(x + ".param IN (");
-      for (size_t i = 0; i < rows.params.size(); ++i) {
-        if (i > 0) Text(", ");
-        Arg(rows.params[i]);
-      }
-      Text(")");
+      InList(x + ".param", rows.params);
     }
     if (!rows.target_type.empty()) {
       Text(" AND (");
@@ -456,6 +525,9 @@ class Builder {
         if (!m->target_type.empty()) {
           Text(" AND ");
           Eq(x + ".target_type", m->target_type);
+        } else if (!m->target_types.empty()) {
+          Text(" AND ");
+          InList(x + ".target_type", m->target_types);
         }
       }
     } else if (auto* m = std::get_if<UriMatch>(&p)) {

@@ -10,7 +10,12 @@ namespace {
 // 3: idx_composite_code holds only first components (part 0), the only ones
 // a search looks up by code (the others are read through the primary key):
 // one b-tree insert less per composite row. Rebuilt on open.
-constexpr int64_t kSchemaVersion = 3;
+// 4: idx_reference.target_rid, the rid of a reference's target when it
+// existed as the row was written. Resolved rows are found by it (target rids
+// grow as resources are created, so their index takes inserts near its end);
+// only unresolved ones by (param, target_id, target_type), whose random ids
+// made every import rewrite most of that index. Filled on open.
+constexpr int64_t kSchemaVersion = 4;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS resources(
@@ -41,9 +46,12 @@ CREATE TABLE IF NOT EXISTS idx_quantity(
   PRIMARY KEY(rid, param, value, low, high, system, code, unit)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS idx_reference(
   rid INTEGER NOT NULL, param TEXT NOT NULL, target_type TEXT NOT NULL,
-  target_id TEXT NOT NULL, url TEXT NOT NULL,
+  target_id TEXT NOT NULL, url TEXT NOT NULL, target_rid INTEGER,
   PRIMARY KEY(rid, param, target_type, target_id, url)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS idx_reference_target ON idx_reference(param, target_id, target_type);
+CREATE INDEX IF NOT EXISTS idx_reference_target_rid ON idx_reference(target_rid, param)
+  WHERE target_rid IS NOT NULL;
+CREATE INDEX IF NOT EXISTS idx_reference_target ON idx_reference(param, target_id, target_type)
+  WHERE target_rid IS NULL;
 CREATE TABLE IF NOT EXISTS idx_uri(
   rid INTEGER NOT NULL, param TEXT NOT NULL, value TEXT NOT NULL,
   PRIMARY KEY(rid, param, value)) WITHOUT ROWID;
@@ -59,13 +67,33 @@ CREATE TABLE IF NOT EXISTS idx_composite(
   PRIMARY KEY(rid, param, grp, part)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS idx_composite_code ON idx_composite(param, part, code, system)
   WHERE part = 0;
-PRAGMA user_version = 3;
+PRAGMA user_version = 4;
 )sql";
 
 absl::StatusOr<int64_t> UserVersion(Connection& c) {
   VIGIL_ASSIGN_OR_RETURN(Statement st, c.Prepare("PRAGMA user_version"));
   VIGIL_ASSIGN_OR_RETURN(bool row, st.Step());
   return row ? st.Int(0) : 0;
+}
+
+// Version 4: fills target_rid of the existing rows (kSchema then creates
+// the partial indexes).
+absl::Status ResolveReferenceTargets(Connection& c) {
+  bool has_column = false;
+  {
+    VIGIL_ASSIGN_OR_RETURN(Statement st, c.Prepare("SELECT count(*) FROM pragma_table_info("
+                                                   "'idx_reference') WHERE name = 'target_rid'"));
+    VIGIL_ASSIGN_OR_RETURN(bool row, st.Step());
+    has_column = row && st.Int(0) > 0;
+  }
+  if (!has_column) {
+    VIGIL_RETURN_IF_ERROR(c.Exec("ALTER TABLE idx_reference ADD COLUMN target_rid INTEGER"));
+  }
+  return c.Exec(
+      "DROP INDEX IF EXISTS idx_reference_target;"
+      "UPDATE idx_reference SET target_rid = (SELECT t.rid FROM resources t "
+      "WHERE t.type = idx_reference.target_type AND t.id = idx_reference.target_id) "
+      "WHERE target_id <> ''");
 }
 
 }  // namespace
@@ -81,6 +109,7 @@ absl::Status InitSchema(Connection& c) {
     if (version > 0 && version < 3) {
       VIGIL_RETURN_IF_ERROR(c.Exec("DROP INDEX IF EXISTS idx_composite_code"));
     }
+    if (version > 0 && version < 4) VIGIL_RETURN_IF_ERROR(ResolveReferenceTargets(c));
     return c.Exec(kSchema);
   }();
   if (!s.ok()) {

@@ -40,6 +40,19 @@ class SqliteStoreTest : public ::testing::Test {
     return store.ok() ? std::move(*store) : nullptr;
   }
 
+  // The first column of the first row `sql` returns, read from the file
+  // through a connection of its own ("" on an error or no row).
+  std::string FirstValue(const std::string& sql) {
+    auto db = sqlite_internal::Connection::Open(dir_ + "/vigil.db", /*writer=*/false, false);
+    EXPECT_TRUE(db.ok()) << db.status();
+    if (!db.ok()) return "";
+    auto st = (*db)->Prepare(sql);
+    EXPECT_TRUE(st.ok()) << st.status();
+    if (!st.ok()) return "";
+    auto row = st->Step();
+    return row.ok() && *row ? st->Text(0) : "";
+  }
+
   static ResourceWrite W(std::string id, int64_t version = 1, std::string code = "x") {
     ResourceWrite w;
     w.type = "Observation";
@@ -327,8 +340,40 @@ TEST_F(SqliteStoreTest, HotQueriesUseIndexes) {
       {"patient", RowKind::kReference, false, {ReferenceMatch{"Patient", "p1", ""}}});
   std::string p = plan(q);
   EXPECT_EQ(p.find("SCAN"), std::string::npos) << p;
-  EXPECT_NE(p.find("idx_reference_target"), std::string::npos) << p;
+  EXPECT_NE(p.find("idx_reference_target_rid"), std::string::npos) << p;
+  EXPECT_NE(p.find("idx_reference_target "), std::string::npos) << p;
   EXPECT_EQ(p.find("idx_token_code"), std::string::npos) << p;
+  // A typeless id among the parameter's targets, a chain, _has and a compartment.
+  for (Predicate reference : std::vector<Predicate>{
+           ReferenceMatch{"", "p1", "", {"Patient", "Group"}},
+           ChainMatch{std::make_shared<Query>(ByCode("x"))},
+       }) {
+    Query by_target;
+    by_target.type = "Observation";
+    by_target.all_of.push_back({"subject", RowKind::kReference, false, {reference}});
+    p = plan(by_target);
+    EXPECT_EQ(p.find("SCAN"), std::string::npos) << p;
+    EXPECT_NE(p.find("idx_reference_target_rid"), std::string::npos) << p;
+  }
+  Query has;
+  has.type = "Patient";
+  has.all_of.push_back({"_id", RowKind::kId, false, {IdMatch{"p1"}}});
+  has.all_of.push_back({"_has",
+                        RowKind::kReference,
+                        false,
+                        {ReverseChainMatch{"subject", std::make_shared<Query>(ByCode("x"))}}});
+  p = plan(has);
+  EXPECT_EQ(p.find("SCAN"), std::string::npos) << p;
+  EXPECT_NE(p.find("idx_reference_target_rid"), std::string::npos) << p;
+  Query compartment;
+  compartment.type = "Observation";
+  compartment.all_of.push_back({"_compartment",
+                                RowKind::kReference,
+                                false,
+                                {CompartmentMatch{{"subject", "performer"}, "Patient", "p1"}}});
+  p = plan(compartment);
+  EXPECT_EQ(p.find("SCAN"), std::string::npos) << p;
+  EXPECT_NE(p.find("idx_reference_target_rid"), std::string::npos) << p;
   // By id.
   Query by_id;
   by_id.type = "Observation";
@@ -361,9 +406,6 @@ TEST_F(SqliteStoreTest, HotQueriesUseIndexes) {
   sqlite3_close(db);
 }
 
-// A Put that fails halfway (here: a trigger aborts the versions insert) makes
-// Commit fail and roll back; the listener hears nothing of that transaction,
-// and the next one numbers its events as if it had never happened.
 // A version-2 file (composite index over every part) is moved to version 3 on
 // open: the index then holds first components only and searches still use it.
 TEST_F(SqliteStoreTest, OpeningAVersion2FileRebuildsTheCompositeIndex) {
@@ -382,24 +424,67 @@ TEST_F(SqliteStoreTest, OpeningAVersion2FileRebuildsTheCompositeIndex) {
             .ok());
   }
   ASSERT_NE(Open(), nullptr);
-  auto db = sqlite_internal::Connection::Open(path, /*writer=*/false, false);
-  ASSERT_TRUE(db.ok()) << db.status();
-  auto one = [&](const std::string& sql) -> std::string {
-    auto st = (*db)->Prepare(sql);
-    EXPECT_TRUE(st.ok()) << st.status();
-    if (!st.ok()) return "";
-    auto row = st->Step();
-    return row.ok() && *row ? st->Text(0) : "";
-  };
-  EXPECT_EQ(one("PRAGMA user_version"), "3");
-  EXPECT_NE(
-      one("SELECT sql FROM sqlite_master WHERE name = 'idx_composite_code'").find("WHERE part = 0"),
-      std::string::npos);
-  EXPECT_EQ(one("SELECT count(*) FROM idx_composite INDEXED BY idx_composite_code "
-                "WHERE param = 'p' AND part = 0 AND code = 'a'"),
+  EXPECT_EQ(FirstValue("PRAGMA user_version"), "4");
+  EXPECT_NE(FirstValue("SELECT sql FROM sqlite_master WHERE name = 'idx_composite_code'")
+                .find("WHERE part = 0"),
+            std::string::npos);
+  EXPECT_EQ(FirstValue("SELECT count(*) FROM idx_composite INDEXED BY idx_composite_code "
+                       "WHERE param = 'p' AND part = 0 AND code = 'a'"),
             "1");
 }
 
+// A version-3 file (reference rows without target_rid, every row in one
+// target index) is moved to version 4 on open: rows whose target exists get
+// its rid, and searches find both kinds of row.
+TEST_F(SqliteStoreTest, OpeningAVersion3FileResolvesReferenceTargets) {
+  {
+    auto store = Open();
+    ASSERT_NE(store, nullptr);
+    auto txn = *store->BeginWrite();
+    ResourceWrite patient = W("p1");
+    patient.type = "Patient";
+    patient.index = {};
+    ASSERT_TRUE(txn->Put(std::move(patient)).ok());
+    for (const char* id : {"a", "b"}) {
+      ResourceWrite w = W(id);
+      w.index.references = {{"subject", "Patient", id == std::string("a") ? "p1" : "p2", ""}};
+      ASSERT_TRUE(txn->Put(std::move(w)).ok());
+    }
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  std::string path = dir_ + "/vigil.db";
+  {
+    auto db = sqlite_internal::Connection::Open(path, /*writer=*/true, false);
+    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_TRUE((*db)
+                    ->Exec("DROP INDEX idx_reference_target_rid; DROP INDEX idx_reference_target;"
+                           "ALTER TABLE idx_reference DROP COLUMN target_rid;"
+                           "CREATE INDEX idx_reference_target ON "
+                           "idx_reference(param, target_id, target_type);"
+                           "PRAGMA user_version = 3")
+                    .ok());
+  }
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(FirstValue("PRAGMA user_version"), "4");
+  EXPECT_EQ(FirstValue("SELECT group_concat(target_id || ':' || (target_rid IS NOT NULL)) FROM "
+                       "(SELECT * FROM idx_reference ORDER BY target_id)"),
+            "p1:1,p2:0");
+  for (const char* target : {"p1", "p2"}) {
+    Query q;
+    q.type = "Observation";
+    q.all_of.push_back(
+        {"subject", RowKind::kReference, false, {ReferenceMatch{"Patient", target, ""}}});
+    absl::StatusOr<SearchPage> page = store->Search(q);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ASSERT_EQ(page->resources.size(), 1u) << target;
+    EXPECT_EQ(page->resources[0].id, target == std::string("p1") ? "a" : "b");
+  }
+}
+
+// A Put that fails halfway (here: a trigger aborts the versions insert) makes
+// Commit fail and roll back; the listener hears nothing of that transaction,
+// and the next one numbers its events as if it had never happened.
 TEST_F(SqliteStoreTest, FailedCommitAnnouncesNothing) {
   Open().reset();  // creates the schema
   sqlite3* db = nullptr;

@@ -3,6 +3,7 @@
 // versions insert and one multi-row insert per index row table it has rows for.
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <variant>
 
 #include "base/status.h"
@@ -35,15 +36,20 @@ constexpr size_t kRowsPerInsert = 8;
 // The INSERT statements of one row table, for 1 to kRowsPerInsert rows.
 class RowInsert {
  public:
-  // A row has `columns` values, the rid first.
-  RowInsert(std::string_view table, int columns) : columns_(columns) {
-    std::string tuple = "(?";
-    for (int i = 1; i < columns; ++i) tuple += ", ?";
-    tuple += ")";
-    std::string sql = StrCat("INSERT OR IGNORE INTO ", table, " VALUES ", tuple);
-    for (std::string& s : sqls_) {
-      s = sql;
-      sql.append(", ").append(tuple);
+  // A row binds `columns` values, the rid first; `computed(first)`, when
+  // given, appends the SQL of the columns computed from them (the row's
+  // first parameter is ?first).
+  RowInsert(std::string_view table, int columns,
+            std::function<std::string(int first)> computed = nullptr)
+      : columns_(columns) {
+    std::string sql = StrCat("INSERT OR IGNORE INTO ", table, " VALUES ");
+    for (size_t rows = 0; rows < kRowsPerInsert; ++rows) {
+      int first = static_cast<int>(rows) * columns + 1;
+      std::string tuple = StrCat(rows == 0 ? "(" : ", (", "?", first);
+      for (int i = 1; i < columns; ++i) tuple += StrCat(", ?", first + i);
+      if (computed) tuple += StrCat(", ", computed(first));
+      sql += tuple + ")";
+      sqls_[rows] = sql;
     }
   }
   const std::string& Sql(size_t rows) const { return sqls_[rows - 1]; }
@@ -142,7 +148,11 @@ absl::Status InsertIndexRows(Connection& c, int64_t rid, const IndexEntries& ix)
   static const RowInsert kDates("idx_date", 4);
   static const RowInsert kNumbers("idx_number", 5);
   static const RowInsert kQuantities("idx_quantity", 8);
-  static const RowInsert kReferences("idx_reference", 5);
+  // target_rid: the target's rid when it exists (so far in this transaction).
+  static const RowInsert kReferences("idx_reference", 5, [](int first) {
+    return StrCat("(SELECT t.rid FROM resources t WHERE t.type = ?", first + 2, " AND t.id = ?",
+                  first + 3, ")");
+  });
   static const RowInsert kUris("idx_uri", 3);
   VIGIL_RETURN_IF_ERROR(
       InsertRows(c, ix.tokens, kTokens, rid, [](Statement& st, const TokenRow& r, int i) {
