@@ -87,6 +87,12 @@ TEST_F(FollowTest, WritesOfAnotherProcessArePublishedWithTheOwnInCommitOrder) {
   Commit(*importer, "imported-2");
   EXPECT_EQ(WaitFor(mu, seen, 3),
             (std::vector<std::string>{"imported-1#1", "own#2", "imported-2#3"}));
+  // The follower counts what it announced once AnnounceExternalWrites has
+  // returned, which may be just after the subscriber saw the events.
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (bus.Stats().external < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(2ms);
+  }
   EXPECT_EQ(bus.Stats().external, 2u);
   EXPECT_EQ(bus.Stats().external_error, "");
   bus.Stop();
