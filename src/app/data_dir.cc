@@ -1,5 +1,6 @@
 #include "app/data_dir.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -20,7 +21,13 @@ std::string DefaultDataDir() {
 }
 
 absl::StatusOr<std::unique_ptr<store::Store>> OpenDataDir(const std::string& dir,
-                                                          const store::SqliteOptions& options) {
+                                                          store::SqliteOptions options) {
+  if (!options.notice) {
+    options.notice = [&dir](std::string_view what) {
+      std::fprintf(stderr, "vigil: %s: %.*s\n", dir.c_str(), static_cast<int>(what.size()),
+                   what.data());
+    };
+  }
   absl::StatusOr<std::unique_ptr<store::Store>> store = store::OpenSqliteStore(dir, options);
   if (!store.ok()) {
     return absl::Status(store.status().code(),

@@ -15,9 +15,10 @@ namespace vigil::app {
 std::string DefaultDataDir();
 
 // Opens the SQLite store in dir (created if missing), with a message that names
-// the folder when it cannot be opened.
+// the folder when it cannot be opened; a long one-time upgrade of an older
+// file is announced on stderr unless options.notice says otherwise.
 absl::StatusOr<std::unique_ptr<store::Store>> OpenDataDir(const std::string& dir,
-                                                          const store::SqliteOptions& options = {});
+                                                          store::SqliteOptions options = {});
 
 // The demo data shipped beside the source tree (the Synthea bundles in
 // ../shared/data/synthea-r4), or "" when it is not there.

@@ -2,7 +2,7 @@
 // the reads on a pooled reader connection, a WriteTxn runs everything on the
 // writer connection inside its BEGIN IMMEDIATE transaction.
 //
-// Schema (user_version 3), created by InitSchema (sqlite_schema.cc):
+// Schema (user_version 4), created by InitSchema (sqlite_schema.cc):
 //   resources(rid INTEGER PRIMARY KEY, type, id, version, last_updated, deleted)
 //       UNIQUE(type, id): the current version of each resource; rid is fixed
 //       when a resource is first written and is the searches' tie-break order.
@@ -13,12 +13,16 @@
 //       the index rows of current, non-deleted versions, keyed by rid,
 //       WITHOUT ROWID with every column in the primary key (rid first), plus
 //       one secondary index each for the clauses that drive a search.
+//       idx_reference also keeps the target's rid (target_rid) when the
+//       target existed as the row was written; those rows are indexed by it,
+//       the others by (param, target_id, target_type).
 //   idx_composite: one row per component value of a composite row; its
 //       index idx_composite_code holds the first components only.
 //   meta(key PRIMARY KEY, value).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,8 +35,10 @@
 
 namespace vigil::store::sqlite_internal {
 
-// Creates the tables and indexes if missing; rejects a newer schema version.
-absl::Status InitSchema(Connection& c);
+// Creates the tables and indexes if missing, upgrades an older schema
+// version (telling `notice` first when that takes long), rejects a newer one.
+absl::Status InitSchema(Connection& c,
+                        const std::function<void(std::string_view)>& notice = nullptr);
 
 absl::StatusOr<std::optional<StoredResource>> ReadCurrent(Connection& c, std::string_view type,
                                                           std::string_view id);

@@ -98,7 +98,7 @@ absl::Status ResolveReferenceTargets(Connection& c) {
 
 }  // namespace
 
-absl::Status InitSchema(Connection& c) {
+absl::Status InitSchema(Connection& c, const std::function<void(std::string_view)>& notice) {
   VIGIL_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
   absl::Status s = [&]() -> absl::Status {
     VIGIL_ASSIGN_OR_RETURN(int64_t version, UserVersion(c));
@@ -109,7 +109,13 @@ absl::Status InitSchema(Connection& c) {
     if (version > 0 && version < 3) {
       VIGIL_RETURN_IF_ERROR(c.Exec("DROP INDEX IF EXISTS idx_composite_code"));
     }
-    if (version > 0 && version < 4) VIGIL_RETURN_IF_ERROR(ResolveReferenceTargets(c));
+    if (version > 0 && version < 4) {
+      if (notice) {
+        notice(StrCat("upgrading the store from schema version ", version,
+                      " to 4: resolving reference targets (once; 1-2 s per 100k resources)"));
+      }
+      VIGIL_RETURN_IF_ERROR(ResolveReferenceTargets(c));
+    }
     return c.Exec(kSchema);
   }();
   if (!s.ok()) {

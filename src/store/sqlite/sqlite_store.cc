@@ -408,7 +408,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const std::string& dir,
   VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
                          Connection::Open(path, /*writer=*/true, /*synchronous_full=*/false,
                                           options.writer_cache_mib));
-  VIGIL_RETURN_IF_ERROR(sqlite_internal::InitSchema(*writer));
+  VIGIL_RETURN_IF_ERROR(sqlite_internal::InitSchema(*writer, options.notice));
   // A COMMIT's frames are written with one pwrite (sqlite_wal_vfs.h).
   VIGIL_RETURN_IF_ERROR(sqlite_internal::BufferWalWrites(writer->db()));
   VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<Checkpointer> checkpointer, Checkpointer::Open(path, options.checkpoint_pages));

@@ -47,6 +47,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "store/store.h"
@@ -81,6 +82,9 @@ struct SqliteOptions {
   // Current time in ms since the Unix epoch, for the date `ap` prefix. Empty =
   // the system clock.
   std::function<int64_t()> now_ms;
+  // Told what is being done before a one-time upgrade of an older file that
+  // can take long (a line for the user). Empty = not told.
+  std::function<void(std::string_view)> notice;
 };
 
 // Opens (creating the directory and database if missing) the store in `dir`.

@@ -464,8 +464,13 @@ TEST_F(SqliteStoreTest, OpeningAVersion3FileResolvesReferenceTargets) {
                            "PRAGMA user_version = 3")
                     .ok());
   }
-  auto store = Open();
+  std::vector<std::string> notices;
+  SqliteOptions told;
+  told.notice = [&](std::string_view what) { notices.emplace_back(what); };
+  auto store = Open(told);
   ASSERT_NE(store, nullptr);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_NE(notices[0].find("schema version 3 to 4"), std::string::npos) << notices[0];
   EXPECT_EQ(FirstValue("PRAGMA user_version"), "4");
   EXPECT_EQ(FirstValue("SELECT group_concat(target_id || ':' || (target_rid IS NOT NULL)) FROM "
                        "(SELECT * FROM idx_reference ORDER BY target_id)"),
@@ -480,6 +485,9 @@ TEST_F(SqliteStoreTest, OpeningAVersion3FileResolvesReferenceTargets) {
     ASSERT_EQ(page->resources.size(), 1u) << target;
     EXPECT_EQ(page->resources[0].id, target == std::string("p1") ? "a" : "b");
   }
+  store.reset();
+  ASSERT_NE(Open(told), nullptr);
+  EXPECT_EQ(notices.size(), 1u);  // upgraded once
 }
 
 // A Put that fails halfway (here: a trigger aborts the versions insert) makes
