@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -53,16 +54,20 @@ class FollowTest : public ::testing::Test {
 };
 
 // What the subscriber saw, as "id#sequence", once it has `count` (5 s at most).
-std::vector<std::string> WaitFor(std::mutex& mu, const std::vector<std::string>& seen,
-                                 size_t count) {
+// Polls `done` for up to 5 s.
+void WaitUntil(const std::function<bool()>& done) {
   auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    {
-      std::lock_guard lock(mu);
-      if (seen.size() >= count) return seen;
-    }
+  while (!done() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(2ms);
   }
+}
+
+std::vector<std::string> WaitFor(std::mutex& mu, const std::vector<std::string>& seen,
+                                 size_t count) {
+  WaitUntil([&] {
+    std::lock_guard lock(mu);
+    return seen.size() >= count;
+  });
   std::lock_guard lock(mu);
   return seen;
 }
@@ -89,10 +94,7 @@ TEST_F(FollowTest, WritesOfAnotherProcessArePublishedWithTheOwnInCommitOrder) {
             (std::vector<std::string>{"imported-1#1", "own#2", "imported-2#3"}));
   // The follower counts what it announced once AnnounceExternalWrites has
   // returned, which may be just after the subscriber saw the events.
-  auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (bus.Stats().external < 2 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(2ms);
-  }
+  WaitUntil([&] { return bus.Stats().external >= 2; });
   EXPECT_EQ(bus.Stats().external, 2u);
   EXPECT_EQ(bus.Stats().external_error, "");
   bus.Stop();
