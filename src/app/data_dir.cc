@@ -23,7 +23,7 @@ std::string DefaultDataDir() {
 absl::StatusOr<std::unique_ptr<store::Store>> OpenDataDir(const std::string& dir,
                                                           store::SqliteOptions options) {
   if (!options.notice) {
-    options.notice = [&dir](std::string_view what) {
+    options.notice = [dir](std::string_view what) {  // kept in the store's options
       std::fprintf(stderr, "vigil: %s: %.*s\n", dir.c_str(), static_cast<int>(what.size()),
                    what.data());
     };

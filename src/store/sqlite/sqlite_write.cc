@@ -1,6 +1,7 @@
 // Put and PutMeta: the import hot path. Every statement here comes from the
 // connection's statement cache; a Put is one lookup, one resources write, one
-// versions insert and one multi-row insert per index row table it has rows for.
+// versions insert and one multi-row insert per index row table it has rows for
+// (a reference row looks its target's rid up inside that INSERT).
 #include <algorithm>
 #include <array>
 #include <functional>
