@@ -1,6 +1,7 @@
 #include "server/rest/bundle_processor.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "base/status.h"
 #include "base/str.h"
@@ -223,7 +224,7 @@ absl::Status BundleProcessor::RewriteReferences(store::Reader& reader, fhir::Jso
 }
 
 absl::StatusOr<InteractionResult> BundleProcessor::RunEntry(store::WriteTxn* txn, Entry& entry) {
-  if (entry.result) return *entry.result;  // conditional create that matched
+  if (entry.result) return *std::move(entry.result);  // conditional create that matched
   if (!entry.assigned_id.empty()) {
     const auto& type = entry.request.segments[0];
     if (entry.resource->Find("resourceType")->text() != type) {
@@ -232,7 +233,7 @@ absl::StatusOr<InteractionResult> BundleProcessor::RunEntry(store::WriteTxn* txn
     VIGIL_ASSIGN_OR_RETURN(TypeFilter filter,
                            api_.Allow(entry.request, auth::Interaction::kCreate, type));
     VIGIL_ASSIGN_OR_RETURN(persist::WriteResult write,
-                           api_.writes_.Create(*txn, *entry.resource, entry.assigned_id,
+                           api_.writes_.Create(*txn, *std::move(entry.resource), entry.assigned_id,
                                                entry.prepared ? &*entry.prepared : nullptr));
     VIGIL_RETURN_IF_ERROR(CheckWritten(filter, write.stored));
     InteractionResult result;
@@ -242,7 +243,7 @@ absl::StatusOr<InteractionResult> BundleProcessor::RunEntry(store::WriteTxn* txn
     return result;
   }
   if (entry.prepared) entry.request.prepared_index = &*entry.prepared;
-  return api_.Dispatch(entry.request, entry.resource ? &*entry.resource : nullptr, txn);
+  return api_.Dispatch(entry.request, std::exchange(entry.resource, std::nullopt), txn);
 }
 
 void BundleProcessor::PrepareIndexes(std::vector<Entry>& entries) {
@@ -323,7 +324,7 @@ std::string BundleProcessor::RunBatch(std::vector<Entry> entries) {
   BundleWriter bundle("batch-response");
   for (Entry& e : entries) {
     absl::StatusOr<InteractionResult> result =
-        api_.Dispatch(e.request, e.resource ? &*e.resource : nullptr, nullptr);
+        api_.Dispatch(e.request, std::exchange(e.resource, std::nullopt), nullptr);
     bundle.AddEntry("", "", ResponseEntry(e, result));
   }
   return bundle.Finish(outer_.pretty);

@@ -127,12 +127,12 @@ absl::StatusOr<HttpResponse> FhirApi::HandleOrError(
     VIGIL_ASSIGN_OR_RETURN(std::string body, processor.Run(std::move(bundle)));
     return FhirResponse(200, std::move(body));
   }
-  VIGIL_ASSIGN_OR_RETURN(InteractionResult result, Dispatch(request, nullptr, nullptr));
+  VIGIL_ASSIGN_OR_RETURN(InteractionResult result, Dispatch(request, std::nullopt, nullptr));
   return ToHttpResponse(request, result);
 }
 
 absl::StatusOr<InteractionResult> FhirApi::Dispatch(const FhirRequest& request,
-                                                    const fhir::Json* body,
+                                                    std::optional<fhir::Json> body,
                                                     store::WriteTxn* txn) const {
   const std::vector<std::string>& s = request.segments;
   if (s.empty()) return MethodNotAllowed(request);
@@ -146,8 +146,8 @@ absl::StatusOr<InteractionResult> FhirApi::Dispatch(const FhirRequest& request,
   }
   // Writes: in the caller's transaction, or in a new one committed here.
   std::optional<absl::StatusOr<fhir::Json>> resource;
-  if (body != nullptr) {
-    resource = *body;
+  if (body) {
+    resource = *std::move(body);
   } else if (request.method == "POST" || request.method == "PUT") {
     resource = ParseRequestBody(request);  // its errors are reported where they were
   }

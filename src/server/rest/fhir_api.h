@@ -136,9 +136,10 @@ class FhirApi {
       const std::string& id, std::string_view not_found,
       const std::function<absl::StatusOr<InteractionResult>()>& run) const;
   // Runs one interaction. txn: the enclosing transaction, or nullptr to run in
-  // its own. body: the already-parsed resource (Bundle entries), or nullptr to
-  // parse request.body.
-  absl::StatusOr<InteractionResult> Dispatch(const FhirRequest& request, const fhir::Json* body,
+  // its own. body: the already-parsed resource (Bundle entries, moved in), or
+  // nullopt to parse request.body.
+  absl::StatusOr<InteractionResult> Dispatch(const FhirRequest& request,
+                                             std::optional<fhir::Json> body,
                                              store::WriteTxn* txn) const;
   // The read routes of Dispatch (GET, HEAD, POST _search).
   absl::StatusOr<InteractionResult> DispatchRead(store::Reader& reader,
