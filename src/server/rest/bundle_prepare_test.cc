@@ -40,9 +40,12 @@ class RacingStore : public store::Store {
                                                                    int64_t version) override {
     return inner_->ReadVersion(type, id, version);
   }
+  // Searches outside a write transaction: the preparation's.
   absl::StatusOr<store::SearchPage> Search(const store::Query& query) override {
+    ++searches;
     return inner_->Search(query);
   }
+  int searches = 0;
   absl::StatusOr<std::vector<store::ResourceKey>> References(
       const std::vector<store::ResourceKey>& sources, std::string_view param) override {
     return inner_->References(sources, param);
@@ -122,6 +125,52 @@ TEST_F(BundlePrepareTest, AConditionalUpdateThatMatchesOnlyInTheTransactionIndex
   ASSERT_EQ(EntryKeys(found).size(), 1u);
   EXPECT_EQ(Text(found, {"entry", "0", "resource", "subject", "reference"}), "Patient/" + raced);
   EXPECT_TRUE(EntryKeys(Body(Call("GET", "/fhir/Observation?subject=Patient/id1"))).empty());
+}
+
+// A transaction that updates one Patient by a new identifier each time
+// (urn:mrn|<mrn>) and creates an Observation about it.
+std::string NewPatientBundle(const std::string& mrn) {
+  return R"({"resourceType":"Bundle","type":"transaction","entry":[
+    {"fullUrl":"urn:uuid:p","request":{"method":"PUT","url":"Patient?identifier=urn:mrn|)" +
+         mrn + R"("},
+     "resource":{"resourceType":"Patient","identifier":[{"system":"urn:mrn","value":")" + mrn +
+         R"("}]}},
+    {"request":{"method":"POST","url":"Observation"},
+     "resource":{"resourceType":"Observation","status":"final",
+       "code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},
+       "subject":{"reference":"urn:uuid:p"}}}]})";
+}
+
+TEST_F(BundlePrepareTest, ConditionalUpdatesThatNeverMatchAreNoLongerSearchedBeforehand) {
+  int searched_at = 0;
+  for (int i = 0; i < 20; ++i) {
+    store_.searches = 0;
+    ASSERT_EQ(Call("POST", "/fhir", NewPatientBundle("new-" + std::to_string(i))).status, 200);
+    if (store_.searches > 0) searched_at = i;
+  }
+  // The first 16 were searched for before their transactions (ConditionalMatchRates).
+  EXPECT_EQ(searched_at, 15);
+}
+
+TEST_F(BundlePrepareTest, AnUpdateMatchingWhenTheTypeWasNotSearchedIndexesTheMatch) {
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(Call("POST", "/fhir", NewPatientBundle("new-" + std::to_string(i))).status, 200);
+  }
+  store_.searches = 0;
+  HttpResponse r = Call("POST", "/fhir", NewPatientBundle("new-3"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(store_.searches, 0);  // prepared under a new id
+  // The transaction updated the existing Patient, and the new Observation's
+  // rows point at it.
+  std::vector<std::string> patient =
+      EntryKeys(Body(Call("GET", "/fhir/Patient?identifier=urn:mrn|new-3")));
+  ASSERT_EQ(patient.size(), 1u);
+  EXPECT_EQ(Text(Body(r), {"entry", "0", "response", "location"}), patient[0] + "/_history/2");
+  EXPECT_EQ(EntryKeys(Body(Call("GET", "/fhir/Observation?subject=" + patient[0]))).size(), 2u);
+  // That match makes Patient updates searched for again.
+  store_.searches = 0;
+  ASSERT_EQ(Call("POST", "/fhir", NewPatientBundle("new-30")).status, 200);
+  EXPECT_GT(store_.searches, 0);
 }
 
 }  // namespace

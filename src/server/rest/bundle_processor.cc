@@ -139,8 +139,8 @@ const std::string& BundleProcessor::NewIdFor(Entry& e) const {
   return e.new_id;
 }
 
-absl::Status BundleProcessor::ResolveIdentities(store::Reader& reader,
-                                                std::vector<Entry>& entries) {
+absl::Status BundleProcessor::ResolveIdentities(store::Reader& reader, std::vector<Entry>& entries,
+                                                Resolution resolution) {
   for (Entry& e : entries) {
     const auto& s = e.request.segments;
     if (s.empty() || !IsResourceType(s[0])) {
@@ -175,16 +175,23 @@ absl::Status BundleProcessor::ResolveIdentities(store::Reader& reader,
       if (id.empty()) id = e.assigned_id = NewIdFor(e);
     } else if (e.request.method == "PUT" && s.size() == 1) {
       // Conditional update: becomes an update of the match, or of a new id.
-      absl::StatusOr<SearchConfinement> confine = api_.ConditionalConfinement(
-          e.request, s[0], {auth::Interaction::kSearch, auth::Interaction::kUpdate});
-      if (!confine.ok()) return EntryError(e.index, confine.status());
-      auto matches = FindConditional(reader, api_.registry_, s[0], e.request.params,
-                                     api_.writes_.Now(), *confine);
-      if (!matches.ok()) return EntryError(e.index, matches.status());
-      if (matches->size() > 1) {
-        return EntryError(e.index, HttpError(412, "multiple-matches", "conditional update matches more than one resource"));
+      if (resolution == Resolution::kGuess && !api_.update_matches_.WorthSearching(s[0])) {
+        id = NewIdFor(e);
+      } else {
+        absl::StatusOr<SearchConfinement> confine = api_.ConditionalConfinement(
+            e.request, s[0], {auth::Interaction::kSearch, auth::Interaction::kUpdate});
+        if (!confine.ok()) return EntryError(e.index, confine.status());
+        auto matches = FindConditional(reader, api_.registry_, s[0], e.request.params,
+                                       api_.writes_.Now(), *confine);
+        if (!matches.ok()) return EntryError(e.index, matches.status());
+        if (matches->size() > 1) {
+          return EntryError(e.index, HttpError(412, "multiple-matches", "conditional update matches more than one resource"));
+        }
+        if (resolution == Resolution::kTransaction) {
+          api_.update_matches_.Record(s[0], matches->size() == 1);
+        }
+        id = matches->size() == 1 ? (*matches)[0].id : NewIdFor(e);
       }
-      id = matches->size() == 1 ? (*matches)[0].id : NewIdFor(e);
       e.request.segments.push_back(id);
       e.request.params.clear();
       e.resource->Set("id", fhir::Json::String(id));
@@ -251,7 +258,7 @@ void BundleProcessor::PrepareIndexes(std::vector<Entry>& entries) {
   absl::StatusOr<std::unique_ptr<store::Reader>> reader = api_.store_.BeginRead();
   if (!reader.ok()) return;  // the transaction indexes everything itself
   std::vector<Entry> guess = entries;
-  absl::Status resolved = ResolveIdentities(**reader, guess);
+  absl::Status resolved = ResolveIdentities(**reader, guess, Resolution::kGuess);
   for (size_t i = 0; i < entries.size(); ++i) entries[i].new_id = guess[i].new_id;
   if (resolved.ok()) {
     for (size_t i = 0; i < guess.size(); ++i) {
@@ -276,7 +283,7 @@ void BundleProcessor::PrepareIndexes(std::vector<Entry>& entries) {
 absl::StatusOr<std::string> BundleProcessor::RunTransaction(std::vector<Entry> entries) {
   PrepareIndexes(entries);
   VIGIL_ASSIGN_OR_RETURN(std::unique_ptr<store::WriteTxn> txn, api_.store_.BeginWrite());
-  VIGIL_RETURN_IF_ERROR(ResolveIdentities(*txn, entries));
+  VIGIL_RETURN_IF_ERROR(ResolveIdentities(*txn, entries, Resolution::kTransaction));
   for (Entry& e : entries) {
     if (!e.resource) continue;
     absl::Status rewritten = RewriteReferences(*txn, *e.resource);

@@ -66,8 +66,13 @@ class BundleProcessor {
   absl::StatusOr<std::vector<Entry>> ParseEntries(fhir::Json& bundle) const;
   absl::StatusOr<std::string> RunTransaction(std::vector<Entry> entries);
   std::string RunBatch(std::vector<Entry> entries);
-  // Assigns ids and resolves conditional creates/updates; fills ids_.
-  absl::Status ResolveIdentities(store::Reader& reader, std::vector<Entry>& entries);
+  // Assigns ids and resolves conditional creates/updates; fills ids_. A guess
+  // (PrepareIndexes) gives conditional updates of types that rarely match
+  // their new id without searching (ConditionalMatchRates); the transaction
+  // searches for every one and records whether it matched.
+  enum class Resolution { kGuess, kTransaction };
+  absl::Status ResolveIdentities(store::Reader& reader, std::vector<Entry>& entries,
+                                 Resolution resolution);
   absl::Status RewriteReferences(store::Reader& reader, fhir::Json& value);
   // Before the store transaction: resolves a copy of the entries against the
   // committed store and indexes what they would write, so that the writer

@@ -26,6 +26,7 @@
 #include "auth/token_verifier.h"
 #include "fhir/json.h"
 #include "server/rest/access_filter.h"
+#include "server/rest/match_rates.h"
 #include "search/registry.h"
 #include "server/http/http_server.h"
 #include "server/rest/request.h"
@@ -220,6 +221,8 @@ class FhirApi {
   FhirApiOptions options_;
   persist::ResourceWrites writes_;
   std::unique_ptr<ExportManager> exports_;
+  // Transaction Bundles' conditional updates, for their preparation.
+  mutable ConditionalMatchRates update_matches_;
 };
 
 // Whether name is a concrete R4 resource type ("Patient"; not "Resource").
