@@ -39,14 +39,21 @@ std::vector<std::string> AppendCompositeRows(const ParamDef& def, const fhir::Js
     errors.push_back(StrCat("evaluation failed: ", Message(contexts.status())));
     return errors;
   }
+  const size_t n = def.compiled_components.size();
   for (const fhirpath::Value& context : *contexts) {
-    // values[i]: the parts component i yields in this element.
-    std::vector<std::vector<store::CompositePart>> values;
-    for (const CompiledComponent& component : def.compiled_components) {
+    // values[i]: the parts component i yields in this element. An element
+    // with an empty component yields no row: the last components (values:
+    // Observation's valueQuantity, valueCodeableConcept, ...) are the ones
+    // most often absent, so they are evaluated first.
+    std::vector<std::vector<store::CompositePart>> values(n);
+    bool complete = n > 0;
+    for (size_t i = n; complete && i-- > 0;) {
+      const CompiledComponent& component = def.compiled_components[i];
       absl::StatusOr<fhirpath::Collection> found =
           component.compiled->Evaluate(fhirpath::Collection{context}, resource, options);
       if (!found.ok()) {
         errors.push_back(StrCat("component evaluation failed: ", Message(found.status())));
+        complete = false;
         break;
       }
       store::IndexEntries rows;
@@ -54,10 +61,10 @@ std::vector<std::string> AppendCompositeRows(const ParamDef& def, const fhir::Js
         std::string error = AppendRows(component.type, "", value, &rows);
         if (!error.empty()) errors.push_back(std::move(error));
       }
-      values.push_back(Parts(rows));
-      if (values.back().empty()) break;
+      values[i] = Parts(rows);
+      complete = !values[i].empty();
     }
-    if (values.size() != def.compiled_components.size() || values.back().empty()) continue;
+    if (!complete) continue;
     // The cross product, odometer-style.
     std::vector<size_t> at(values.size(), 0);
     while (true) {
