@@ -59,8 +59,10 @@ absl::StatusOr<IndexedResource> IndexResourceWithIssues(const Registry& registry
     // _id is matched and sorted on the store's own id column (RowKind::kId), so
     // a token row per resource would only cost writes.
     if (def->code == "_id") continue;
-    // A union of other parameters (combo-code): searches read their rows.
-    if (!def->union_of.empty()) continue;
+    // A union of other parameters (combo-code), or a composite whose
+    // components are other parameters' rows (code-value-quantity): searches
+    // read their rows.
+    if (!def->union_of.empty() || !def->component_params.empty()) continue;
     if (def->type == ParamType::kComposite) {
       for (std::string& error : AppendCompositeRows(*def, resource, options, &out.entries)) {
         out.issues.push_back({std::string(def->code), std::move(error)});

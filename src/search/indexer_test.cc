@@ -7,6 +7,7 @@
 
 #include "base/str.h"
 #include "search/normalize.h"
+#include "search/rows.h"
 #include "search/values.h"
 
 namespace vigil::search {
@@ -356,28 +357,60 @@ TEST(SearchIndexer, CompositesPairValuesWithinOneElement) {
   EXPECT_EQ(DescribeComposites(ix, "combo-code-value-quantity"), "");
 }
 
+// The rows composite `code` of `type` yields by its own expression, which the
+// indexer does not write for a composite over the resource itself
+// (Registry: component_params; searches read its components' rows).
+IndexEntries OwnComposites(std::string_view type, std::string_view code, std::string_view text) {
+  const ParamDef* def = Registry::Default().Find(type, code);
+  IndexEntries ix;
+  if (def == nullptr) {
+    ADD_FAILURE() << "no " << type << "." << code;
+    return ix;
+  }
+  EXPECT_TRUE(AppendCompositeRows(*def, Parse(text), IndexEvalOptions(), &ix).empty());
+  return ix;
+}
+
+TEST(SearchIndexer, CompositesOverTheResourceItselfWriteNoRows) {
+  IndexEntries ix = Index(R"({"resourceType": "Observation", "status": "final",
+    "code": {"coding": [{"system": "http://loinc.org", "code": "2339-0"}]},
+    "valueQuantity": {"value": 5.4, "system": "http://unitsofmeasure.org", "code": "mmol/L"}})");
+  EXPECT_TRUE(ix.composites.empty());
+  // Their components' rows are there instead.
+  EXPECT_EQ(Rows(ix.tokens, "code").size(), 1u);
+  EXPECT_EQ(Rows(ix.quantities, "value-quantity").size(), 1u);
+}
+
 TEST(SearchIndexer, CompositesCrossProductOfCodingsAndValueKinds) {
-  IndexEntries ix = Index(R"({
+  constexpr char kQuantity[] = R"({
     "resourceType": "Observation", "status": "final",
     "code": {"coding": [{"system": "http://loinc.org", "code": "2339-0"},
                         {"system": "http://snomed.info/sct", "code": "33747003"}]},
-    "valueQuantity": {"value": 5.4, "system": "http://unitsofmeasure.org", "code": "mmol/L"}})");
-  EXPECT_EQ(DescribeComposites(ix, "code-value-quantity"),
+    "valueQuantity": {"value": 5.4, "system": "http://unitsofmeasure.org", "code": "mmol/L"}})";
+  EXPECT_EQ(DescribeComposites(OwnComposites("Observation", "code-value-quantity", kQuantity),
+                               "code-value-quantity"),
             "http://loinc.org|2339-0 $ 5.4 mmol/L\n"
             "http://snomed.info/sct|33747003 $ 5.4 mmol/L\n");
-  EXPECT_EQ(DescribeComposites(ix, "code-value-string"), "");
+  EXPECT_EQ(DescribeComposites(OwnComposites("Observation", "code-value-string", kQuantity),
+                               "code-value-string"),
+            "");
 
-  IndexEntries s = Index(R"({"resourceType": "Observation", "status": "final",
-    "code": {"coding": [{"code": "x"}]}, "valueString": "Hello"})");
-  EXPECT_EQ(DescribeComposites(s, "code-value-string"), "|x $ Hello\n");
-  IndexEntries d = Index(R"({"resourceType": "Observation", "status": "final",
-    "code": {"coding": [{"code": "x"}]}, "valueDateTime": "2020-01-01"})");
-  EXPECT_EQ(DescribeComposites(d, "code-value-date"),
+  constexpr char kString[] = R"({"resourceType": "Observation", "status": "final",
+    "code": {"coding": [{"code": "x"}]}, "valueString": "Hello"})";
+  EXPECT_EQ(DescribeComposites(OwnComposites("Observation", "code-value-string", kString),
+                               "code-value-string"),
+            "|x $ Hello\n");
+  constexpr char kDate[] = R"({"resourceType": "Observation", "status": "final",
+    "code": {"coding": [{"code": "x"}]}, "valueDateTime": "2020-01-01"})";
+  EXPECT_EQ(DescribeComposites(OwnComposites("Observation", "code-value-date", kDate),
+                               "code-value-date"),
             StrCat("|x $ ", k2020, "..", k2020 + kDay - 1, "\n"));
-  IndexEntries c = Index(R"({"resourceType": "Observation", "status": "final",
+  constexpr char kConcept[] = R"({"resourceType": "Observation", "status": "final",
     "code": {"coding": [{"code": "x"}]},
-    "valueCodeableConcept": {"coding": [{"system": "s", "code": "a"}, {"system": "s", "code": "b"}]}})");
-  EXPECT_EQ(DescribeComposites(c, "code-value-concept"), "|x $ s|a\n|x $ s|b\n");
+    "valueCodeableConcept": {"coding": [{"system": "s", "code": "a"}, {"system": "s", "code": "b"}]}})";
+  EXPECT_EQ(DescribeComposites(OwnComposites("Observation", "code-value-concept", kConcept),
+                               "code-value-concept"),
+            "|x $ s|a\n|x $ s|b\n");
 }
 
 TEST(SearchIndexer, ThreeComponentCompositeAndResourceComponent) {

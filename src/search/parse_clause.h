@@ -43,6 +43,19 @@ void ReadRowsOf(const ParamDef& def, ClauseOrSortKey& c, std::string_view suffix
     return;
   }
   for (std::string_view code : def.union_of) c.row_params.push_back(StrCat(code, suffix));
+  if constexpr (requires { c.component_rows; }) {
+    c.component_rows.clear();
+    std::vector<const ParamDef*> read = def.union_sources;
+    if (read.empty()) read.push_back(&def);
+    for (const ParamDef* composite : read) {
+      if (composite->component_params.empty()) continue;
+      store::ComponentRows rows{std::string(composite->code), {}};
+      for (const ParamDef* part : composite->component_params) {
+        rows.parts.push_back({std::string(part->code), *RowKindOf(part->type)});
+      }
+      c.component_rows.push_back(std::move(rows));
+    }
+  }
 }
 
 }  // namespace vigil::search::internal

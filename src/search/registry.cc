@@ -1,10 +1,14 @@
 #include "search/registry.h"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
+#include <map>
+#include <utility>
 
 #include "base/str.h"
 #include "fhir/model.h"
+#include "search/rows.h"
 
 namespace vigil::search {
 namespace params_data {
@@ -102,6 +106,58 @@ bool SameComponents(const ParamDef& a, const ParamDef& b) {
     }
   }
   return true;
+}
+
+// expression's union operands relative to `base` ("Observation.code" ->
+// "code", "Observation.value as Quantity" -> "value.as(Quantity)"); an operand
+// that does not start at base is kept whole (and then matches nothing).
+std::vector<std::string> RelativeOperands(std::string_view base, std::string_view expression) {
+  std::vector<std::string> out;
+  for (std::string_view part : UnionParts(expression)) {
+    if (!base.empty() && part.starts_with(base) && part.substr(base.size()).starts_with(".")) {
+      part.remove_prefix(base.size() + 1);
+    }
+    std::string text(part);
+    if (size_t as = text.find(" as "); as != std::string::npos) {
+      text = StrCat(Trim(std::string_view(text).substr(0, as)), ".as(",
+                    Trim(std::string_view(text).substr(as + 4)), ")");
+    }
+    out.push_back(std::move(text));
+  }
+  return out;
+}
+
+bool EqualNoCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The type T of an operand "x.as(T)"; empty for other operands.
+std::string_view CastType(std::string_view operand) {
+  size_t at = operand.rfind(".as(");
+  if (at == std::string_view::npos || !operand.ends_with(")")) return {};
+  return operand.substr(at + 4, operand.size() - at - 5);
+}
+
+// Whether operand lists a and b read the same values for a parameter of
+// type `type`: each operand of one is in the other, but for casts to a type
+// that yields no rows.
+bool SameOperands(ParamType type, const std::vector<std::string>& a,
+                  const std::vector<std::string>& b) {
+  auto covered = [&](const std::vector<std::string>& from, const std::vector<std::string>& in) {
+    for (const std::string& operand : from) {
+      std::string_view cast = CastType(operand);
+      if (!cast.empty() && !TypeYieldsRows(type, cast)) continue;
+      if (std::none_of(in.begin(), in.end(),
+                       [&](const std::string& o) { return EqualNoCase(o, operand); })) {
+        return false;
+      }
+    }
+    return true;
+  };
+  return covered(a, b) && covered(b, a);
 }
 
 }  // namespace
@@ -212,6 +268,7 @@ void Registry::ResolveComponents() {
 void Registry::ResolveDerived() {
   ResolveNarrowings();
   ResolveUnions();
+  ResolveComponentParams();
 }
 
 // ParamDef::narrows: a reference parameter whose expression is subject's
@@ -260,6 +317,7 @@ void Registry::ResolveUnions() {
     for (auto& [parts, def] : defs) {
       if (parts.size() < 2) continue;
       std::vector<std::string_view> codes;
+      std::vector<const ParamDef*> sources;
       size_t at = 0;
       while (at < parts.size()) {
         const ParamDef* source = nullptr;
@@ -278,10 +336,46 @@ void Registry::ResolveUnions() {
         }
         if (source == nullptr) break;
         codes.push_back(source->code);
+        sources.push_back(source);
         at += length;
       }
-      if (at == parts.size()) def->union_of = std::move(codes);
+      if (at == parts.size()) {
+        def->union_of = std::move(codes);
+        def->union_sources = std::move(sources);
+      }
     }
+  }
+}
+
+// ParamDef::component_params: a composite over its base itself whose
+// components each read what a parameter of the base reads. Compared as
+// text: each union operand of the parameter's expression, "Base.x" made
+// relative and "x as T" written "x.as(T)" (type names compared without case:
+// R4 writes as(DateTime) in components and "as dateTime" in parameters),
+// must be one of the component's operands, and the reverse, except operands
+// casting to a type that yields no row of the parameter's type.
+void Registry::ResolveComponentParams() {
+  std::map<std::pair<std::string_view, std::string_view>, const ParamDef*> by_code;
+  for (const ParamDef& def : defs_) by_code.emplace(std::make_pair(def.base, def.code), &def);
+  for (ParamDef& def : defs_) {
+    if (def.type != ParamType::kComposite || !def.indexed() || IsAbstractBase(def.base) ||
+        Bare(def.expression) != def.base) {
+      continue;
+    }
+    std::vector<const ParamDef*> params;
+    for (size_t i = 0; i < def.compiled_components.size(); ++i) {
+      auto it = by_code.find({def.base, def.compiled_components[i].def->code});
+      if (it == by_code.end()) break;
+      const ParamDef& own = *it->second;
+      if (!own.indexed() || own.type != def.compiled_components[i].type || !own.union_of.empty() ||
+          !own.narrows.empty() ||
+          !SameOperands(own.type, RelativeOperands(def.base, own.expression),
+                        RelativeOperands("", def.components[i].expression))) {
+        break;
+      }
+      params.push_back(&own);
+    }
+    if (params.size() == def.compiled_components.size()) def.component_params = std::move(params);
   }
 }
 

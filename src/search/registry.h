@@ -93,6 +93,17 @@ struct ParamDef {
   // indexer writes none for it and searches and sorts read theirs
   // (store::Clause::row_params). Observation's combo-* parameters are such.
   std::vector<std::string_view> union_of = {};
+  std::vector<const ParamDef*> union_sources = {};  // union_of's definitions, in order
+  // Set for a composite whose expression is its base itself, so that its one
+  // element is the resource (Observation's code-value-quantity), and each of
+  // whose components reads what a parameter of the same base reads
+  // ("code" is Observation.code; "value.as(Quantity)" is what value-quantity
+  // reads, less SampledData, which yields no quantity row): those parameters,
+  // in component order. Its component values are then exactly their rows on
+  // the same resource, so the indexer writes no composite rows for it, and a
+  // search matches a resource that has, for each component, a row of that
+  // component's parameter matching it (store::Clause::component_rows).
+  std::vector<const ParamDef*> component_params = {};
   // Set when this base's expression is "<subject's expression>.where(resolve()
   // is T)" (Observation.patient = Observation.subject.where(resolve() is
   // Patient)): "subject" and T. Its reference rows that target a T are then
@@ -140,10 +151,11 @@ class Registry {
  private:
   Registry();
   void ResolveComponents();
-  // Sets ParamDef::narrows and union_of.
+  // Sets ParamDef::narrows, union_of and component_params.
   void ResolveDerived();
   void ResolveNarrowings();
   void ResolveUnions();
+  void ResolveComponentParams();
 
   std::vector<ParamDef> defs_;
   std::vector<std::unique_ptr<fhirpath::Expression>> expressions_;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <iostream>
+#include <map>
 #include <set>
 
 #include "base/str.h"
@@ -150,6 +151,27 @@ TEST(RegistryUnions, PatientNarrowsSubjectWhereItSaysSo) {
   EXPECT_TRUE(r.Find("AllergyIntolerance", "patient")->narrows.empty());  // its own element
   EXPECT_TRUE(r.Find("Provenance", "patient")->narrows.empty());  // narrows target, not subject
   EXPECT_TRUE(r.Find("Observation", "subject")->narrows.empty());
+}
+
+// In R4 exactly three of Observation's code-value-* composites are over the
+// resource itself with components that read what other parameters read
+// (value-quantity also reads SampledData, which yields no quantity rows).
+// code-value-string is not: value-string also reads valueCodeableConcept.text.
+TEST(RegistryComponentParams, ObservationCodeValueCompositesReadTheirComponentsRows) {
+  std::map<std::string, std::vector<std::string>> found;
+  for (const ParamDef& def : Registry::Default().all()) {
+    for (const ParamDef* part : def.component_params) {
+      found[StrCat(def.base, ".", def.code)].push_back(std::string(part->code));
+    }
+  }
+  using V = std::vector<std::string>;
+  EXPECT_EQ(found, (std::map<std::string, V>{
+                       {"Observation.code-value-concept", V{"code", "value-concept"}},
+                       {"Observation.code-value-date", V{"code", "value-date"}},
+                       {"Observation.code-value-quantity", V{"code", "value-quantity"}}}));
+  // Over component elements, not the resource: their own rows.
+  const Registry& r = Registry::Default();
+  EXPECT_TRUE(r.Find("Observation", "component-code-value-quantity")->component_params.empty());
 }
 
 // In R4 exactly Observation's six combo-* parameters are derived.

@@ -47,6 +47,11 @@ bool IsQuantityType(std::string_view t) {
          t == "SimpleQuantity" || t == "MoneyQuantity";
 }
 
+// The FHIR types RowWriter::Quantity reads.
+bool IsQuantityValueType(std::string_view t) {
+  return IsQuantityType(t) || t == "Money" || t == "Range";
+}
+
 // Converter for one (parameter, value) pair.
 class RowWriter {
  public:
@@ -285,7 +290,7 @@ std::string RowWriter::Quantity(const Value& v) {
   if (IsQuantityType(type)) return AddQuantity(json, Text(json, "system"), Text(json, "code"));
   if (type == "Money") return AddQuantity(json, "urn:iso:std:iso:4217", Text(json, "currency"));
   if (type == "Range") return AddRange(json);
-  return {};
+  return {};  // not IsQuantityValueType
 }
 
 std::string RowWriter::AddReferenceText(std::string_view text, bool canonical) {
@@ -343,6 +348,11 @@ std::string AppendRows(ParamType type, std::string_view code, const Value& value
     case ParamType::kSpecial: return {};
   }
   return {};
+}
+
+bool TypeYieldsRows(ParamType type, std::string_view fhir_type) {
+  if (type == ParamType::kQuantity) return IsQuantityValueType(fhir_type);
+  return true;
 }
 
 }  // namespace vigil::search

@@ -27,6 +27,11 @@ const fhirpath::EvalOptions& IndexEvalOptions();
 std::string AppendRows(ParamType type, std::string_view code, const fhirpath::Value& value,
                        store::IndexEntries* out);
 
+// False when a value of FHIR type `fhir_type` never yields rows for a
+// parameter of type `type` (a SampledData for a quantity parameter); true
+// when it may.
+bool TypeYieldsRows(ParamType type, std::string_view fhir_type);
+
 // Appends the CompositeRows of composite parameter `def` (def.indexed()) for
 // `resource`: evaluates def's expression, then each component's expression
 // on every element it yields, and adds one row per combination of component

@@ -152,6 +152,11 @@ using Predicate = std::variant<TokenMatch, TokenTextMatch, StringMatch, NumberMa
                                QuantityMatch, ReferenceMatch, UriMatch, MissingMatch, ChainMatch,
                                ReverseChainMatch, IdMatch, CompartmentMatch, CompositeMatch>;
 
+// A composite's part as the predicate it is on its own row kind.
+inline Predicate AsPredicate(const ComponentPredicate& part) {
+  return std::visit([](const auto& p) -> Predicate { return p; }, part);
+}
+
 // Which kind of index row a clause or sort key reads. kComposite (CompositeRow)
 // is never a sort key.
 enum class RowKind : uint8_t {
@@ -164,6 +169,18 @@ enum class RowKind : uint8_t {
   kUri,
   kId,
   kComposite,
+};
+
+// A composite parameter that has no composite rows of its own
+// (search::ParamDef::component_params): its one element is the resource, and
+// its component i's values are the rows of parts[i] on it.
+struct ComponentRows {
+  struct Part {
+    std::string param;
+    RowKind kind = RowKind::kToken;
+  };
+  std::string param;
+  std::vector<Part> parts;
 };
 
 struct Clause {
@@ -182,6 +199,15 @@ struct Clause {
   // (search::ParamDef::narrows): Observation's patient reads subject's rows
   // that target a Patient, and its own (references only an absolute URL types).
   std::string row_target_type = {};
+  // Composite clauses only: those of the params the clause reads (its
+  // RowFilter) whose component values are other params' rows. A
+  // CompositeMatch also matches a resource that has, for every part i, a row
+  // of the kind of part i whose param is parts[i].param and that matches part
+  // i (a row of each, not necessarily one element's: there is one element);
+  // MissingMatch counts a resource with rows of all of parts' params as
+  // having a value. Composite rows of these params (written by an older
+  // build) hold the same values and are still read.
+  std::vector<ComponentRows> component_rows = {};
 };
 
 // Which index rows a clause or sort key reads: those of `params` (its

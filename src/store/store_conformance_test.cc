@@ -1021,6 +1021,59 @@ TEST_P(StoreTest, ClausesAndSortKeysReadTheRowsOfTheirRowParams) {
   EXPECT_THAT(Ids(sorted), ElementsAre("component", "both", "plain", "none"));
 }
 
+// component_rows: a composite over the resource itself (code-value-quantity)
+// has no composite rows; a part matches a row of its component's parameter
+// (code, value-quantity) of the same resource. In a union (combo-*) with a
+// parameter that has composite rows, either kind matches.
+TEST_P(StoreTest, CompositeClausesReadTheRowsOfTheirComponentParams) {
+  auto obs = [](std::vector<std::string> codes, std::optional<double> value,
+                std::vector<CompositeRow> composites = {}) {
+    IndexEntries ix = Composites(std::move(composites));
+    for (std::string& code : codes) ix.tokens.push_back({"code", "http://loinc.org", code, ""});
+    if (value) {
+      QuantityRow q = PartQty(*value, "mm[Hg]");
+      q.param = "value-quantity";
+      ix.quantities.push_back(q);
+    }
+    return ix;
+  };
+  Commit({W("Observation", "a150", 1, obs({"A"}, 150)), W("Observation", "a90", 1, obs({"A"}, 90)),
+          W("Observation", "ab120", 1, obs({"A", "B"}, 120)),
+          W("Observation", "a-only", 1, obs({"A"}, std::nullopt)),
+          W("Observation", "component-b150", 1,
+            obs({}, std::nullopt,
+                {{"component-code-value-quantity",
+                  {PartToken("http://loinc.org", "B"), PartQty(150, "mm[Hg]")}}})),
+          W("Observation", "none")});
+  const ComponentRows kCvq{"code-value-quantity",
+                           {{"code", RowKind::kToken}, {"value-quantity", RowKind::kQuantity}}};
+  auto cvq = [&](std::vector<Predicate> any_of, std::vector<Clause> more = {}) {
+    Clause c = C("code-value-quantity", RowKind::kComposite, std::move(any_of));
+    c.component_rows = {kCvq};
+    more.insert(more.begin(), std::move(c));
+    return Ids(Q("Observation", std::move(more)));
+  };
+  EXPECT_THAT(cvq({CodeQty("A", Prefix::kGt, 100)}), UnorderedElementsAre("a150", "ab120"));
+  EXPECT_THAT(cvq({CodeQty("B", Prefix::kGt, 100)}), ElementsAre("ab120"));
+  EXPECT_THAT(cvq({CodeQty("A", Prefix::kGt, 140), CodeQty("A", Prefix::kLt, 100)}),
+              UnorderedElementsAre("a150", "a90"));
+  EXPECT_THAT(cvq({CodeQty("C", Prefix::kGt, 0)}), IsEmpty());
+  EXPECT_THAT(cvq({MissingMatch{true}}), UnorderedElementsAre("a-only", "component-b150", "none"));
+  EXPECT_THAT(cvq({MissingMatch{false}}), UnorderedElementsAre("a150", "a90", "ab120"));
+  // Not the driving clause: an _id clause drives.
+  EXPECT_THAT(cvq({CodeQty("A", Prefix::kGt, 100)},
+                  {C("_id", RowKind::kId, {IdMatch{"a150"}, IdMatch{"a90"}})}),
+              ElementsAre("a150"));
+  auto combo = [&](std::vector<Predicate> any_of) {
+    Clause c = C("combo-code-value-quantity", RowKind::kComposite, std::move(any_of));
+    c.row_params = {"code-value-quantity", "component-code-value-quantity"};
+    c.component_rows = {kCvq};
+    return Ids(Q("Observation", {c}));
+  };
+  EXPECT_THAT(combo({CodeQty("B", Prefix::kGt, 100)}), UnorderedElementsAre("ab120", "component-b150"));
+  EXPECT_THAT(combo({MissingMatch{true}}), UnorderedElementsAre("a-only", "none"));
+}
+
 // row_target_type: reference rows of row_params[0] count only when they target
 // that type; those of the other row params count whole (Observation's patient:
 // subject's rows to a Patient, plus its own for URL-only references).

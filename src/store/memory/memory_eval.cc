@@ -53,10 +53,37 @@ class Evaluator {
       case RowKind::kQuantity: return any(ix.quantities);
       case RowKind::kReference: return any(ix.references);
       case RowKind::kUri: return any(ix.uris);
-      case RowKind::kComposite: return any(ix.composites);
+      case RowKind::kComposite:
+        return any(ix.composites) ||
+               std::any_of(c.component_rows.begin(), c.component_rows.end(),
+                           [&](const ComponentRows& rows) {
+                             return std::all_of(rows.parts.begin(), rows.parts.end(),
+                                                [&](const ComponentRows::Part& part) {
+                                                  return HasRows(PartClause(part), e);
+                                                });
+                           });
       case RowKind::kId: return true;
     }
     return false;
+  }
+
+  // A clause reading the rows of one component's parameter.
+  static Clause PartClause(const ComponentRows::Part& part) {
+    Clause c;
+    c.param = part.param;
+    c.kind = part.kind;
+    return c;
+  }
+
+  // Whether e matches m through `rows`: each part of m by a row of its
+  // component's parameter.
+  bool MatchesComponentRows(const CompositeMatch& m, const ComponentRows& rows,
+                            const Entry& e) const {
+    if (m.parts.size() > rows.parts.size()) return false;
+    for (size_t i = 0; i < m.parts.size(); ++i) {
+      if (!MatchesPredicate(PartClause(rows.parts[i]), AsPredicate(m.parts[i]), e)) return false;
+    }
+    return true;
   }
 
   bool MatchesPredicate(const Clause& c, const Predicate& p, const Entry& e) const {
@@ -95,7 +122,11 @@ class Evaluator {
             },
             [&](const CompositeMatch& m) {
               return AnyRow(ix.composites, reads,
-                            [&](const CompositeRow& r) { return RowMatches(m, r, now_ms_); });
+                            [&](const CompositeRow& r) { return RowMatches(m, r, now_ms_); }) ||
+                     std::any_of(c.component_rows.begin(), c.component_rows.end(),
+                                 [&](const ComponentRows& rows) {
+                                   return MatchesComponentRows(m, rows, e);
+                                 });
             },
             [&](const MissingMatch& m) { return HasRows(c, e) != m.missing; },
             [&](const ChainMatch& m) {

@@ -173,9 +173,18 @@ class Builder {
   void DriverClause(const Clause& c, const std::string& r) {
     if (std::holds_alternative<CompositeMatch>(c.any_of[0])) {
       Text(r + ".rid IN (");
-      for (size_t i = 0; i < c.any_of.size(); ++i) {
-        if (i > 0) Text(" UNION ");
-        CompositeSelect(std::get<CompositeMatch>(c.any_of[i]), RowFilter::Of(c), "");
+      std::optional<RowFilter> rows = CompositeRowsOf(c);
+      const char* sep = "";
+      for (const Predicate& p : c.any_of) {
+        const auto& m = std::get<CompositeMatch>(p);
+        if (rows) {
+          Text(std::exchange(sep, " UNION "));
+          CompositeSelect(m, *rows, "");
+        }
+        for (const ComponentRows& parts : c.component_rows) {
+          Text(std::exchange(sep, " UNION "));
+          ComponentRowsSelect(m, parts);
+        }
       }
       Text(")");
       return;
@@ -312,11 +321,12 @@ class Builder {
         Text(m->missing ? "0" : "1");
         return;
       }
-      std::string x = NewAlias('x');
-      Text(StrCat(m->missing ? "NOT " : "", "EXISTS (SELECT 1 FROM ", table, " ", x, " WHERE ", x,
-                  ".rid = ", r, ".rid AND "));
-      ReadRows(x, RowFilter::Of(c));
-      Text(")");
+      if (c.kind == RowKind::kComposite) {
+        CompositeMissing(c, m->missing, r);
+        return;
+      }
+      Text(m->missing ? "NOT " : "");
+      HasRows(table, RowFilter::Of(c), r);
     } else if (auto* rc = std::get_if<ReverseChainMatch>(&p)) {
       if (!rc->source) {
         Text("0");
@@ -340,8 +350,19 @@ class Builder {
       }
       Text(")");
     } else if (auto* m = std::get_if<CompositeMatch>(&p)) {
-      Text("EXISTS (");
-      CompositeSelect(*m, RowFilter::Of(c), r);
+      Text("(");
+      const char* sep = "";
+      if (std::optional<RowFilter> rows = CompositeRowsOf(c)) {
+        Text(std::exchange(sep, " OR "));
+        Text("EXISTS (");
+        CompositeSelect(*m, *rows, r);
+        Text(")");
+      }
+      for (const ComponentRows& parts : c.component_rows) {
+        Text(std::exchange(sep, " OR "));
+        ComponentRowsCondition(*m, parts, r);
+      }
+      if (*sep == '\0') Text("0");
       Text(")");
     } else if (auto* id = std::get_if<IdMatch>(&p)) {
       Text(r + ".id = ");
@@ -350,6 +371,100 @@ class Builder {
       std::string x = NewAlias('x');
       Text(StrCat("EXISTS (SELECT 1 FROM idx_reference ", x, " WHERE ", x, ".rid = ", r, ".rid AND "));
       CompartmentCondition(*m, x);
+      Text(")");
+    }
+  }
+
+  // "EXISTS (SELECT 1 FROM table x WHERE x.rid = r.rid AND <rows>)".
+  void HasRows(const char* table, const RowFilter& rows, const std::string& r) {
+    std::string x = NewAlias('x');
+    Text(StrCat("EXISTS (SELECT 1 FROM ", table, " ", x, " WHERE ", x, ".rid = ", r, ".rid AND "));
+    ReadRows(x, rows);
+    Text(")");
+  }
+
+  // The composite rows composite clause c reads: its params without those
+  // whose values are other params' rows (Clause::component_rows); nullopt
+  // when none is left.
+  static std::optional<RowFilter> CompositeRowsOf(const Clause& c) {
+    RowFilter rows = RowFilter::Of(c);
+    std::erase_if(rows.params, [&](const std::string& param) {
+      return std::any_of(c.component_rows.begin(), c.component_rows.end(),
+                         [&](const ComponentRows& parts) { return parts.param == param; });
+    });
+    if (rows.params.empty()) return std::nullopt;
+    return rows;
+  }
+
+  // [NOT] (resource r has composite rows c reads, or rows of every part of
+  // one of its component_rows).
+  void CompositeMissing(const Clause& c, bool missing, const std::string& r) {
+    Text(missing ? "NOT (" : "(");
+    const char* sep = "";
+    if (std::optional<RowFilter> rows = CompositeRowsOf(c)) {
+      Text(std::exchange(sep, " OR "));
+      HasRows("idx_composite", *rows, r);
+    }
+    for (const ComponentRows& parts : c.component_rows) {
+      Text(std::exchange(sep, " OR "));
+      Text("(");
+      for (size_t i = 0; i < parts.parts.size(); ++i) {
+        if (i > 0) Text(" AND ");
+        HasRows(TableOf(parts.parts[i].kind), RowFilter{{parts.parts[i].param}, ""}, r);
+      }
+      Text(")");
+    }
+    if (*sep == '\0') Text("0");
+    Text(")");
+  }
+
+  // Row alias y of a component's parameter (part `part` of `parts`) matching
+  // m's part of the same index; `probe`: y is read by its primary key (rid
+  // and param), its value columns unindexed ("+y.col").
+  void ComponentRow(const CompositeMatch& m, const ComponentRows& parts, size_t part,
+                    const std::string& y, bool probe) {
+    Eq(y + ".param", parts.parts[part].param);
+    Text(" AND (");
+    RowCondition(AsPredicate(m.parts[part]), (probe ? "+" : "") + y);
+    Text(")");
+  }
+
+  // Resource r matches m through `parts` (Clause::component_rows): "(EXISTS
+  // (<a row of part 0's param matching m's part 0>) AND EXISTS (...))".
+  void ComponentRowsCondition(const CompositeMatch& m, const ComponentRows& parts,
+                              const std::string& r) {
+    if (m.parts.size() > parts.parts.size() || m.parts.empty()) {
+      Text("0");
+      return;
+    }
+    Text("(");
+    for (size_t i = 0; i < m.parts.size(); ++i) {
+      if (i > 0) Text(" AND ");
+      std::string y = NewAlias('y');
+      Text(StrCat("EXISTS (SELECT 1 FROM ", RowTableOf(AsPredicate(m.parts[i])), " ", y, " WHERE ", y,
+                  ".rid = ", r, ".rid AND "));
+      ComponentRow(m, parts, i, y, true);
+      Text(")");
+    }
+    Text(")");
+  }
+
+  // The rids matching m through `parts`, driven by part 0's rows:
+  // "SELECT y0.rid FROM <part 0's table> y0 WHERE <y0 matches part 0> AND
+  // EXISTS (<a row of part 1's param of the same rid matching part 1>) ...".
+  void ComponentRowsSelect(const CompositeMatch& m, const ComponentRows& parts) {
+    if (m.parts.size() > parts.parts.size() || m.parts.empty()) {
+      Text("SELECT 0 WHERE 0");
+      return;
+    }
+    std::string y0 = NewAlias('y');
+    Text(StrCat("SELECT ", y0, ".rid FROM ", RowTableOf(AsPredicate(m.parts[0])), " ", y0, " WHERE "));
+    ComponentRow(m, parts, 0, y0, false);
+    for (size_t i = 1; i < m.parts.size(); ++i) {
+      std::string y = NewAlias('y');
+      Text(StrCat(" AND EXISTS (SELECT 1 FROM ", RowTableOf(AsPredicate(m.parts[i])), " ", y, " WHERE ", y,
+                  ".rid = ", y0, ".rid AND "));
+      ComponentRow(m, parts, i, y, true);
       Text(")");
     }
   }
@@ -375,8 +490,7 @@ class Builder {
     Text(StrCat(" AND ", xs[0], ".part = 0"));
     for (size_t i = 0; i < m.parts.size(); ++i) {
       Text(" AND (");
-      Predicate p = std::visit([](const auto& part) -> Predicate { return part; }, m.parts[i]);
-      RowCondition(p, (i > 0 || !r.empty() ? "+" : "") + xs[i]);
+      RowCondition(AsPredicate(m.parts[i]), (i > 0 || !r.empty() ? "+" : "") + xs[i]);
       Text(")");
     }
   }

@@ -15,7 +15,13 @@ namespace {
 // grow as resources are created, so their index takes inserts near its end);
 // only unresolved ones by (param, target_id, target_type), whose random ids
 // made every import rewrite most of that index. Filled on open.
-constexpr int64_t kSchemaVersion = 4;
+// 5: no composite rows for composites whose components are other
+// parameters' rows (Observation's code-value-*: search::ParamDef::
+// component_params); searches read those rows. Nothing changes on open: the
+// rows an older build wrote hold the same values, are not read, and go when
+// their resource is next written. The version keeps older builds, which
+// would look for those rows, off a file this one wrote.
+constexpr int64_t kSchemaVersion = 5;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS resources(
@@ -67,7 +73,7 @@ CREATE TABLE IF NOT EXISTS idx_composite(
   PRIMARY KEY(rid, param, grp, part)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS idx_composite_code ON idx_composite(param, part, code, system)
   WHERE part = 0;
-PRAGMA user_version = 4;
+PRAGMA user_version = 5;
 )sql";
 
 absl::StatusOr<int64_t> UserVersion(Connection& c) {
@@ -112,7 +118,8 @@ absl::Status InitSchema(Connection& c, const std::function<void(std::string_view
     if (version > 0 && version < 4) {
       if (notice) {
         notice(StrCat("upgrading the store from schema version ", version,
-                      " to 4: resolving reference targets (once; 1-2 s per 100k resources)"));
+                      " to ", kSchemaVersion,
+                      ": resolving reference targets (once; 1-2 s per 100k resources)"));
       }
       VIGIL_RETURN_IF_ERROR(ResolveReferenceTargets(c));
     }

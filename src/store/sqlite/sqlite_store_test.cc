@@ -424,7 +424,7 @@ TEST_F(SqliteStoreTest, OpeningAVersion2FileRebuildsTheCompositeIndex) {
             .ok());
   }
   ASSERT_NE(Open(), nullptr);
-  EXPECT_EQ(FirstValue("PRAGMA user_version"), "4");
+  EXPECT_EQ(FirstValue("PRAGMA user_version"), "5");
   EXPECT_NE(FirstValue("SELECT sql FROM sqlite_master WHERE name = 'idx_composite_code'")
                 .find("WHERE part = 0"),
             std::string::npos);
@@ -470,8 +470,8 @@ TEST_F(SqliteStoreTest, OpeningAVersion3FileResolvesReferenceTargets) {
   auto store = Open(told);
   ASSERT_NE(store, nullptr);
   ASSERT_EQ(notices.size(), 1u);
-  EXPECT_NE(notices[0].find("schema version 3 to 4"), std::string::npos) << notices[0];
-  EXPECT_EQ(FirstValue("PRAGMA user_version"), "4");
+  EXPECT_NE(notices[0].find("schema version 3 to 5"), std::string::npos) << notices[0];
+  EXPECT_EQ(FirstValue("PRAGMA user_version"), "5");
   EXPECT_EQ(FirstValue("SELECT group_concat(target_id || ':' || (target_rid IS NOT NULL)) FROM "
                        "(SELECT * FROM idx_reference ORDER BY target_id)"),
             "p1:1,p2:0");
