@@ -402,9 +402,9 @@ TEST(SearchIndexer, CompositesCrossProductOfCodingsAndValueKinds) {
             "|x $ Hello\n");
   constexpr char kDate[] = R"({"resourceType": "Observation", "status": "final",
     "code": {"coding": [{"code": "x"}]}, "valueDateTime": "2020-01-01"})";
-  EXPECT_EQ(DescribeComposites(OwnComposites("Observation", "code-value-date", kDate),
-                               "code-value-date"),
-            StrCat("|x $ ", k2020, "..", k2020 + kDay - 1, "\n"));
+  EXPECT_EQ(
+      DescribeComposites(OwnComposites("Observation", "code-value-date", kDate), "code-value-date"),
+      StrCat("|x $ ", k2020, "..", k2020 + kDay - 1, "\n"));
   constexpr char kConcept[] = R"({"resourceType": "Observation", "status": "final",
     "code": {"coding": [{"code": "x"}]},
     "valueCodeableConcept": {"coding": [{"system": "s", "code": "a"}, {"system": "s", "code": "b"}]}})";

@@ -1070,7 +1070,8 @@ TEST_P(StoreTest, CompositeClausesReadTheRowsOfTheirComponentParams) {
     c.component_rows = {kCvq};
     return Ids(Q("Observation", {c}));
   };
-  EXPECT_THAT(combo({CodeQty("B", Prefix::kGt, 100)}), UnorderedElementsAre("ab120", "component-b150"));
+  EXPECT_THAT(combo({CodeQty("B", Prefix::kGt, 100)}),
+              UnorderedElementsAre("ab120", "component-b150"));
   EXPECT_THAT(combo({MissingMatch{true}}), UnorderedElementsAre("a-only", "none"));
 }
 

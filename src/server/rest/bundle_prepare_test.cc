@@ -133,7 +133,8 @@ std::string NewPatientBundle(const std::string& mrn) {
   return R"({"resourceType":"Bundle","type":"transaction","entry":[
     {"fullUrl":"urn:uuid:p","request":{"method":"PUT","url":"Patient?identifier=urn:mrn|)" +
          mrn + R"("},
-     "resource":{"resourceType":"Patient","identifier":[{"system":"urn:mrn","value":")" + mrn +
+     "resource":{"resourceType":"Patient","identifier":[{"system":"urn:mrn","value":")" +
+         mrn +
          R"("}]}},
     {"request":{"method":"POST","url":"Observation"},
      "resource":{"resourceType":"Observation","status":"final",

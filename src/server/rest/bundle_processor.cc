@@ -185,7 +185,9 @@ absl::Status BundleProcessor::ResolveIdentities(store::Reader& reader, std::vect
                                        api_.writes_.Now(), *confine);
         if (!matches.ok()) return EntryError(e.index, matches.status());
         if (matches->size() > 1) {
-          return EntryError(e.index, HttpError(412, "multiple-matches", "conditional update matches more than one resource"));
+          return EntryError(e.index,
+                            HttpError(412, "multiple-matches",
+                                      "conditional update matches more than one resource"));
         }
         if (resolution == Resolution::kTransaction) {
           api_.update_matches_.Record(s[0], matches->size() == 1);

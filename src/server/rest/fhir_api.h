@@ -25,13 +25,13 @@
 #include "auth/smart_configuration.h"
 #include "auth/token_verifier.h"
 #include "fhir/json.h"
-#include "server/rest/access_filter.h"
-#include "server/rest/match_rates.h"
+#include "persist/resource_writes.h"
 #include "search/registry.h"
 #include "server/http/http_server.h"
+#include "server/rest/access_filter.h"
+#include "server/rest/match_rates.h"
 #include "server/rest/request.h"
 #include "server/rest/search_exec.h"
-#include "persist/resource_writes.h"
 #include "store/store.h"
 
 namespace vigil::server {

@@ -441,8 +441,8 @@ class Builder {
     for (size_t i = 0; i < m.parts.size(); ++i) {
       if (i > 0) Text(" AND ");
       std::string y = NewAlias('y');
-      Text(StrCat("EXISTS (SELECT 1 FROM ", RowTableOf(AsPredicate(m.parts[i])), " ", y, " WHERE ", y,
-                  ".rid = ", r, ".rid AND "));
+      Text(StrCat("EXISTS (SELECT 1 FROM ", RowTableOf(AsPredicate(m.parts[i])), " ", y, " WHERE ",
+                  y, ".rid = ", r, ".rid AND "));
       ComponentRow(m, parts, i, y, true);
       Text(")");
     }
@@ -458,18 +458,18 @@ class Builder {
       return;
     }
     std::string y0 = NewAlias('y');
-    Text(StrCat("SELECT ", y0, ".rid FROM ", RowTableOf(AsPredicate(m.parts[0])), " ", y0, " WHERE "));
+    Text(StrCat("SELECT ", y0, ".rid FROM ", RowTableOf(AsPredicate(m.parts[0])), " ", y0,
+                " WHERE "));
     ComponentRow(m, parts, 0, y0, false);
     for (size_t i = 1; i < m.parts.size(); ++i) {
       std::string y = NewAlias('y');
-      Text(StrCat(" AND EXISTS (SELECT 1 FROM ", RowTableOf(AsPredicate(m.parts[i])), " ", y, " WHERE ", y,
-                  ".rid = ", y0, ".rid AND "));
+      Text(StrCat(" AND EXISTS (SELECT 1 FROM ", RowTableOf(AsPredicate(m.parts[i])), " ", y,
+                  " WHERE ", y, ".rid = ", y0, ".rid AND "));
       ComponentRow(m, parts, i, y, true);
       Text(")");
     }
   }
 
-  // Reference row x is one of m.params pointing at m's target.
   // "SELECT x0.rid FROM idx_composite x0 JOIN idx_composite x1 ON <same rid,
   // param and grp, part 1> ... WHERE x0.param = ? AND x0.part = 0 AND <part
   // conditions>": the rids with a composite row that `rows` reads matching m.
@@ -495,6 +495,7 @@ class Builder {
     }
   }
 
+  // Reference row x is one of m.params pointing at m's target.
   void CompartmentCondition(const CompartmentMatch& m, const std::string& x) {
     if (m.params.empty()) {
       Text("0");

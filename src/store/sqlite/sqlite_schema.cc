@@ -117,8 +117,7 @@ absl::Status InitSchema(Connection& c, const std::function<void(std::string_view
     }
     if (version > 0 && version < 4) {
       if (notice) {
-        notice(StrCat("upgrading the store from schema version ", version,
-                      " to ", kSchemaVersion,
+        notice(StrCat("upgrading the store from schema version ", version, " to ", kSchemaVersion,
                       ": resolving reference targets (once; 1-2 s per 100k resources)"));
       }
       VIGIL_RETURN_IF_ERROR(ResolveReferenceTargets(c));
