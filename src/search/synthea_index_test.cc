@@ -332,8 +332,9 @@ TEST(SearchUnionParameters, RowsOfTheSourcesAreTheRowsOfTheUnion) {
 }
 
 // The indexer writes no rows for a composite over the resource itself whose
-// components read what other parameters read (Observation's code-value-*,
-// Registry: component_params); searches read the rows of those parameters.
+// components read what other parameters read (Observation's code-value-quantity,
+// -concept and -date; Registry: component_params); searches read the rows of
+// those parameters.
 // That is only right if its own expression would yield exactly their
 // combinations: checked on the Synthea bundles and the R4 examples.
 TEST(SearchComponentParameters, RowsOfTheComponentsAreTheRowsOfTheComposite) {
